@@ -1,0 +1,207 @@
+/**
+ * Finds (and, when allowed, builds) the two Temporal executables the project runs locally:
+ * the Temporal CLI (dev server + Web UI) and the Java time-skipping test server.
+ *
+ * Nothing is downloaded as a prebuilt binary: the CLI is built from source through the Go module
+ * proxy and the test server is resolved from Maven Central. Both land in a cache outside the
+ * clone (`~/.cache/openai-batch-cancel`, linked as `.tools/`), so a warm machine does not rebuild.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
+export const TEST_SERVER_VERSION = '1.38.0';
+const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
+
+/** Thrown when a Temporal executable is neither configured, installed, nor buildable here. */
+export class ToolUnavailableError extends Error {
+  constructor(
+    readonly tool: 'temporal-cli' | 'temporal-test-server',
+    readonly envVar: string,
+    reason: string,
+  ) {
+    super(`${tool} is not available (${reason}): install it or set ${envVar} to its path`);
+    this.name = 'ToolUnavailableError';
+  }
+}
+
+export interface ResolveOptions {
+  /** Build or resolve the tool when no executable is found. @default false */
+  install?: boolean;
+  /** Where progress lines go while installing. @default process.stderr */
+  log?: (line: string) => void;
+}
+
+/** The project root: the folder holding package.json, two levels above this file (src/ or lib/). */
+export function projectRoot(): string {
+  return path.resolve(__dirname, '..', '..');
+}
+
+/** The shared tool cache, outside any clone. `OBC_TOOLS_CACHE` overrides it. */
+export function toolsCacheDir(): string {
+  return process.env.OBC_TOOLS_CACHE ?? path.join(os.homedir(), '.cache', 'openai-batch-cancel');
+}
+
+/** Makes `<root>/.tools` point at the cache, so both names reach the same files. */
+export function linkToolsDir(root = projectRoot()): string {
+  const cache = toolsCacheDir();
+  fs.mkdirSync(cache, { recursive: true });
+  const link = path.join(root, '.tools');
+  if (!fs.existsSync(link)) {
+    try {
+      fs.symlinkSync(cache, link, 'dir');
+    } catch {
+      // A read-only checkout (e.g. an installed package) still works through the cache path.
+    }
+  }
+  return cache;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+function hasCommand(name: string): boolean {
+  return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0 || onPath(name) !== undefined;
+}
+
+/** Path of the Temporal CLI: `$TEMPORAL_CLI_PATH`, else `temporal` on PATH, else the cached build. */
+export function resolveTemporalCli(opts: ResolveOptions = {}): string {
+  const envVar = 'TEMPORAL_CLI_PATH';
+  const fromEnv = process.env[envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv))
+      throw new ToolUnavailableError('temporal-cli', envVar, `${fromEnv} is not executable`);
+    return fromEnv;
+  }
+  const found = onPath('temporal');
+  if (found) return found;
+  const binDir = path.join(toolsCacheDir(), 'go', TEMPORAL_CLI_VERSION, 'bin');
+  const cached = path.join(binDir, 'temporal');
+  if (isExecutable(cached)) return cached;
+  if (!opts.install)
+    throw new ToolUnavailableError('temporal-cli', envVar, 'not built yet: run `npm run tools`');
+  if (!hasCommand('go'))
+    throw new ToolUnavailableError('temporal-cli', envVar, 'Go is not installed to build it');
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  log(`building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with go install (a few minutes, once)...`);
+  fs.mkdirSync(binDir, { recursive: true });
+  const res = spawnSync('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, GOBIN: binDir, GOFLAGS: `${process.env.GOFLAGS ?? ''} -trimpath`.trim() },
+  });
+  if (res.status !== 0 || !isExecutable(cached)) {
+    throw new ToolUnavailableError('temporal-cli', envVar, `go install failed (exit ${res.status})`);
+  }
+  return cached;
+}
+
+const testServerPom = `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.openai-batch-cancel</groupId>
+  <artifactId>temporal-test-server-tools</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>${TEST_SERVER_ARTIFACT.split(':')[0]}</groupId>
+      <artifactId>${TEST_SERVER_ARTIFACT.split(':')[1]}</artifactId>
+      <version>${TEST_SERVER_VERSION}</version>
+    </dependency>
+  </dependencies>
+</project>
+`;
+
+/**
+ * Path of an executable that starts the time-skipping test server as `<exe> <port>`:
+ * `$TEMPORAL_TEST_SERVER_PATH`, else a wrapper around the jars resolved from Maven Central.
+ */
+export function resolveTestServer(opts: ResolveOptions = {}): string {
+  const envVar = 'TEMPORAL_TEST_SERVER_PATH';
+  const fromEnv = process.env[envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv))
+      throw new ToolUnavailableError('temporal-test-server', envVar, `${fromEnv} is not executable`);
+    return fromEnv;
+  }
+  const dir = path.join(toolsCacheDir(), 'java', `temporal-test-server-${TEST_SERVER_VERSION}`);
+  const wrapper = path.join(dir, 'temporal-test-server');
+  if (isExecutable(wrapper)) return wrapper;
+  if (!opts.install)
+    throw new ToolUnavailableError('temporal-test-server', envVar, 'not resolved yet: run `npm run tools`');
+  if (!hasCommand('java'))
+    throw new ToolUnavailableError('temporal-test-server', envVar, 'Java is not installed');
+  if (!hasCommand('mvn'))
+    throw new ToolUnavailableError('temporal-test-server', envVar, 'Maven is not installed');
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  log(`resolving ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} from Maven Central...`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'pom.xml'), testServerPom);
+  const cpFile = path.join(dir, 'classpath.txt');
+  try {
+    execFileSync(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-f',
+        path.join(dir, 'pom.xml'),
+        `${MAVEN_DEPENDENCY_PLUGIN}:build-classpath`,
+        `-Dmdep.outputFile=${cpFile}`,
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+  } catch (err) {
+    throw new ToolUnavailableError('temporal-test-server', envVar, `mvn failed: ${(err as Error).message}`);
+  }
+  const classpath = fs.readFileSync(cpFile, 'utf8').trim();
+  // exec, so that the SDK's teardown signal reaches the JVM itself rather than a shell.
+  const script = `#!/bin/sh\nexec java -Xss1m -cp '${classpath}' io.temporal.testserver.TestServer "$@"\n`;
+  const tmp = `${wrapper}.tmp`;
+  fs.writeFileSync(tmp, script, { mode: 0o755 });
+  fs.renameSync(tmp, wrapper);
+  return wrapper;
+}
+
+export interface TemporalTools {
+  temporalCli: string;
+  testServer: string;
+}
+
+/** Resolves both tools, installing what is missing. */
+export function ensureTemporalTools(opts: Omit<ResolveOptions, 'install'> = {}): TemporalTools {
+  linkToolsDir();
+  return {
+    temporalCli: resolveTemporalCli({ ...opts, install: true }),
+    testServer: resolveTestServer({ ...opts, install: true }),
+  };
+}
+
+if (require.main === module) {
+  try {
+    const tools = ensureTemporalTools();
+    process.stdout.write(
+      `temporal CLI:         ${tools.temporalCli}\ntemporal test server: ${tools.testServer}\n`,
+    );
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
