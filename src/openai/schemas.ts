@@ -5,25 +5,15 @@
  * fail a cancellation.
  */
 import { z } from 'zod';
+import { BATCH_STATUSES } from '../shared/batch-status';
 
-export const BATCH_STATUSES = [
-  'validating',
-  'failed',
-  'in_progress',
-  'finalizing',
-  'completed',
-  'expired',
-  'cancelling',
-  'cancelled',
-] as const;
+export {
+  BATCH_STATUSES,
+  TERMINAL_STATUSES,
+  isTerminalStatus,
+  type BatchStatus,
+} from '../shared/batch-status';
 export const BatchStatusSchema = z.enum(BATCH_STATUSES);
-export type BatchStatus = z.infer<typeof BatchStatusSchema>;
-
-/** Statuses after which a batch never changes again. */
-export const TERMINAL_STATUSES: readonly BatchStatus[] = ['completed', 'failed', 'expired', 'cancelled'];
-export function isTerminalStatus(status: BatchStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
 
 const unixSeconds = z.number().int().nonnegative();
 const nullableTime = unixSeconds.nullish();

@@ -1,0 +1,64 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { toApplicationFailure } from '../openai/errors';
+import { isTerminalStatus } from '../shared/batch-status';
+import { FailureType } from '../shared/failure-types';
+import type { BatchSnapshot } from '../shared/progress';
+import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
+import type { ActivityDeps } from './deps';
+import { withHeartbeat } from './heartbeat';
+
+export interface AwaitTerminalInput {
+  batchId: string;
+  /** Epoch ms (server time): return even if not terminal, so the workflow can report progress. */
+  checkInBy: number;
+}
+
+export interface AwaitTerminalResult {
+  batch: BatchSnapshot;
+  /** Reads made by this activity (one per attempt). */
+  polls: number;
+}
+
+/**
+ * Reads the batch once per attempt. While it is not terminal the attempt fails with
+ * `BatchNotTerminalYet`, and the activity's retry policy (the poll schedule: initial interval,
+ * backoff, max interval) decides when to read again. Retries are not written to history, so the
+ * history of a cancellation does not grow with how long the batch stays `cancelling`.
+ *
+ * Time is the server's (`currentAttemptScheduledTimestampMs`), not this machine's clock, so the
+ * check-in works identically on a real server and on the time-skipping test server.
+ */
+export function makeAwaitTerminal(deps: ActivityDeps) {
+  return async function awaitTerminal(input: AwaitTerminalInput): Promise<AwaitTerminalResult> {
+    const ctx = Context.current();
+    const { attempt, currentAttemptScheduledTimestampMs: now } = ctx.info;
+    let batch: BatchSnapshot;
+    try {
+      batch = await withHeartbeat(
+        () => ({ batchId: input.batchId, attempt }),
+        async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
+      );
+    } catch (err) {
+      throw toApplicationFailure(err, { action: `read batch ${input.batchId}` });
+    }
+    if (isTerminalStatus(batch.status) || now >= input.checkInBy) return { batch, polls: attempt };
+    throw ApplicationFailure.create({
+      message: `batch ${input.batchId} is ${batch.status} (${describeCounts(batch)}); reading again on the poll schedule`,
+      type: FailureType.NotTerminalYet,
+      nonRetryable: false,
+      details: [batch],
+    });
+  };
+}
+
+/** Reads the batch now (the `refresh` update). */
+export function makeReadBatch(deps: ActivityDeps) {
+  return async function readBatch(batchId: string): Promise<BatchSnapshot> {
+    try {
+      return toSnapshot(await retrieveBatch(deps.openai, batchId, Context.current().cancellationSignal));
+    } catch (err) {
+      throw toApplicationFailure(err, { action: `read batch ${batchId}` });
+    }
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Activities, built from their dependencies so that tests inject the simulator's client and a
+ * temporary results directory, never a monkey-patch.
+ */
+import { makeAwaitTerminal, makeReadBatch } from './await-terminal';
+import { makeCollectResults } from './collect-results';
+import type { ActivityDeps } from './deps';
+import { makeRequestCancel } from './request-cancel';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    requestCancel: makeRequestCancel(deps),
+    awaitTerminal: makeAwaitTerminal(deps),
+    readBatch: makeReadBatch(deps),
+    collectResults: makeCollectResults(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';
+export type { RequestCancelResult } from './request-cancel';
+export type { AwaitTerminalInput, AwaitTerminalResult } from './await-terminal';
+export type { CollectResultsInput } from './collect-results';

@@ -1,0 +1,65 @@
+/**
+ * The environment, validated once with zod. A bad variable is named in one clear line.
+ * The API key is kept here and in the activities' client only: never in workflow input or logs.
+ */
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './shared/constants';
+
+/** Thrown when the environment is invalid; the message names each bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+export const ConfigSchema = z.object({
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: z.url({ message: 'must be a URL such as https://api.openai.com/v1' }).optional(),
+  OPENAI_ORG_ID: optionalString,
+  OPENAI_PROJECT_ID: optionalString,
+  OPENAI_TIMEOUT_MS: positiveInt(60_000),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  RESULTS_DIR: z.string().min(1).default('./data/results'),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+  MAX_RESULT_LINE_BYTES: positiveInt(64 * 1024 * 1024),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).flatMap((k) =>
+      env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]],
+    ),
+  );
+  const result = ConfigSchema.safeParse(picked);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '(env)');
+        // Never echo a value: it could be a secret.
+        return `${name}: ${i.message}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+/** The API key, or a ConfigError saying how to get going without one. */
+export function requireApiKey(config: Config): string {
+  if (!config.OPENAI_API_KEY) {
+    throw new ConfigError([
+      'OPENAI_API_KEY: required to talk to OpenAI (set it, or point OPENAI_BASE_URL at the simulator with its key)',
+    ]);
+  }
+  return config.OPENAI_API_KEY;
+}

@@ -1,0 +1,117 @@
+/**
+ * The one classifier of OpenAI errors into Temporal failures: retryable with backoff (5xx,
+ * network), retryable after Retry-After (429), or non-retryable with what to check (400, 401,
+ * 403, 404, 422). Every activity passes its errors through `toApplicationFailure`.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import OpenAI from 'openai';
+import { FailureType } from '../shared/failure-types';
+
+/** Parses `retry-after-ms` or `Retry-After` (seconds or an HTTP date) into ms. */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface ErrorContext {
+  /** What was being done, e.g. "cancel batch batch_abc". */
+  action: string;
+}
+
+/** True for the HTTP 409 the cancel endpoint answers for a batch that is already finished. */
+export function isConflict(err: unknown): boolean {
+  return err instanceof OpenAI.APIError && err.status === 409;
+}
+
+/** Maps any error thrown while talking to OpenAI to an ApplicationFailure Temporal can act on. */
+export function toApplicationFailure(err: unknown, ctx: ErrorContext): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof OpenAI.APIConnectionError) {
+    return ApplicationFailure.retryable(
+      `${ctx.action}: network error (${err.message}); retrying`,
+      FailureType.Transient,
+    );
+  }
+  if (err instanceof OpenAI.APIError) {
+    const status = err.status;
+    const detail = err.message;
+    switch (status) {
+      case 400:
+      case 422:
+        return ApplicationFailure.nonRetryable(
+          `${ctx.action}: OpenAI rejected the request (${status}): ${detail}. Check the batch id and the request.`,
+          FailureType.BadRequest,
+        );
+      case 401:
+        return ApplicationFailure.nonRetryable(
+          `${ctx.action}: OpenAI rejected the API key (401). Check OPENAI_API_KEY (and OPENAI_BASE_URL).`,
+          FailureType.Authentication,
+        );
+      case 403:
+        return ApplicationFailure.nonRetryable(
+          `${ctx.action}: permission denied (403): ${detail}. Check the key's project and organization.`,
+          FailureType.PermissionDenied,
+        );
+      case 404:
+        return ApplicationFailure.nonRetryable(
+          `${ctx.action}: not found (404). Check the id and that the API key belongs to the batch's project.`,
+          FailureType.NotFound,
+        );
+      case 429: {
+        const delay = retryAfterMs(err.headers);
+        return ApplicationFailure.create({
+          message: `${ctx.action}: rate limited (429)${delay !== undefined ? `; retrying after ${delay} ms` : ''}`,
+          type: FailureType.RateLimited,
+          nonRetryable: false,
+          ...(delay !== undefined ? { nextRetryDelay: Math.max(delay, 1) } : {}),
+        });
+      }
+      default:
+        if (status !== undefined && status >= 500) {
+          return ApplicationFailure.retryable(
+            `${ctx.action}: OpenAI server error (${status}); retrying`,
+            FailureType.Transient,
+          );
+        }
+        // Any other status (408, 409 outside cancel, ...) is unexpected: retry, it is the safe choice.
+        return ApplicationFailure.retryable(
+          `${ctx.action}: unexpected HTTP ${status}: ${detail}`,
+          FailureType.Transient,
+        );
+    }
+  }
+  if (isNetworkError(err)) {
+    return ApplicationFailure.retryable(
+      `${ctx.action}: network error (${(err as Error).message}); retrying`,
+      FailureType.Transient,
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return ApplicationFailure.retryable(`${ctx.action}: ${message}`, FailureType.Transient);
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/** Socket-level failures surfaced while streaming a body, after the SDK handed us the response. */
+export function isNetworkError(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    const code = (e as Error & { code?: string }).code;
+    if (code && NETWORK_CODES.has(code)) return true;
+    if (e.name === 'AbortError' || /terminated|socket|premature/i.test(e.message)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,79 @@
+/**
+ * The results store: one directory per batch under a root (`RESULTS_DIR/<batchId>/`), owner-only.
+ * Batch ids are validated before they become paths, so nothing can escape the root.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BATCH_ID_PATTERN } from '../shared/cancel-input';
+import { AtomicFile, DIR_MODE, writeJsonAtomic } from './atomic-file';
+
+/** Thrown when a batch id would not make a safe directory name. */
+export class UnsafeBatchIdError extends Error {
+  constructor(readonly batchId: string) {
+    super(`refusing to store results for ${JSON.stringify(batchId)}: not a valid batch id (batch_...)`);
+    this.name = 'UnsafeBatchIdError';
+  }
+}
+
+export const RESULT_FILES = {
+  output: 'output.jsonl',
+  errors: 'errors.jsonl',
+  quarantine: 'quarantine.jsonl',
+  remaining: 'remaining.jsonl',
+  summary: 'summary.json',
+} as const;
+export type ResultFileName = keyof typeof RESULT_FILES;
+
+export class LocalResultsStore {
+  readonly rootDir: string;
+
+  constructor(rootDir: string) {
+    this.rootDir = path.resolve(rootDir);
+  }
+
+  /** The batch's directory; throws UnsafeBatchIdError for anything that is not a plain batch id. */
+  batchDir(batchId: string): string {
+    if (!BATCH_ID_PATTERN.test(batchId)) throw new UnsafeBatchIdError(batchId);
+    const dir = path.join(this.rootDir, batchId);
+    if (path.dirname(dir) !== this.rootDir) throw new UnsafeBatchIdError(batchId);
+    return dir;
+  }
+
+  pathOf(batchId: string, file: ResultFileName): string {
+    return path.join(this.batchDir(batchId), RESULT_FILES[file]);
+  }
+
+  /** Creates the root and the batch directory, owner-only, and returns the latter. */
+  async prepare(batchId: string): Promise<string> {
+    const dir = this.batchDir(batchId);
+    await fs.promises.mkdir(this.rootDir, { recursive: true, mode: DIR_MODE });
+    await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
+    // mkdir's mode is filtered by the umask and ignored for existing directories: set it outright.
+    await fs.promises.chmod(dir, DIR_MODE);
+    return dir;
+  }
+
+  open(batchId: string, file: ResultFileName): AtomicFile {
+    return new AtomicFile(this.pathOf(batchId, file));
+  }
+
+  async writeJson(batchId: string, file: ResultFileName, value: unknown): Promise<string> {
+    const target = this.pathOf(batchId, file);
+    await writeJsonAtomic(target, value);
+    return target;
+  }
+
+  async readJson(batchId: string, file: ResultFileName): Promise<unknown> {
+    try {
+      return JSON.parse(await fs.promises.readFile(this.pathOf(batchId, file), 'utf8')) as unknown;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** Removes a file left over from an earlier collection that this one did not produce. */
+  async remove(batchId: string, file: ResultFileName): Promise<void> {
+    await fs.promises.rm(this.pathOf(batchId, file), { force: true });
+  }
+}

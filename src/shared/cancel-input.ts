@@ -1,0 +1,76 @@
+/**
+ * Input of `cancelBatchWorkflow`, validated with zod inside the workflow (so a bad start fails fast
+ * and names the field) and in the client (so the caller hears it before anything starts).
+ */
+import { z } from 'zod';
+import { msToNumber } from '@temporalio/common/lib/time';
+
+/** OpenAI batch ids: `batch_` then letters, digits, `_` or `-`. Nothing that could escape a directory. */
+export const BATCH_ID_PATTERN = /^batch_[A-Za-z0-9_-]{1,200}$/;
+export const BatchIdSchema = z
+  .string()
+  .regex(BATCH_ID_PATTERN, 'must look like batch_abc123 (letters, digits, _ or - after "batch_")');
+
+/** A duration as milliseconds or an `ms`-style string ('30s', '10 minutes'), normalized to ms. */
+const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  let ms: number;
+  try {
+    ms = msToNumber(value as never);
+  } catch {
+    ms = Number.NaN;
+  }
+  if (!Number.isFinite(ms) || ms <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a positive duration (ms or '30s'), got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const COLLECT_MODES = ['always', 'if-cancelled', 'never'] as const;
+export type CollectMode = (typeof COLLECT_MODES)[number];
+
+export const PollPolicySchema = z
+  .object({
+    /** First wait between two reads of the batch. @default 5s */
+    initialInterval: DurationSchema.default(5_000),
+    /** Each wait is the previous one times this. @default 1.5 */
+    backoffCoefficient: z.number().min(1).max(10).default(1.5),
+    /** Longest wait between two reads: a status change is seen within this. @default 60s */
+    maxInterval: DurationSchema.default(60_000),
+  })
+  .refine((p) => p.maxInterval >= p.initialInterval, {
+    message: 'maxInterval must be at least initialInterval',
+    path: ['maxInterval'],
+  });
+export type PollPolicy = z.infer<typeof PollPolicySchema>;
+
+export const CancelBatchInputSchema = z.object({
+  batchId: BatchIdSchema,
+  poll: PollPolicySchema.default({ initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 }),
+  /** Give up waiting for a terminal status after this long. Cancellations have taken 25+ minutes. @default 2h */
+  maxWait: DurationSchema.default(2 * 60 * 60 * 1000),
+  /**
+   * How often the wait reports back to the workflow (current details, progress query) while the
+   * batch stays non-terminal. Fewer check-ins keep history small. @default 10 minutes
+   */
+  checkInInterval: DurationSchema.default(10 * 60 * 1000),
+  /** When to download the output and error files. @default 'always' */
+  collectResults: z.enum(COLLECT_MODES).default('always'),
+  /** Also write `remaining.jsonl`: input lines with no successful result, ready to resubmit. @default true */
+  writeRemaining: z.boolean().default(true),
+  /** Free text shown in the UI summary, e.g. who asked for the cancellation. */
+  reason: z.string().max(200).optional(),
+});
+
+/** What callers pass: every option may be left out. */
+export type CancelBatchInput = z.input<typeof CancelBatchInputSchema>;
+/** What the workflow works with: defaults applied, durations in ms. */
+export type CancelBatchOptions = z.output<typeof CancelBatchInputSchema>;
+
+/** Human-readable list of what is wrong, each issue naming its field. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
+}

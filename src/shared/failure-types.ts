@@ -1,0 +1,38 @@
+/**
+ * Stable `ApplicationFailure.type` strings. Clients and the CLI switch on these; never rename one.
+ */
+export const FailureType = {
+  /** The workflow input failed validation. Fix the named field and start again. */
+  InvalidInput: 'InvalidInput',
+  /** OpenAI answered 404: the batch or file does not exist for this API key's project. */
+  NotFound: 'OpenAINotFound',
+  /** OpenAI answered 401: the API key is missing, wrong or revoked. */
+  Authentication: 'OpenAIAuthenticationError',
+  /** OpenAI answered 403: the key may not act on this resource. */
+  PermissionDenied: 'OpenAIPermissionDenied',
+  /** OpenAI answered 400 or 422: the request itself is wrong. */
+  BadRequest: 'OpenAIBadRequest',
+  /** OpenAI answered 429: retried after `Retry-After`. */
+  RateLimited: 'OpenAIRateLimited',
+  /** OpenAI answered 5xx, or the network failed: retried with backoff. */
+  Transient: 'OpenAITransientError',
+  /** A response did not match the documented shape. */
+  UnexpectedResponse: 'OpenAIUnexpectedResponse',
+  /** The batch is not terminal yet: the poll activity retries on the poll schedule. */
+  NotTerminalYet: 'BatchNotTerminalYet',
+  /** The batch did not reach a terminal status within `maxWait`. Details carry the last status seen. */
+  MaxWaitExceeded: 'MaxWaitExceeded',
+  /** The results store could not be written. */
+  ResultsStore: 'ResultsStoreError',
+} as const;
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+
+/** Failure types that retrying cannot fix. */
+export const NON_RETRYABLE_FAILURE_TYPES: readonly string[] = [
+  FailureType.InvalidInput,
+  FailureType.NotFound,
+  FailureType.Authentication,
+  FailureType.PermissionDenied,
+  FailureType.BadRequest,
+  FailureType.MaxWaitExceeded,
+];

@@ -1,0 +1,66 @@
+/**
+ * Worker wiring: config → dependencies → Worker. `npm run worker` (or `openai-batch-cancel worker`)
+ * runs it until SIGINT/SIGTERM, then drains in-flight tasks and exits.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { loadConfig, requireApiKey, type Config } from './config';
+import { createOpenAIClient } from './openai/client';
+import { LocalResultsStore } from './results/local-store';
+
+export interface CreateWorkerOptions {
+  config: Config;
+  connection: NativeConnection;
+  /** Prebuilt bundle (production); otherwise the workflows are bundled at start. */
+  workflowBundlePath?: string;
+}
+
+export async function createWorker({
+  config,
+  connection,
+  workflowBundlePath,
+}: CreateWorkerOptions): Promise<Worker> {
+  const openai = createOpenAIClient({
+    apiKey: requireApiKey(config),
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    ...(config.OPENAI_ORG_ID ? { organization: config.OPENAI_ORG_ID } : {}),
+    ...(config.OPENAI_PROJECT_ID ? { project: config.OPENAI_PROJECT_ID } : {}),
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+  });
+  const activities = createActivities({
+    openai,
+    results: new LocalResultsStore(config.RESULTS_DIR),
+    maxLineBytes: config.MAX_RESULT_LINE_BYTES,
+  });
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(workflowBundlePath
+      ? { workflowBundle: { codePath: workflowBundlePath } }
+      : { workflowsPath: require.resolve('./workflows') }),
+    activities,
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    // Downloads heartbeat while they stream; give them time to finish on shutdown.
+    shutdownGraceTime: '30s',
+  });
+}
+
+export async function runWorker(config: Config = loadConfig()): Promise<void> {
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const worker = await createWorker({ config, connection });
+    // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker.shutdown().
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((err: unknown) => {
+    process.stderr.write(`worker: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

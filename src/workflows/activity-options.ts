@@ -1,0 +1,59 @@
+/**
+ * The one place that sets timeouts and retry policies for every activity.
+ */
+import type { ActivityOptions } from '@temporalio/workflow';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../shared/failure-types';
+import type { PollPolicy } from '../shared/cancel-input';
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
+
+/** POST cancel: quick calls; 5xx and network errors back off to a minute, 429 waits Retry-After. */
+export const requestCancelOptions: ActivityOptions = {
+  startToCloseTimeout: '90s',
+  heartbeatTimeout: '20s',
+  scheduleToCloseTimeout: '1 hour',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes,
+  },
+};
+
+/** An update waits on this: fail within two minutes rather than hang the caller. */
+export const readBatchOptions: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes },
+};
+
+/**
+ * The poll schedule *is* the retry policy: each attempt reads the batch once and fails while it is
+ * not terminal. The schedule-to-close bound lets a long API outage end one check-in (the workflow
+ * then checks in and keeps waiting) instead of retrying silently forever.
+ */
+export function awaitTerminalOptions(poll: PollPolicy, checkInMs: number): ActivityOptions {
+  return {
+    startToCloseTimeout: '90s',
+    heartbeatTimeout: '20s',
+    scheduleToCloseTimeout: checkInMs + poll.maxInterval + 5 * 60_000,
+    retry: {
+      initialInterval: poll.initialInterval,
+      backoffCoefficient: poll.backoffCoefficient,
+      maximumInterval: poll.maxInterval,
+      nonRetryableErrorTypes,
+    },
+  };
+}
+
+/** Downloads can be large: long start-to-close, short heartbeat timeout to notice a dead worker. */
+export const collectResultsOptions: ActivityOptions = {
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '30s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    nonRetryableErrorTypes,
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * cancelBatchWorkflow: request the cancel, wait until the batch is terminal, collect its partial
+ * results. Deterministic: no I/O here, only activities, timers and state.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  proxyActivities,
+  setHandler,
+  setCurrentDetails,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { isTerminalStatus } from '../shared/batch-status';
+import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from '../shared/cancel-input';
+import { FailureType } from '../shared/failure-types';
+import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../shared/progress';
+import type { CancelBatchResult } from '../shared/results';
+import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
+import {
+  awaitTerminalOptions,
+  collectResultsOptions,
+  readBatchOptions,
+  requestCancelOptions,
+} from './activity-options';
+import { renderDetails } from './details';
+
+const { requestCancel } = proxyActivities<Activities>(requestCancelOptions);
+const { readBatch } = proxyActivities<Activities>(readBatchOptions);
+const { collectResults } = proxyActivities<Activities>(collectResultsOptions);
+// Options depend on the input's poll policy: set per call with executeWithOptions.
+const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90s' });
+
+export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<CancelBatchResult> {
+  const parsed = CancelBatchInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid cancelBatchWorkflow input: ${describeZodError(parsed.error)}`,
+      FailureType.InvalidInput,
+    );
+  }
+  const opts = parsed.data;
+  const { batchId } = opts;
+  const startedAt = Date.now();
+  const deadline = startedAt + opts.maxWait;
+
+  const state: CancelProgress = {
+    batchId,
+    phase: 'requesting-cancel',
+    batch: null,
+    polls: 0,
+    startedAt,
+    lastReadAt: null,
+    nextCheckInBy: null,
+    cancelOutcome: null,
+    results: null,
+  };
+  const report = () => setCurrentDetails(renderDetails(state, opts.poll.maxInterval));
+
+  function observe(batch: BatchSnapshot): BatchSnapshot {
+    if (state.batch?.status !== batch.status) {
+      upsertSearchAttributes([{ key: OPENAI_BATCH_STATUS, value: batch.status }]);
+    }
+    state.batch = batch;
+    state.lastReadAt = Date.now();
+    report();
+    return batch;
+  }
+
+  setHandler(progressQuery, () => state);
+  setHandler(refreshUpdate, async () => {
+    const batch = await readBatch.executeWithOptions(
+      { ...readBatchOptions, summary: `read ${batchId} now` },
+      [batchId],
+    );
+    state.polls++;
+    return observe(batch);
+  });
+
+  upsertSearchAttributes([{ key: OPENAI_BATCH_ID, value: batchId }]);
+  report();
+
+  const cancel = await requestCancel.executeWithOptions(
+    { ...requestCancelOptions, summary: `POST /v1/batches/${batchId}/cancel` },
+    [batchId],
+  );
+  state.polls++;
+  state.cancelOutcome = cancel.outcome;
+  let batch = observe(cancel.batch);
+
+  state.phase = 'waiting';
+  while (!isTerminalStatus(batch.status)) {
+    const now = Date.now();
+    if (now >= deadline) {
+      state.phase = 'failed';
+      report();
+      throw ApplicationFailure.create({
+        message:
+          `batch ${batchId} was still ${batch.status} after waiting ${Math.round(opts.maxWait / 60_000)} min ` +
+          `(maxWait). Its cancellation was requested; start again to keep waiting, or raise maxWait.`,
+        type: FailureType.MaxWaitExceeded,
+        nonRetryable: true,
+        details: [{ lastStatus: batch.status, batch }],
+      });
+    }
+    state.nextCheckInBy = Math.min(now + opts.checkInInterval, deadline);
+    report();
+    try {
+      const waited = await awaitTerminal.executeWithOptions(
+        {
+          ...awaitTerminalOptions(opts.poll, opts.checkInInterval),
+          summary: `wait for ${batchId} to leave ${batch.status}`,
+        },
+        [{ batchId, checkInBy: state.nextCheckInBy }],
+      );
+      state.polls += waited.polls;
+      batch = observe(waited.batch);
+    } catch (err) {
+      // A long API outage ends one check-in window; the loop checks in and keeps waiting.
+      if (!(err instanceof ActivityFailure && err.cause instanceof TimeoutFailure)) throw err;
+    }
+  }
+  const terminalSeenAt = Date.now();
+  state.nextCheckInBy = null;
+
+  const collect =
+    opts.collectResults === 'always' ||
+    (opts.collectResults === 'if-cancelled' && batch.status === 'cancelled');
+  if (collect) {
+    state.phase = 'collecting-results';
+    report();
+    state.results = await collectResults.executeWithOptions(
+      { ...collectResultsOptions, summary: `download results of ${batchId} (${batch.status})` },
+      [
+        {
+          batchId,
+          inputFileId: batch.inputFileId,
+          outputFileId: batch.outputFileId,
+          errorFileId: batch.errorFileId,
+          writeRemaining: opts.writeRemaining,
+        },
+      ],
+    );
+  }
+  state.phase = 'done';
+  report();
+  const finishedAt = Date.now();
+  return {
+    batchId,
+    finalStatus: batch.status,
+    cancelOutcome: cancel.outcome,
+    requestCounts: batch.requestCounts,
+    batch,
+    results: state.results,
+    polls: state.polls,
+    timings: { startedAt, terminalSeenAt, finishedAt, waitedMs: terminalSeenAt - startedAt },
+  };
+}
