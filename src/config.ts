@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   MAX_RESULT_LINE_BYTES: positiveInt(64 * 1024 * 1024),
+  /** A workflow bundle prebuilt by `lib/build-bundle.js`; unset: bundle at start (development). */
+  WORKFLOW_BUNDLE_PATH: optionalString,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -50,7 +50,11 @@ export async function createWorker({
 export async function runWorker(config: Config = loadConfig()): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const worker = await createWorker({ config, connection });
+    const worker = await createWorker({
+      config,
+      connection,
+      ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : {}),
+    });
     // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker.shutdown().
     await worker.run();
   } finally {

@@ -1,0 +1,87 @@
+/**
+ * There is no Docker engine here: these tests read the deployment files and check they agree with
+ * the code (service graph, env names, search attributes), and that the production bundle builds.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ConfigSchema } from '../../src/config';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { buildWorkflowBundle } from '../../src/build-bundle';
+
+const root = path.join(__dirname, '..', '..');
+const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+  const services = compose.services;
+
+  it('has every service the worker needs, started in order', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        'postgresql',
+        'temporal-schema',
+        'temporal',
+        'temporal-init',
+        'temporal-ui',
+        'worker',
+      ]),
+    );
+    expect(services.temporal!.image).toMatch(/^temporalio\/server:/);
+    expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
+    expect(services.temporal!.depends_on!['temporal-schema']!.condition).toBe(
+      'service_completed_successfully',
+    );
+    expect(services.worker!.depends_on!['temporal-init']!.condition).toBe('service_completed_successfully');
+    expect(services.worker!.build).toBeDefined();
+  });
+
+  it('gives the worker only environment variables that config.ts knows', () => {
+    const known = Object.keys(ConfigSchema.shape);
+    const names = Object.keys(services.worker!.environment ?? {});
+    expect(names.length).toBeGreaterThan(3);
+    expect(names.filter((n) => !known.includes(n))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['OPENAI_API_KEY', 'TEMPORAL_ADDRESS', 'RESULTS_DIR']));
+  });
+
+  it('registers exactly the search attributes the workflows upsert', () => {
+    const script = read('deploy/temporal/init-namespace.sh');
+    for (const key of CUSTOM_SEARCH_ATTRIBUTES) expect(script).toContain(key.name);
+    for (const mount of [
+      ...(services['temporal-init']!.volumes ?? []),
+      ...(services['temporal-schema']!.volumes ?? []),
+    ]) {
+      expect(fs.existsSync(path.join(root, mount.split(':')[0]!))).toBe(true);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('is multi-stage, runs as a non-root user, with a healthcheck and a prebuilt bundle', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    expect(dockerfile).toMatch(/build-bundle\.js/);
+    for (const f of ['src/build-bundle.ts', 'src/health.ts', 'src/worker.ts'])
+      expect(fs.existsSync(path.join(root, f))).toBe(true);
+  });
+
+  it('builds the workflow bundle the image ships', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bundle-')), 'workflow-bundle.js');
+    await buildWorkflowBundle(out);
+    const code = fs.readFileSync(out, 'utf8');
+    expect(code).toContain('cancelBatchWorkflow');
+    expect(code.length).toBeGreaterThan(10_000);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * One place that wires a real Temporal server, the batch simulator and a worker running the
+ * project's workflows and activities. Tests use it; nothing in it is a mock.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { createOpenAIClient } from '../../src/openai/client';
+import { LocalResultsStore } from '../../src/results/local-store';
+import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../src/simulator';
+
+/**
+ * A simulator clock that follows the Temporal server's time: each activity attempt moves it to the
+ * time the server scheduled that attempt. On the time-skipping server this makes a 25-minute
+ * cancellation take 25 skipped minutes, not 25 real ones.
+ */
+export function serverTimeClock(start = Date.now()) {
+  let now = start;
+  const interceptor: ActivityInterceptorsFactory = (ctx) => ({
+    inbound: {
+      execute: (input, next) => {
+        now = Math.max(now, ctx.info.currentAttemptScheduledTimestampMs);
+        return next(input);
+      },
+    },
+  });
+  return { now: () => now, interceptor };
+}
+
+export interface Harness {
+  sim: BatchSimulator;
+  resultsDir: string;
+  taskQueue: string;
+  store: LocalResultsStore;
+  newWorker(extra?: { interceptors?: ActivityInterceptorsFactory[]; maxLineBytes?: number }): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createHarness(
+  env: TestWorkflowEnvironment,
+  simOptions: SimulatorOptions = {},
+): Promise<Harness> {
+  const sim = await startSimulator(simOptions);
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-results-'));
+  const taskQueue = `tq-${process.pid}-${++counter}`;
+  const store = new LocalResultsStore(resultsDir);
+  const openai = createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 });
+  return {
+    sim,
+    resultsDir,
+    taskQueue,
+    store,
+    newWorker: (extra = {}) =>
+      Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowsPath: require.resolve('../../src/workflows'),
+        activities: createActivities({
+          openai,
+          results: store,
+          ...(extra.maxLineBytes ? { maxLineBytes: extra.maxLineBytes } : {}),
+        }),
+        interceptors: { activity: extra.interceptors ?? [] },
+      }),
+    close: async () => {
+      await sim.close();
+      fs.rmSync(resultsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** sha256 and line count of a file on disk. */
+export async function digestFile(file: string): Promise<{ lines: number; bytes: number; sha256: string }> {
+  const { createHash } = await import('node:crypto');
+  const hash = createHash('sha256');
+  let lines = 0;
+  let bytes = 0;
+  for await (const chunk of fs.createReadStream(file)) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    bytes += buf.length;
+    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
+  }
+  return { lines, bytes, sha256: hash.digest('hex') };
+}

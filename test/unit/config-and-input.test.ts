@@ -1,0 +1,68 @@
+import { ConfigError, loadConfig } from '../../src/config';
+import { CancelBatchInputSchema } from '../../src/shared/cancel-input';
+import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
+
+describe('config', () => {
+  it('applies defaults', () => {
+    const c = loadConfig({ OPENAI_API_KEY: 'sk-x' });
+    expect(c).toMatchObject({
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      TEMPORAL_TASK_QUEUE: 'openai-batch-cancel',
+    });
+  });
+
+  it('names the bad variable without echoing its value', () => {
+    expect(() =>
+      loadConfig({ OPENAI_BASE_URL: 'not a url', WORKER_MAX_CONCURRENT_ACTIVITIES: 'lots' }),
+    ).toThrow(ConfigError);
+    try {
+      loadConfig({ OPENAI_BASE_URL: 'sk-secret-not-a-url' });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/^invalid configuration: OPENAI_BASE_URL: /);
+      expect((err as Error).message).not.toContain('sk-secret');
+    }
+  });
+});
+
+describe('cancel input', () => {
+  it('fills defaults and normalizes durations', () => {
+    const v = CancelBatchInputSchema.parse({
+      batchId: 'batch_abc',
+      maxWait: '30m',
+      poll: { initialInterval: '2s' },
+    });
+    expect(v).toMatchObject({
+      maxWait: 30 * 60_000,
+      poll: { initialInterval: 2000, backoffCoefficient: 1.5, maxInterval: 60_000 },
+      collectResults: 'always',
+      writeRemaining: true,
+    });
+  });
+
+  it.each(['', 'abc', 'batch_../x', 'batch_a/b', '/etc/passwd', 'batch_\u0000x'])(
+    'rejects batch id %j',
+    (batchId) => {
+      const r = CancelBatchInputSchema.safeParse({ batchId });
+      expect(r.success).toBe(false);
+      if (!r.success) expect(r.error.issues[0]?.path).toEqual(['batchId']);
+    },
+  );
+
+  it('rejects a poll policy whose max is below its initial interval', () => {
+    const r = CancelBatchInputSchema.safeParse({
+      batchId: 'batch_a',
+      poll: { initialInterval: '2m', maxInterval: '1m' },
+    });
+    expect(r.success).toBe(false);
+  });
+});
+
+describe('results store paths', () => {
+  it('refuses ids that could escape the results directory', () => {
+    const store = new LocalResultsStore('/tmp/results-root');
+    for (const id of ['../x', 'batch_../../etc', '/abs', 'batch_a\u0000']) {
+      expect(() => store.batchDir(id)).toThrow(UnsafeBatchIdError);
+    }
+    expect(store.batchDir('batch_ok')).toBe('/tmp/results-root/batch_ok');
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * cancelBatchWorkflow end to end on the Temporal CLI dev server, with the simulator on a real clock.
+ * Also records histories for the replay test (RECORD_HISTORIES=1).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Worker } from '@temporalio/worker';
+import { startBatchCancellation, listCancellations, getCancellationProgress } from '../../src/client';
+import { cancelWorkflowId } from '../../src/shared/constants';
+import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
+import { createDevServerEnv } from '../helpers/temporal-env';
+import { createHarness, digestFile, type Harness } from '../helpers/cancel-harness';
+
+const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
+
+describe('cancelBatchWorkflow (dev server, real time)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let worker: Worker;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    h = await createHarness(env, { timing: { cancelDelayMs: 1_500, perRequestMs: 20 } });
+    worker = await h.newWorker();
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await h?.close();
+    await env?.teardown();
+  });
+
+  const fastPoll = { initialInterval: '200ms', backoffCoefficient: 1.5, maxInterval: '1s' } as const;
+
+  async function record(name: string, batchId: string): Promise<void> {
+    if (!process.env.RECORD_HISTORIES) return;
+    const history = await env.client.workflow.getHandle(cancelWorkflowId(batchId)).fetchHistory();
+    fs.mkdirSync(HISTORY_DIR, { recursive: true });
+    fs.writeFileSync(path.join(HISTORY_DIR, `${name}.json`), historyToJSON(history));
+  }
+
+  it('cancels, waits and collects output and error files byte for byte', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 300, completedFraction: 0.5 });
+    const handle = await startBatchCancellation(
+      env.client,
+      { batchId: batch.id, poll: fastPoll },
+      { taskQueue: h.taskQueue },
+    );
+    const result = await handle.result();
+    await record('cancel-in-progress', batch.id);
+
+    expect(result.finalStatus).toBe('cancelled');
+    const final = h.sim.getBatch(batch.id)!;
+    const out = await h.sim.expectedFile(final.output_file_id!);
+    const errs = await h.sim.expectedFile(final.error_file_id!);
+    expect(await digestFile(result.results!.output!.path)).toEqual(out);
+    expect(await digestFile(result.results!.errors!.path)).toEqual(errs);
+    expect(out.lines + errs.lines).toBe(300);
+    const summary = JSON.parse(fs.readFileSync(result.results!.summaryPath, 'utf8'));
+    expect(summary).toMatchObject({ batchId: batch.id, succeeded: final.request_counts!.completed });
+    const remaining = await digestFile(result.results!.remaining!.path);
+    expect(remaining.lines).toBe(300 - final.request_counts!.completed);
+
+    const progress = await getCancellationProgress(env.client, batch.id);
+    expect(progress).toMatchObject({ phase: 'done', batch: { status: 'cancelled' } });
+  });
+
+  it('returns the running workflow when started twice, and does not re-run a finished one', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 20 });
+    const a = await startBatchCancellation(
+      env.client,
+      { batchId: batch.id, poll: fastPoll },
+      { taskQueue: h.taskQueue },
+    );
+    const b = await startBatchCancellation(
+      env.client,
+      { batchId: batch.id, poll: fastPoll },
+      { taskQueue: h.taskQueue },
+    );
+    const runA = (await a.describe()).runId;
+    expect((await b.describe()).runId).toBe(runA);
+    await a.result();
+    const c = await startBatchCancellation(env.client, { batchId: batch.id }, { taskQueue: h.taskQueue });
+    expect((await c.describe()).runId).toBe(runA);
+    expect(h.sim.stats().requests['batches.cancel']).toBeGreaterThan(0);
+  });
+
+  it('restarts a download cut mid-stream and still writes exactly what was served', async () => {
+    const batch = h.sim.seedBatch({ status: 'cancelled', requests: 20_000, completedFraction: 0.6 });
+    h.sim.injectFault('files.content', { kind: 'cut_body', afterBytes: 200_000 }, 2);
+    const handle = await startBatchCancellation(
+      env.client,
+      { batchId: batch.id },
+      { taskQueue: h.taskQueue },
+    );
+    const result = await handle.result();
+    await record('collect-after-cut', batch.id);
+    expect(result.cancelOutcome).toBe('already-terminal');
+    const final = h.sim.getBatch(batch.id)!;
+    expect(await digestFile(result.results!.output!.path)).toEqual(
+      await h.sim.expectedFile(final.output_file_id!),
+    );
+    expect(await digestFile(result.results!.errors!.path)).toEqual(
+      await h.sim.expectedFile(final.error_file_id!),
+    );
+    expect(h.sim.stats().faultsInjected.cut_body).toBeGreaterThanOrEqual(2);
+    // No temporary file is left behind.
+    expect(fs.readdirSync(result.results!.directory).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('makes cancellations findable by batch status through the search attribute', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 10 });
+    const handle = await startBatchCancellation(
+      env.client,
+      { batchId: batch.id, poll: fastPoll },
+      { taskQueue: h.taskQueue },
+    );
+    await handle.result();
+    // Visibility is eventually consistent: poll briefly.
+    let ids: string[] = [];
+    for (let i = 0; i < 50 && !ids.includes(handle.workflowId); i++) {
+      ids = [];
+      for await (const wf of env.client.workflow.list({
+        query: `${OPENAI_BATCH_STATUS.name} = 'cancelled'`,
+      })) {
+        ids.push(wf.workflowId);
+      }
+      if (!ids.includes(handle.workflowId)) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(ids).toContain(handle.workflowId);
+    const listed = await listCancellations(env.client, { batchStatus: 'cancelled' });
+    expect(listed.map((l) => l.batchId)).toContain(batch.id);
+  });
+
+  it('keeps history small for a long cancellation (scaled: 1 s = 100 s)', async () => {
+    // 18 s of cancelling with 0.6 s max poll and 6 s check-ins is a 30-minute cancellation with the
+    // defaults (60 s max poll, 10-minute check-ins), scaled down 100 times.
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 18_000 });
+    const handle = await startBatchCancellation(
+      env.client,
+      {
+        batchId: batch.id,
+        poll: { initialInterval: '50ms', backoffCoefficient: 1.5, maxInterval: '600ms' },
+        checkInInterval: '6s',
+      },
+      { taskQueue: h.taskQueue },
+    );
+    const result = await handle.result();
+    await record('long-cancellation', batch.id);
+    expect(result.finalStatus).toBe('cancelled');
+    const history = await handle.fetchHistory();
+    const events = history.events?.length ?? 0;
+    expect(events).toBeLessThanOrEqual(50);
+    expect(result.polls).toBeGreaterThan(20);
+  }, 60_000);
+});

@@ -1,0 +1,177 @@
+/**
+ * cancelBatchWorkflow on the Java time-skipping server with the simulator as the API. The
+ * simulator's clock follows the server's, so minutes of cancellation pass in seconds.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { cancelBatchWorkflow } from '../../src/workflows';
+import { cancelWorkflowId } from '../../src/shared/constants';
+import { FailureType } from '../../src/shared/failure-types';
+import type { CancelBatchInput } from '../../src/shared/cancel-input';
+import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import { createHarness, digestFile, serverTimeClock, type Harness } from '../helpers/cancel-harness';
+
+const MIN = 60_000;
+
+describe('cancelBatchWorkflow (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let clock: ReturnType<typeof serverTimeClock>;
+  /** Server-time of each attempt of each activity, to check the retry schedule. */
+  let attempts: { activity: string; at: number; attempt: number }[];
+
+  const recorder: ActivityInterceptorsFactory = (ctx) => ({
+    inbound: {
+      execute: (input, next) => {
+        attempts.push({
+          activity: ctx.info.activityType,
+          at: ctx.info.currentAttemptScheduledTimestampMs,
+          attempt: ctx.info.attempt,
+        });
+        return next(input);
+      },
+    },
+  });
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    clock = serverTimeClock(await env.currentTimeMs());
+    h = await createHarness(env, { clock: clock.now, timing: { cancelDelayMs: 25 * MIN } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await env?.teardown();
+  });
+  beforeEach(() => {
+    attempts = [];
+  });
+
+  async function run(input: CancelBatchInput) {
+    const worker = await h.newWorker({ interceptors: [clock.interceptor, recorder] });
+    return worker.runUntil(
+      env.client.workflow.execute(cancelBatchWorkflow, {
+        taskQueue: h.taskQueue,
+        workflowId: cancelWorkflowId(input.batchId),
+        args: [input],
+      }),
+    );
+  }
+
+  async function runExpectingFailure(input: CancelBatchInput): Promise<ApplicationFailure> {
+    const err = await run(input).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    let cause = (err as WorkflowFailedError).cause;
+    if (cause instanceof ActivityFailure) cause = cause.cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    return cause as ApplicationFailure;
+  }
+
+  it('waits out a 25-minute cancellation in seconds and collects the partial results', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 200, completedFraction: 0.4 });
+    const wallStart = Date.now();
+    const result = await run({ batchId: batch.id });
+    const wallMs = Date.now() - wallStart;
+
+    expect(result.finalStatus).toBe('cancelled');
+    expect(result.cancelOutcome).toBe('cancel-requested');
+    expect(result.timings.waitedMs).toBeGreaterThanOrEqual(25 * MIN);
+    expect(wallMs).toBeLessThan(60_000);
+
+    const final = h.sim.getBatch(batch.id)!;
+    const counts = final.request_counts!;
+    const results = result.results!;
+    expect(results.succeeded).toBe(counts.completed);
+    expect(results.output!.lines).toBe(counts.completed);
+    // The error file holds the HTTP-style failures plus one batch_cancelled line per unprocessed request.
+    expect(results.errors!.lines).toBe(counts.total - counts.completed);
+    expect(results.failedByCode['batch_cancelled']).toBe(counts.total - counts.completed - counts.failed);
+    expect(results.remaining!.lines).toBe(counts.total - counts.completed);
+    for (const [summary, fileId] of [
+      [results.output!, final.output_file_id!],
+      [results.errors!, final.error_file_id!],
+    ] as const) {
+      const expected = await h.sim.expectedFile(fileId);
+      expect(await digestFile(summary.path)).toEqual(expected);
+      expect(summary.sha256).toBe(expected.sha256);
+    }
+  });
+
+  it('polls on the backoff schedule, carried across check-ins', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 20 });
+    await run({
+      batchId: batch.id,
+      poll: { initialInterval: '10s', backoffCoefficient: 2, maxInterval: '2m' },
+      checkInInterval: '5m',
+    });
+    const reads = attempts.filter((a) => a.activity === 'awaitTerminal').map((a) => a.at);
+    const gaps = reads.slice(1).map((t, i) => Math.round((t - reads[i]!) / 1000));
+    // 10, 20, 40, 80, then capped at 120 s; the continuation attempt after a check-in reads nothing
+    // and is followed by the next interval, so the sum of the two gaps around it is the interval.
+    const merged: number[] = [];
+    for (const g of gaps) {
+      if (g <= 1 && merged.length > 0) continue;
+      merged.push(g);
+    }
+    expect(merged.slice(0, 5)).toEqual([10, 20, 40, 80, 120]);
+    expect(merged.slice(5).every((g) => g === 120)).toBe(true);
+  });
+
+  it('fails with MaxWaitExceeded carrying the last status when the batch stays cancelling', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs: 5 * 60 * MIN });
+    const failure = await runExpectingFailure({ batchId: batch.id, maxWait: '30m' });
+    expect(failure.type).toBe(FailureType.MaxWaitExceeded);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.details?.[0]).toMatchObject({ lastStatus: 'cancelling' });
+    expect(failure.message).toMatch(/still cancelling.*maxWait/);
+  });
+
+  it('treats a 409 on an already completed batch as a cue to collect its results', async () => {
+    const batch = h.sim.seedBatch({ status: 'completed', requests: 30, failedFraction: 0.2 });
+    const result = await run({ batchId: batch.id });
+    expect(result.cancelOutcome).toBe('already-terminal');
+    expect(result.finalStatus).toBe('completed');
+    expect(h.sim.stats().requests['batches.cancel']).toBeGreaterThan(0);
+    const counts = h.sim.getBatch(batch.id)!.request_counts!;
+    expect(result.results!.succeeded).toBe(counts.completed);
+    expect(result.results!.errors!.lines).toBe(counts.failed);
+  });
+
+  it('fails fast and clearly for an unknown batch', async () => {
+    const before = h.sim.stats().requests['batches.cancel'];
+    const failure = await runExpectingFailure({ batchId: 'batch_doesnotexist' });
+    expect(failure.type).toBe(FailureType.NotFound);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(/batch_doesnotexist.*not found.*Check the id/);
+    expect(h.sim.stats().requests['batches.cancel'] - before).toBe(1);
+  });
+
+  it('honours Retry-After on 429 before retrying the cancel', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs: MIN });
+    h.sim.injectFault('batches.cancel', { kind: 'rate_limit', retryAfterSeconds: 45 }, 2);
+    const result = await run({ batchId: batch.id });
+    expect(result.finalStatus).toBe('cancelled');
+    const cancels = attempts.filter((a) => a.activity === 'requestCancel');
+    expect(cancels.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    expect(cancels[1]!.at - cancels[0]!.at).toBeGreaterThanOrEqual(45_000);
+    expect(cancels[2]!.at - cancels[1]!.at).toBeGreaterThanOrEqual(45_000);
+  });
+
+  it('survives a storm of 5xx answers on every route', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 3 * MIN });
+    const before = h.sim.stats().faultsInjected.server_error;
+    h.sim.setFaults({ routes: { '*': { serverErrorRate: 0.5 } } });
+    try {
+      const result = await run({ batchId: batch.id });
+      expect(result.finalStatus).toBe('cancelled');
+      expect(result.results!.output!.lines + result.results!.errors!.lines).toBe(50);
+    } finally {
+      h.sim.setFaults({});
+    }
+    expect(h.sim.stats().faultsInjected.server_error - before).toBeGreaterThan(3);
+  });
+});
