@@ -12,6 +12,11 @@ export interface AwaitTerminalInput {
   batchId: string;
   /** Epoch ms (server time): return even if not terminal, so the workflow can report progress. */
   checkInBy: number;
+  /**
+   * True when continuing a wait after a check-in: the first attempt then reads nothing and hands
+   * over to the retry schedule, so the poll interval carries on instead of restarting.
+   */
+  continued?: boolean;
 }
 
 export interface AwaitTerminalResult {
@@ -33,6 +38,13 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
   return async function awaitTerminal(input: AwaitTerminalInput): Promise<AwaitTerminalResult> {
     const ctx = Context.current();
     const { attempt, currentAttemptScheduledTimestampMs: now } = ctx.info;
+    if (input.continued && attempt === 1) {
+      throw ApplicationFailure.create({
+        message: `continuing to wait for batch ${input.batchId}`,
+        type: FailureType.NotTerminalYet,
+        nonRetryable: false,
+      });
+    }
     let batch: BatchSnapshot;
     try {
       batch = await withHeartbeat(
@@ -42,7 +54,8 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
     } catch (err) {
       throw toApplicationFailure(err, { action: `read batch ${input.batchId}` });
     }
-    if (isTerminalStatus(batch.status) || now >= input.checkInBy) return { batch, polls: attempt };
+    if (isTerminalStatus(batch.status) || now >= input.checkInBy)
+      return { batch, polls: input.continued ? attempt - 1 : attempt };
     throw ApplicationFailure.create({
       message: `batch ${input.batchId} is ${batch.status} (${describeCounts(batch)}); reading again on the poll schedule`,
       type: FailureType.NotTerminalYet,

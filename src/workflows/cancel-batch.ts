@@ -90,6 +90,9 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   let batch = observe(cancel.batch);
 
   state.phase = 'waiting';
+  // The poll interval carries over from one check-in to the next: the backoff never restarts.
+  let pollInterval = opts.poll.initialInterval;
+  let continued = false;
   while (!isTerminalStatus(batch.status)) {
     const now = Date.now();
     if (now >= deadline) {
@@ -109,12 +112,18 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     try {
       const waited = await awaitTerminal.executeWithOptions(
         {
-          ...awaitTerminalOptions(opts.poll, opts.checkInInterval),
+          ...awaitTerminalOptions({ ...opts.poll, initialInterval: pollInterval }, opts.checkInInterval),
           summary: `wait for ${batchId} to leave ${batch.status}`,
         },
-        [{ batchId, checkInBy: state.nextCheckInBy }],
+        [{ batchId, checkInBy: state.nextCheckInBy, continued }],
       );
       state.polls += waited.polls;
+      const retries = waited.polls - (continued ? 0 : 1);
+      pollInterval = Math.min(
+        opts.poll.maxInterval,
+        pollInterval * opts.poll.backoffCoefficient ** Math.max(0, retries),
+      );
+      continued = true;
       batch = observe(waited.batch);
     } catch (err) {
       // A long API outage ends one check-in window; the loop checks in and keeps waiting.
