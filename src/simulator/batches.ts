@@ -1,0 +1,191 @@
+/**
+ * The batch registry: creating (through the API or seeded), viewing at the clock's now, listing and
+ * cancelling. Result files are registered the first time a terminal batch is looked at, with ids
+ * derived from the batch, so the order of look-ups never changes what anyone sees.
+ */
+import { type Batch, type BatchListPage } from '../openai/schemas';
+import { batchNotFound, cannotCancel } from './errors';
+import { inputPlan, resultPlan, type ResultRole } from './file-content';
+import { type FileRegistry } from './files';
+import { batchId, resultFileId } from './ids';
+import { type InputError } from './input-validation';
+import { hash32 } from './prng';
+import { createdRecord, type RecordIdentity, seededRecord } from './records';
+import { GeneratedRequests, type RequestSet } from './requests';
+import { type BatchRecord, type BatchState, evaluate, hasResultFiles, isCancellable } from './state';
+import { type SeedBatchSpec, type SimulatorTiming } from './types';
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+const secondsOrNull = (ms: number | null): number | null => (ms === null ? null : seconds(ms));
+
+export interface NewBatch {
+  inputFileId: string;
+  endpoint: string;
+  metadata: Record<string, string> | null;
+  requests: RequestSet;
+  errors: InputError[] | null;
+}
+
+export class BatchRegistry {
+  private readonly records = new Map<string, BatchRecord>();
+  /** Oldest first; listing walks it backwards, newest first like OpenAI. */
+  private readonly order: BatchRecord[] = [];
+
+  constructor(
+    private readonly seed: number,
+    private readonly clock: () => number,
+    private readonly timing: SimulatorTiming,
+    private readonly files: FileRegistry,
+  ) {}
+
+  private identity(fields: Omit<RecordIdentity, 'seq' | 'id' | 'key'>): RecordIdentity {
+    const seq = this.order.length + 1;
+    return { ...fields, seq, id: batchId(this.seed, seq), key: hash32(this.seed, seq, 0xba7c4) };
+  }
+
+  private register(record: BatchRecord): Batch {
+    this.records.set(record.id, record);
+    this.order.push(record);
+    return this.render(record);
+  }
+
+  create(spec: NewBatch): Batch {
+    const identity = this.identity({ ...spec, lineBytes: 0, cancelDelayMs: this.timing.cancelDelayMs });
+    return this.register(createdRecord(identity, this.timing, this.clock(), spec.errors));
+  }
+
+  seedBatch(spec: SeedBatchSpec): Batch {
+    const endpoint = spec.endpoint ?? '/v1/chat/completions';
+    const seq = this.order.length + 1;
+    const requests = new GeneratedRequests(
+      spec.requests,
+      endpoint,
+      spec.failedFraction ?? 0.1,
+      hash32(this.seed, seq, 0xfa11),
+    );
+    const failed = spec.status === 'failed';
+    const now = this.clock();
+    const inputFile = this.files.add({
+      filename: `seeded_batch_${seq}_input.jsonl`,
+      purpose: 'batch',
+      createdAt: seconds(spec.createdAt !== undefined ? spec.createdAt * 1000 : now),
+      plan: () => inputPlan(record, failed),
+      generated: { requests, valid: !failed },
+    });
+    const identity = this.identity({
+      endpoint,
+      inputFileId: inputFile.id,
+      metadata: spec.metadata ?? null,
+      requests,
+      lineBytes: spec.lineBytes ?? 300,
+      cancelDelayMs: spec.cancelDelayMs ?? this.timing.cancelDelayMs,
+    });
+    const shape = {
+      status: spec.status,
+      processed: Math.round((spec.completedFraction ?? 0.5) * spec.requests),
+      createdAt: spec.createdAt === undefined ? undefined : spec.createdAt * 1000,
+    };
+    const errors = [
+      {
+        code: 'missing_required_parameter',
+        message: "Missing required parameter: 'custom_id'.",
+        param: 'custom_id',
+        line: 1,
+      },
+    ];
+    const record = seededRecord(identity, this.timing, now, shape, errors);
+    return this.register(record);
+  }
+
+  /** The record behind an id, for the files of seeded batches and for tests. */
+  record(id: string): BatchRecord {
+    const record = this.records.get(id);
+    if (!record) throw batchNotFound(id);
+    return record;
+  }
+
+  view(id: string): Batch {
+    return this.render(this.record(id));
+  }
+
+  find(id: string): Batch | undefined {
+    const record = this.records.get(id);
+    return record ? this.render(record) : undefined;
+  }
+
+  list(limit: number, after: string | undefined): BatchListPage {
+    const newestFirst = [...this.order].reverse();
+    const start = after === undefined ? 0 : newestFirst.findIndex((r) => r.id === after) + 1;
+    // An unknown cursor yields an empty page rather than restarting from the top.
+    const page = after !== undefined && start === 0 ? [] : newestFirst.slice(start, start + limit);
+    const data = page.map((r) => this.render(r));
+    return {
+      object: 'list',
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data[data.length - 1]?.id ?? null,
+      has_more: start + page.length < newestFirst.length && page.length > 0,
+    };
+  }
+
+  cancel(id: string): Batch {
+    const record = this.record(id);
+    const now = this.clock();
+    const state = evaluate(record, now);
+    if (state.status === 'cancelling') return this.render(record);
+    if (!isCancellable(state.status)) throw cannotCancel(state.status);
+    record.cancellingAt = now;
+    return this.render(record);
+  }
+
+  private resultFile(record: BatchRecord, state: BatchState, role: ResultRole): string | null {
+    const lines =
+      role === 'output'
+        ? state.succeeded
+        : state.failed + (state.unprocessedReason ? state.total - state.processed : 0);
+    if (!hasResultFiles(state) || lines === 0) return null;
+    const id = resultFileId(this.seed, record.seq, role);
+    if (!this.files.has(id)) {
+      const frozen = { ...state };
+      const finishedAt = state.completedAt ?? state.cancelledAt ?? state.expiredAt ?? this.clock();
+      this.files.add(
+        {
+          filename: `${record.id}_${role}.jsonl`,
+          purpose: 'batch_output',
+          createdAt: seconds(finishedAt),
+          plan: () => resultPlan(record, frozen, role),
+        },
+        id,
+      );
+    }
+    return id;
+  }
+
+  private render(record: BatchRecord): Batch {
+    const state = evaluate(record, this.clock());
+    return {
+      id: record.id,
+      object: 'batch',
+      endpoint: record.endpoint,
+      errors:
+        state.status === 'failed' && record.errors ? { object: 'list', data: [...record.errors] } : null,
+      input_file_id: record.inputFileId,
+      completion_window: record.completionWindow,
+      status: state.status,
+      output_file_id: this.resultFile(record, state, 'output'),
+      error_file_id: this.resultFile(record, state, 'error'),
+      created_at: seconds(record.createdAt),
+      in_progress_at: secondsOrNull(state.inProgressAt),
+      expires_at: seconds(record.expiresAt),
+      finalizing_at: secondsOrNull(state.finalizingAt),
+      completed_at: secondsOrNull(state.completedAt),
+      failed_at: secondsOrNull(state.failedAt),
+      expired_at: secondsOrNull(state.expiredAt),
+      cancelling_at: secondsOrNull(state.cancellingAt),
+      cancelled_at: secondsOrNull(state.cancelledAt),
+      request_counts: { total: state.total, completed: state.succeeded, failed: state.failed },
+      metadata: record.metadata,
+      model: record.requests.model,
+    };
+  }
+}

@@ -1,0 +1,112 @@
+/** Error responses in OpenAI's shape, thrown by handlers and rendered in one place by the server. */
+import { type ApiErrorBody } from '../openai/schemas';
+
+/** Thrown by a handler to answer with an OpenAI-shaped error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(body.error.message);
+    this.name = 'ApiError';
+  }
+}
+
+function apiError(
+  status: number,
+  message: string,
+  type: string,
+  param: string | null = null,
+  code: string | null = null,
+  headers?: Record<string, string>,
+): ApiError {
+  return new ApiError(status, { error: { message, type, param, code } }, headers);
+}
+
+export function invalidRequest(
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+): ApiError {
+  return apiError(400, message, 'invalid_request_error', param, code);
+}
+
+/** Shows enough of a key to recognise it, never the whole key (as OpenAI does). */
+export function maskKey(key: string): string {
+  if (key.length <= 8) return '*'.repeat(key.length);
+  return `${key.slice(0, 3)}${'*'.repeat(Math.min(key.length - 7, 40))}${key.slice(-4)}`;
+}
+
+export function missingApiKey(): ApiError {
+  return apiError(
+    401,
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+    'invalid_request_error',
+  );
+}
+
+export function incorrectApiKey(key: string): ApiError {
+  return apiError(
+    401,
+    `Incorrect API key provided: ${maskKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+    'invalid_request_error',
+    null,
+    'invalid_api_key',
+  );
+}
+
+export function batchNotFound(id: string): ApiError {
+  return apiError(404, `No batch found with id '${id}'.`, 'invalid_request_error', null, 'not_found');
+}
+
+export function fileNotFound(id: string): ApiError {
+  return apiError(404, `No such File object: ${id}`, 'invalid_request_error', 'id', null);
+}
+
+export function invalidUrl(method: string, path: string): ApiError {
+  return apiError(404, `Invalid URL (${method} ${path})`, 'invalid_request_error');
+}
+
+export function cannotCancel(status: string): ApiError {
+  return apiError(409, `Cannot cancel a batch with status '${status}'.`, 'invalid_request_error');
+}
+
+export function rateLimited(retryAfterSeconds: number): ApiError {
+  return apiError(
+    429,
+    'Rate limit reached for requests. Please try again later.',
+    'requests',
+    null,
+    'rate_limit_exceeded',
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+}
+
+export function serverError(status: 500 | 502 | 503): ApiError {
+  if (status === 503) {
+    return apiError(
+      503,
+      'The server is overloaded or not ready yet.',
+      'server_error',
+      null,
+      'service_unavailable',
+    );
+  }
+  if (status === 502) return apiError(502, 'Bad gateway.', 'server_error', null, 'bad_gateway');
+  return apiError(
+    500,
+    'The server had an error while processing your request. Sorry about that!',
+    'server_error',
+    null,
+    'server_error',
+  );
+}
+
+export function payloadTooLarge(limit: number): ApiError {
+  return apiError(
+    413,
+    `Request body exceeds the simulator's limit of ${limit} bytes.`,
+    'invalid_request_error',
+  );
+}

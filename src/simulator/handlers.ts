@@ -1,0 +1,192 @@
+/** Request handlers of the eight routes: parse and validate like OpenAI, then call the registries. */
+import { type BatchRegistry, type NewBatch } from './batches';
+import { invalidRequest } from './errors';
+import { uploadPlan, type FilePlan } from './file-content';
+import { type FileEntry, type FileRegistry } from './files';
+import { type InputError, validateInputFile } from './input-validation';
+import { boundaryOf, parseMultipart } from './multipart';
+import { defaultModel, UploadedRequests } from './requests';
+import { type RouteName } from './types';
+
+export interface HandlerContext {
+  params: readonly string[];
+  query: URLSearchParams;
+  contentType: string | undefined;
+  body(): Promise<Buffer>;
+  /** Unix ms from the simulator's clock. */
+  now: number;
+}
+
+export type Reply =
+  { kind: 'json'; status: number; body: unknown } | { kind: 'file'; entry: FileEntry; plan: FilePlan };
+
+export type Handler = (ctx: HandlerContext) => Promise<Reply>;
+
+const ENDPOINTS = [
+  '/v1/responses',
+  '/v1/chat/completions',
+  '/v1/embeddings',
+  '/v1/completions',
+  '/v1/moderations',
+];
+const PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'];
+
+const json = (body: unknown, status = 200): Reply => ({ kind: 'json', status, body });
+const param = (ctx: HandlerContext, i = 0): string => ctx.params[i] ?? '';
+
+async function jsonBody(ctx: HandlerContext): Promise<Record<string, unknown>> {
+  const text = (await ctx.body()).toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text === '' ? '{}' : text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw invalidRequest(
+    'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.',
+  );
+}
+
+function requireString(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (value === undefined || value === null) {
+    throw invalidRequest(`Missing required parameter: '${field}'.`, field, 'missing_required_parameter');
+  }
+  if (typeof value !== 'string')
+    throw invalidRequest(`Invalid type for '${field}': expected a string.`, field, 'invalid_type');
+  return value;
+}
+
+function parseMetadata(value: unknown): Record<string, string> | null {
+  if (value === undefined || value === null) return null;
+  const entries = typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : undefined;
+  const valid =
+    entries !== undefined &&
+    entries.length <= 16 &&
+    entries.every(([k, v]) => k.length <= 64 && typeof v === 'string' && v.length <= 512);
+  if (!valid) {
+    throw invalidRequest(
+      "Invalid 'metadata': expected at most 16 string values, keys up to 64 and values up to 512 characters.",
+      'metadata',
+      'invalid_value',
+    );
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+/** The requests of a new batch, or the validation errors that will make it fail. */
+function requestsOf(entry: FileEntry, endpoint: string): Pick<NewBatch, 'requests' | 'errors'> {
+  const fail = (...errors: InputError[]): Pick<NewBatch, 'requests' | 'errors'> => ({
+    requests: new UploadedRequests([], endpoint, defaultModel(endpoint)),
+    errors,
+  });
+  if (entry.generated) {
+    const { requests, valid } = entry.generated;
+    if (!valid)
+      return fail({
+        code: 'missing_required_parameter',
+        message: "Missing required parameter: 'custom_id'.",
+        param: 'custom_id',
+        line: 1,
+      });
+    if (requests.endpoint !== endpoint) {
+      return fail({
+        code: 'url_mismatch',
+        message: `The URL provided for this request does not match the batch endpoint '${endpoint}'.`,
+        param: 'url',
+        line: 1,
+      });
+    }
+    return { requests, errors: null };
+  }
+  const validation = validateInputFile(entry.plan().raw ?? Buffer.alloc(0), endpoint, defaultModel(endpoint));
+  return validation.ok ? { requests: validation.requests, errors: null } : fail(...validation.errors);
+}
+
+export function createHandlers(files: FileRegistry, batches: BatchRegistry): Record<RouteName, Handler> {
+  return {
+    'files.create': async (ctx) => {
+      const parts = parseMultipart(await ctx.body(), boundaryOf(ctx.contentType));
+      const purpose = parts.find((p) => p.name === 'purpose')?.data.toString('utf8');
+      const file = parts.find((p) => p.name === 'file');
+      if (purpose === undefined)
+        throw invalidRequest(
+          "Missing required parameter: 'purpose'.",
+          'purpose',
+          'missing_required_parameter',
+        );
+      if (!PURPOSES.includes(purpose))
+        throw invalidRequest(`Invalid value for 'purpose': '${purpose}'.`, 'purpose', 'invalid_value');
+      if (!file)
+        throw invalidRequest("Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
+      const filename = file.filename ?? 'upload';
+      if (purpose === 'batch' && !filename.endsWith('.jsonl')) {
+        throw invalidRequest(
+          'Invalid file format for Batch API. Must be .jsonl',
+          'file',
+          'invalid_file_format',
+        );
+      }
+      const data = Buffer.from(file.data);
+      const entry = files.add({
+        filename,
+        purpose,
+        createdAt: Math.floor(ctx.now / 1000),
+        plan: () => uploadPlan(data),
+      });
+      return json(files.toObject(entry));
+    },
+    'files.retrieve': async (ctx) => json(files.toObject(files.get(param(ctx)))),
+    'files.content': async (ctx) => {
+      const entry = files.get(param(ctx));
+      return { kind: 'file', entry, plan: entry.plan() };
+    },
+    'files.delete': async (ctx) => json(files.delete(param(ctx))),
+    'batches.create': async (ctx) => {
+      const body = await jsonBody(ctx);
+      const inputFileId = requireString(body, 'input_file_id');
+      const endpoint = requireString(body, 'endpoint');
+      const window = requireString(body, 'completion_window');
+      if (!ENDPOINTS.includes(endpoint)) {
+        const supported = ENDPOINTS.map((e) => `'${e}'`).join(', ');
+        throw invalidRequest(
+          `Invalid value: '${endpoint}'. Supported values are: ${supported}.`,
+          'endpoint',
+          'invalid_value',
+        );
+      }
+      if (window !== '24h') {
+        throw invalidRequest(
+          `Invalid value: '${window}'. Supported values are: '24h'.`,
+          'completion_window',
+          'invalid_value',
+        );
+      }
+      const metadata = parseMetadata(body.metadata);
+      const entry = files.get(inputFileId);
+      if (entry.purpose !== 'batch') {
+        throw invalidRequest(
+          `File ${inputFileId} has purpose '${entry.purpose}'; a batch needs purpose 'batch'.`,
+          'input_file_id',
+          'invalid_value',
+        );
+      }
+      return json(batches.create({ inputFileId, endpoint, metadata, ...requestsOf(entry, endpoint) }));
+    },
+    'batches.retrieve': async (ctx) => json(batches.view(param(ctx))),
+    'batches.list': async (ctx) => {
+      const rawLimit = ctx.query.get('limit');
+      const limit = rawLimit === null ? 20 : Number(rawLimit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        throw invalidRequest(
+          `Invalid 'limit': expected an integer between 1 and 100, but got ${rawLimit ?? ''} instead.`,
+          'limit',
+          'integer_out_of_range',
+        );
+      }
+      return json(batches.list(limit, ctx.query.get('after') ?? undefined));
+    },
+    'batches.cancel': async (ctx) => json(batches.cancel(param(ctx))),
+  };
+}

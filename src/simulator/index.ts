@@ -1,0 +1,18 @@
+/** OpenAI-compatible Batch + Files API simulator with fault injection, for tests, demos and benchmarks. */
+export { startSimulator, DEFAULT_TIMING, DEFAULT_API_KEY } from './simulator';
+export { InvalidFaultError } from './faults';
+export {
+  ROUTE_NAMES,
+  FAULT_KINDS,
+  type BatchSimulator,
+  type ExpectedFile,
+  type FaultKind,
+  type FaultPlan,
+  type RouteFaults,
+  type RouteName,
+  type ScriptedFault,
+  type SeedBatchSpec,
+  type SimulatorOptions,
+  type SimulatorStats,
+  type SimulatorTiming,
+} from './types';

@@ -1,0 +1,71 @@
+/** `startSimulator`: wires the registries, the fault engine and the HTTP server into a BatchSimulator. */
+import { type Batch } from '../openai/schemas';
+import { BatchRegistry } from './batches';
+import { FaultEngine } from './faults';
+import { FileRegistry } from './files';
+import { measurePlan } from './file-stream';
+import { createHandlers } from './handlers';
+import { startServer } from './server';
+import {
+  type BatchSimulator,
+  type ExpectedFile,
+  type FaultPlan,
+  type RouteName,
+  type ScriptedFault,
+  type SeedBatchSpec,
+  type SimulatorOptions,
+  type SimulatorStats,
+  type SimulatorTiming,
+} from './types';
+
+export const DEFAULT_TIMING: SimulatorTiming = {
+  validatingMs: 1000,
+  perRequestMs: 50,
+  finalizingMs: 1000,
+  cancelDelayMs: 600_000,
+  completionWindowMs: 24 * 60 * 60 * 1000,
+};
+
+export const DEFAULT_API_KEY = 'sk-simulator';
+
+/** Starts an OpenAI-compatible Batch + Files API on a local port. Close it when done. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<BatchSimulator> {
+  const seed = opts.seed ?? 1;
+  const clock = opts.clock ?? Date.now;
+  const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
+  const timing: SimulatorTiming = { ...DEFAULT_TIMING, ...opts.timing };
+  const files = new FileRegistry(seed);
+  const batches = new BatchRegistry(seed, clock, timing, files);
+  const faults = new FaultEngine(seed, opts.faults);
+  const host = opts.host ?? '127.0.0.1';
+  const running = await startServer(
+    { apiKey, seed, clock, faults, files, handlers: createHandlers(files, batches) },
+    host,
+    opts.port ?? 0,
+  );
+  const address = running.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 0);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}/v1`,
+    port,
+    apiKey,
+    close: () => running.close(),
+    seedBatch: (spec: SeedBatchSpec): Batch => {
+      if (!Number.isInteger(spec.requests) || spec.requests < 0) {
+        throw new RangeError(`seedBatch: requests must be a non-negative integer, got ${spec.requests}`);
+      }
+      return batches.seedBatch(spec);
+    },
+    getBatch: (id: string): Batch | undefined => batches.find(id),
+    setFaults: (plan: FaultPlan): void => faults.setPlan(plan),
+    injectFault: (route: RouteName, fault: ScriptedFault, times?: number): void =>
+      faults.inject(route, fault, times),
+    stats: (): SimulatorStats => faults.stats(),
+    expectedFile: async (id: string): Promise<ExpectedFile> => {
+      const entry = files.get(id);
+      return measurePlan(entry.plan(), { rate: faults.malformedLineRate, seed, fileKey: entry.key });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/** Public types of the Batch API simulator. Others code against these names: change them with care. */
+import { type Batch, type BatchStatus } from '../openai/schemas';
+
+export const ROUTE_NAMES = [
+  'files.create',
+  'files.retrieve',
+  'files.content',
+  'files.delete',
+  'batches.create',
+  'batches.retrieve',
+  'batches.list',
+  'batches.cancel',
+] as const;
+export type RouteName = (typeof ROUTE_NAMES)[number];
+
+export const FAULT_KINDS = [
+  'server_error',
+  'rate_limit',
+  'latency',
+  'reset',
+  'cut_body',
+  'malformed_line',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** A fault forced onto the next call(s) of one route; it wins over the random {@link FaultPlan}. */
+export type ScriptedFault =
+  | { kind: 'server_error'; status?: 500 | 502 | 503 }
+  | { kind: 'rate_limit'; retryAfterSeconds: number }
+  | { kind: 'latency'; ms: number }
+  /** Destroy the socket without a response. */
+  | { kind: 'reset' }
+  /** `files.content` only: send the headers and `afterBytes` of the body, then destroy the socket. */
+  | { kind: 'cut_body'; afterBytes: number };
+
+/** Random faults of one route; every rate is a probability in [0, 1] drawn from the seeded PRNG. */
+export interface RouteFaults {
+  serverErrorRate?: number;
+  rateLimitRate?: number;
+  /** Retry-After of random 429s. @default 1 */
+  retryAfterSeconds?: number;
+  /** Added to every response of the route. */
+  latencyMs?: number;
+  resetRate?: number;
+  /** `files.content` only. */
+  cutBodyRate?: number;
+}
+
+export interface FaultPlan {
+  /** Per route; `'*'` applies to every route, and a route's own entry overrides it field by field. */
+  routes?: Partial<Record<RouteName | '*', RouteFaults>>;
+  /** Fraction of result-file lines (output and error files) served as invalid JSON, chosen by seed. */
+  malformedLineRate?: number;
+}
+
+export interface SimulatorTiming {
+  /** validating → in_progress. @default 1000 */
+  validatingMs: number;
+  /** While in_progress one request completes every `perRequestMs`. @default 50 */
+  perRequestMs: number;
+  /** finalizing → completed. @default 1000 */
+  finalizingMs: number;
+  /** cancelling → cancelled; the real service takes about ten minutes. @default 600_000 */
+  cancelDelayMs: number;
+  /** expires_at = created_at + this. @default 24h */
+  completionWindowMs: number;
+}
+
+export interface SimulatorOptions {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 0 (a free port) */
+  port?: number;
+  /** The only Bearer token accepted. @default 'sk-simulator' */
+  apiKey?: string;
+  /**
+   * Milliseconds since the epoch. Batch state is evaluated lazily from this clock on every access
+   * (no background timers), so a test drives time by changing what it returns. @default Date.now
+   */
+  clock?: () => number;
+  timing?: Partial<SimulatorTiming>;
+  /** Makes ids, fault injection and which requests fail deterministic. @default 1 */
+  seed?: number;
+  faults?: FaultPlan;
+}
+
+export interface SeedBatchSpec {
+  /** Any status; timestamps are set consistently for it, ending at the current clock. */
+  status: BatchStatus;
+  /** Number of requests in the generated input file. */
+  requests: number;
+  /** Fraction already processed (in_progress, cancelling, cancelled, expired). @default 0.5 */
+  completedFraction?: number;
+  /** Of processed requests, the fraction answered with an HTTP 400 error. @default 0.1 */
+  failedFraction?: number;
+  /** Overrides `timing.cancelDelayMs` for this batch. */
+  cancelDelayMs?: number;
+  /** Unix seconds. @default derived from the clock */
+  createdAt?: number;
+  metadata?: Record<string, string>;
+  /** Approximate bytes per output line (the answer text is padded). @default 300 */
+  lineBytes?: number;
+  /** @default '/v1/chat/completions' */
+  endpoint?: string;
+}
+
+export interface SimulatorStats {
+  requests: Record<RouteName, number>;
+  faultsInjected: Record<FaultKind, number>;
+}
+
+export interface ExpectedFile {
+  lines: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BatchSimulator {
+  /** Base URL including `/v1`, e.g. `http://127.0.0.1:12345/v1`: pass it as the SDK's `baseURL`. */
+  readonly url: string;
+  readonly port: number;
+  readonly apiKey: string;
+  /** Closes the server and every open socket. */
+  close(): Promise<void>;
+  /** Creates a batch directly in any state and returns it as the API would. */
+  seedBatch(spec: SeedBatchSpec): Batch;
+  /** The batch as the API would return it now, or undefined for an unknown id. */
+  getBatch(id: string): Batch | undefined;
+  /** Replaces the fault plan. */
+  setFaults(plan: FaultPlan): void;
+  /** The next `times` (default 1) calls of `route` get `fault`. */
+  injectFault(route: RouteName, fault: ScriptedFault, times?: number): void;
+  stats(): SimulatorStats;
+  /** What `GET /v1/files/{id}/content` serves (without transport faults), computed by streaming. */
+  expectedFile(fileId: string): Promise<ExpectedFile>;
+}

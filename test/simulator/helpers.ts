@@ -1,0 +1,97 @@
+/** Shared helpers of the simulator tests: an SDK client, uploads, and stream measurement. */
+import { createHash } from 'node:crypto';
+import OpenAI, { toFile } from 'openai';
+import { type BatchSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator';
+
+export const T0 = Date.UTC(2025, 0, 1);
+
+/** A simulator on a controllable clock: `sim.now` is what the simulator believes the time is. */
+export interface ClockedSimulator {
+  sim: BatchSimulator;
+  client: OpenAI;
+  advance(ms: number): void;
+  now(): number;
+}
+
+export async function startClocked(opts: SimulatorOptions = {}): Promise<ClockedSimulator> {
+  let now = T0;
+  const sim = await startSimulator({ ...opts, clock: () => now });
+  return {
+    sim,
+    client: clientFor(sim),
+    advance: (ms) => {
+      now += ms;
+    },
+    now: () => now,
+  };
+}
+
+export function clientFor(sim: BatchSimulator): OpenAI {
+  return new OpenAI({ apiKey: sim.apiKey, baseURL: sim.url, maxRetries: 0, timeout: 20_000 });
+}
+
+export function chatLine(
+  customId: string,
+  body: Record<string, unknown> = { model: 'gpt-4o-mini', messages: [] },
+): string {
+  return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body });
+}
+
+export async function uploadJsonl(
+  client: OpenAI,
+  lines: string[],
+  name = 'input.jsonl',
+): Promise<OpenAI.FileObject> {
+  const file = await toFile(Buffer.from(lines.join('\n') + '\n'), name);
+  return client.files.create({ file, purpose: 'batch' });
+}
+
+export interface Measured {
+  bytes: number;
+  lines: number;
+  sha256: string;
+  /** Set when the stream failed before its end. */
+  error?: unknown;
+}
+
+/** Reads a response body as a stream, hashing it without keeping it. */
+export async function measureResponse(response: Response, onChunk?: () => void): Promise<Measured> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let lines = 0;
+  try {
+    if (!response.body) throw new Error('response has no body');
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for (let at = view.indexOf(0x0a); at >= 0; at = view.indexOf(0x0a, at + 1)) lines++;
+      onChunk?.();
+    }
+  } catch (error) {
+    return { bytes, lines, sha256: hash.digest('hex'), error };
+  }
+  return { bytes, lines, sha256: hash.digest('hex') };
+}
+
+export async function contentText(client: OpenAI, fileId: string): Promise<string> {
+  return (await client.files.content(fileId)).text();
+}
+
+export function jsonlLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.length > 0);
+}
+
+/** Raw fetch with the simulator's key, for asserting exact bodies and headers. */
+export function rawFetch(
+  sim: BatchSimulator,
+  path: string,
+  init: RequestInit = {},
+  apiKey: string | null = sim.apiKey,
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (apiKey !== null) headers.set('authorization', `Bearer ${apiKey}`);
+  return fetch(`${sim.url}${path}`, { ...init, headers });
+}
+
+export { startSimulator };
