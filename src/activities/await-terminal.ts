@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { toApplicationFailure } from '../openai/errors';
 import { isTerminalStatus } from '../shared/batch-status';
@@ -43,6 +43,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         message: `continuing to wait for batch ${input.batchId}`,
         type: FailureType.NotTerminalYet,
         nonRetryable: false,
+        category: ApplicationFailureCategory.BENIGN,
       });
     }
     let batch: BatchSnapshot;
@@ -60,6 +61,8 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
       message: `batch ${input.batchId} is ${batch.status} (${describeCounts(batch)}); reading again on the poll schedule`,
       type: FailureType.NotTerminalYet,
       nonRetryable: false,
+      // Expected while waiting: logged at debug level, not as a warning on every poll.
+      category: ApplicationFailureCategory.BENIGN,
       details: [batch],
     });
   };

@@ -13,21 +13,26 @@ import { LocalResultsStore } from '../../src/results/local-store';
 import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../src/simulator';
 
 /**
- * A simulator clock that follows the Temporal server's time: each activity attempt moves it to the
- * time the server scheduled that attempt. On the time-skipping server this makes a 25-minute
- * cancellation take 25 skipped minutes, not 25 real ones.
+ * A simulator clock that follows the Temporal server's time: before each activity attempt it moves
+ * to the server's current time. On the time-skipping server this makes a 25-minute cancellation
+ * take 25 skipped minutes, not 25 real ones. (The Java test server reports an attempt's scheduled
+ * time one attempt late, so the server is asked directly.)
  */
-export function serverTimeClock(start = Date.now()) {
+export function serverTimeClock(serverTime: () => Promise<number>, start: number) {
   let now = start;
-  const interceptor: ActivityInterceptorsFactory = (ctx) => ({
+  const interceptor: ActivityInterceptorsFactory = () => ({
     inbound: {
-      execute: (input, next) => {
-        now = Math.max(now, ctx.info.currentAttemptScheduledTimestampMs);
+      execute: async (input, next) => {
+        now = Math.max(now, await serverTime());
         return next(input);
       },
     },
   });
-  return { now: () => now, interceptor };
+  /** Moves the clock to the server's current time (e.g. before seeding a batch). */
+  const advanceTo = (ms: number) => {
+    now = Math.max(now, ms);
+  };
+  return { now: () => now, interceptor, advanceTo };
 }
 
 export interface Harness {

@@ -4,6 +4,7 @@
  * test file; call `teardown()` in afterAll.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { resolveTemporalCli, resolveTestServer } from '../../src/devtools/temporal-tools';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
@@ -48,9 +49,20 @@ export async function createDevServerEnv(opts: DevServerOptions = {}): Promise<T
 /** The Java time-skipping server: awaiting a workflow result skips its timers. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: resolveTestServer() } },
   });
+  // The test server knows no custom search attributes until told, and the workflows upsert them.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      CUSTOM_SEARCH_ATTRIBUTES.map((k) => [
+        k.name,
+        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return env;
 }
 
 /** UI port the SDK picks for a dev server started with `ui: true` and no `uiPort`. */

@@ -11,6 +11,7 @@ import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
+import type { SeedBatchSpec } from '../../src/simulator';
 import { createHarness, digestFile, serverTimeClock, type Harness } from '../helpers/cancel-harness';
 
 const MIN = 60_000;
@@ -24,10 +25,10 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
 
   const recorder: ActivityInterceptorsFactory = (ctx) => ({
     inbound: {
-      execute: (input, next) => {
+      execute: async (input, next) => {
         attempts.push({
           activity: ctx.info.activityType,
-          at: ctx.info.currentAttemptScheduledTimestampMs,
+          at: await env.currentTimeMs(),
           attempt: ctx.info.attempt,
         });
         return next(input);
@@ -37,8 +38,12 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    clock = serverTimeClock(await env.currentTimeMs());
-    h = await createHarness(env, { clock: clock.now, timing: { cancelDelayMs: 25 * MIN } });
+    clock = serverTimeClock(() => env.currentTimeMs(), await env.currentTimeMs());
+    // Requests progress slowly so a seeded batch is still running when the cancel arrives.
+    h = await createHarness(env, {
+      clock: clock.now,
+      timing: { cancelDelayMs: 25 * MIN, perRequestMs: MIN },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -47,6 +52,12 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   beforeEach(() => {
     attempts = [];
   });
+
+  /** Seeds at the server's current time, which moves on between tests. */
+  async function seed(spec: SeedBatchSpec) {
+    clock.advanceTo(await env.currentTimeMs());
+    return h.sim.seedBatch(spec);
+  }
 
   async function run(input: CancelBatchInput) {
     const worker = await h.newWorker({ interceptors: [clock.interceptor, recorder] });
@@ -72,7 +83,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   }
 
   it('waits out a 25-minute cancellation in seconds and collects the partial results', async () => {
-    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 200, completedFraction: 0.4 });
+    const batch = await seed({ status: 'in_progress', requests: 200, completedFraction: 0.4 });
     const wallStart = Date.now();
     const result = await run({ batchId: batch.id });
     const wallMs = Date.now() - wallStart;
@@ -102,7 +113,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   });
 
   it('polls on the backoff schedule, carried across check-ins', async () => {
-    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 20 });
+    const batch = await seed({ status: 'in_progress', requests: 20 });
     await run({
       batchId: batch.id,
       poll: { initialInterval: '10s', backoffCoefficient: 2, maxInterval: '2m' },
@@ -122,7 +133,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   });
 
   it('fails with MaxWaitExceeded carrying the last status when the batch stays cancelling', async () => {
-    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs: 5 * 60 * MIN });
+    const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: 5 * 60 * MIN });
     const failure = await runExpectingFailure({ batchId: batch.id, maxWait: '30m' });
     expect(failure.type).toBe(FailureType.MaxWaitExceeded);
     expect(failure.nonRetryable).toBe(true);
@@ -131,7 +142,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   });
 
   it('treats a 409 on an already completed batch as a cue to collect its results', async () => {
-    const batch = h.sim.seedBatch({ status: 'completed', requests: 30, failedFraction: 0.2 });
+    const batch = await seed({ status: 'completed', requests: 30, failedFraction: 0.2 });
     const result = await run({ batchId: batch.id });
     expect(result.cancelOutcome).toBe('already-terminal');
     expect(result.finalStatus).toBe('completed');
@@ -151,7 +162,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   });
 
   it('honours Retry-After on 429 before retrying the cancel', async () => {
-    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs: MIN });
+    const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: MIN });
     h.sim.injectFault('batches.cancel', { kind: 'rate_limit', retryAfterSeconds: 45 }, 2);
     const result = await run({ batchId: batch.id });
     expect(result.finalStatus).toBe('cancelled');
@@ -162,7 +173,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   });
 
   it('survives a storm of 5xx answers on every route', async () => {
-    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 3 * MIN });
+    const batch = await seed({ status: 'in_progress', requests: 50, cancelDelayMs: 3 * MIN });
     const before = h.sim.stats().faultsInjected.server_error;
     h.sim.setFaults({ routes: { '*': { serverErrorRate: 0.5 } } });
     try {
