@@ -4,6 +4,7 @@
  * derived from the batch, so the order of look-ups never changes what anyone sees.
  */
 import { type Batch, type BatchListPage } from '../openai/schemas';
+import { batchObject, seconds } from './batch-object';
 import { batchNotFound, cannotCancel } from './errors';
 import { inputPlan, resultPlan, type ResultRole } from './file-content';
 import { type FileRegistry } from './files';
@@ -14,9 +15,6 @@ import { createdRecord, type RecordIdentity, seededRecord } from './records';
 import { GeneratedRequests, type RequestSet } from './requests';
 import { type BatchRecord, type BatchState, evaluate, hasResultFiles, isCancellable } from './state';
 import { type SeedBatchSpec, type SimulatorTiming } from './types';
-
-const seconds = (ms: number): number => Math.floor(ms / 1000);
-const secondsOrNull = (ms: number | null): number | null => (ms === null ? null : seconds(ms));
 
 export interface NewBatch {
   inputFileId: string;
@@ -163,29 +161,9 @@ export class BatchRegistry {
 
   private render(record: BatchRecord): Batch {
     const state = evaluate(record, this.clock());
-    return {
-      id: record.id,
-      object: 'batch',
-      endpoint: record.endpoint,
-      errors:
-        state.status === 'failed' && record.errors ? { object: 'list', data: [...record.errors] } : null,
-      input_file_id: record.inputFileId,
-      completion_window: record.completionWindow,
-      status: state.status,
-      output_file_id: this.resultFile(record, state, 'output'),
-      error_file_id: this.resultFile(record, state, 'error'),
-      created_at: seconds(record.createdAt),
-      in_progress_at: secondsOrNull(state.inProgressAt),
-      expires_at: seconds(record.expiresAt),
-      finalizing_at: secondsOrNull(state.finalizingAt),
-      completed_at: secondsOrNull(state.completedAt),
-      failed_at: secondsOrNull(state.failedAt),
-      expired_at: secondsOrNull(state.expiredAt),
-      cancelling_at: secondsOrNull(state.cancellingAt),
-      cancelled_at: secondsOrNull(state.cancelledAt),
-      request_counts: { total: state.total, completed: state.succeeded, failed: state.failed },
-      metadata: record.metadata,
-      model: record.requests.model,
-    };
+    return batchObject(record, state, {
+      output: this.resultFile(record, state, 'output'),
+      error: this.resultFile(record, state, 'error'),
+    });
   }
 }

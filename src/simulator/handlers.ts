@@ -5,6 +5,7 @@ import { uploadPlan, type FilePlan } from './file-content';
 import { type FileEntry, type FileRegistry } from './files';
 import { type InputError, validateInputFile } from './input-validation';
 import { boundaryOf, parseMultipart } from './multipart';
+import { jsonBody, parseMetadata, requireString } from './params';
 import { defaultModel, UploadedRequests } from './requests';
 import { type RouteName } from './types';
 
@@ -33,47 +34,6 @@ const PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'ev
 
 const json = (body: unknown, status = 200): Reply => ({ kind: 'json', status, body });
 const param = (ctx: HandlerContext, i = 0): string => ctx.params[i] ?? '';
-
-async function jsonBody(ctx: HandlerContext): Promise<Record<string, unknown>> {
-  const text = (await ctx.body()).toString('utf8');
-  try {
-    const parsed: unknown = JSON.parse(text === '' ? '{}' : text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  throw invalidRequest(
-    'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.',
-  );
-}
-
-function requireString(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (value === undefined || value === null) {
-    throw invalidRequest(`Missing required parameter: '${field}'.`, field, 'missing_required_parameter');
-  }
-  if (typeof value !== 'string')
-    throw invalidRequest(`Invalid type for '${field}': expected a string.`, field, 'invalid_type');
-  return value;
-}
-
-function parseMetadata(value: unknown): Record<string, string> | null {
-  if (value === undefined || value === null) return null;
-  const entries = typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : undefined;
-  const valid =
-    entries !== undefined &&
-    entries.length <= 16 &&
-    entries.every(([k, v]) => k.length <= 64 && typeof v === 'string' && v.length <= 512);
-  if (!valid) {
-    throw invalidRequest(
-      "Invalid 'metadata': expected at most 16 string values, keys up to 64 and values up to 512 characters.",
-      'metadata',
-      'invalid_value',
-    );
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
-}
 
 /** The requests of a new batch, or the validation errors that will make it fail. */
 function requestsOf(entry: FileEntry, endpoint: string): Pick<NewBatch, 'requests' | 'errors'> {

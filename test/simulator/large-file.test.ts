@@ -65,3 +65,20 @@ describe('large file streaming', () => {
     expect(errors.bytes).toBeGreaterThan(700_000 * 150);
   });
 });
+
+describe('close()', () => {
+  it('returns promptly while a large download is stalled and a delayed request is pending', async () => {
+    const sim = await startSimulator();
+    const batch = sim.seedBatch({ status: 'completed', requests: 100_000 });
+    const client = clientFor(sim);
+    const stalled = await client.files.content(batch.output_file_id ?? ''); // headers read, body never consumed
+    sim.injectFault('batches.list', { kind: 'latency', ms: 60_000 });
+    const delayed = client.batches.list().catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await sim.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await delayed).toBeInstanceOf(Error); // the delayed call was dropped, not answered
+    await expect(stalled.text()).rejects.toThrow();
+  });
+});
