@@ -94,8 +94,9 @@ export function seededRecord(
   const { validatingMs: V, perRequestMs: P, finalizingMs: F, completionWindowMs: W } = timing;
   const n = identity.requests.total;
   const cap = (span: number): number => Math.min(span, W / 4);
-  const partial = n > 0 ? Math.min(shape.processed, n - 1) : 0;
   const k = Math.min(Math.max(0, shape.processed), n);
+  // in_progress and expired batches must still have work left, or they would be finalizing.
+  const partial = n > 0 ? Math.min(k, n - 1) : 0;
   let t: Timeline;
   // Lays out a batch whose request `done` (of n) was answered at `at`.
   const running = (done: number, at: number, extra: Partial<Timeline> = {}): Timeline => {
