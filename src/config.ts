@@ -32,6 +32,10 @@ export const ConfigSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   MAX_RESULT_LINE_BYTES: positiveInt(64 * 1024 * 1024),
+  /** Serve Prometheus metrics on this port. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Temporal Cloud API key (read by @temporalio/envconfig; listed so it is validated as present). */
+  TEMPORAL_API_KEY: optionalString,
   /** A workflow bundle prebuilt by `lib/build-bundle.js`; unset: bundle at start (development). */
   WORKFLOW_BUNDLE_PATH: optionalString,
 });

@@ -4,6 +4,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { loadConfig, type Config } from './config';
+import { temporalTarget } from './temporal-connection';
 
 export interface Health {
   ok: boolean;
@@ -15,7 +16,10 @@ export interface Health {
 export async function checkHealth(config: Config): Promise<Health> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5s' });
+    connection = await Connection.connect({
+      ...temporalTarget(config).connectionOptions,
+      connectTimeout: '5s',
+    });
     const res = await connection.workflowService.describeTaskQueue({
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: { name: config.TEMPORAL_TASK_QUEUE },

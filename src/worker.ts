@@ -7,6 +7,8 @@ import { createActivities } from './activities';
 import { loadConfig, requireApiKey, type Config } from './config';
 import { createOpenAIClient } from './openai/client';
 import { LocalResultsStore } from './results/local-store';
+import { installRuntime } from './metrics';
+import { temporalTarget } from './temporal-connection';
 
 export interface CreateWorkerOptions {
   config: Config;
@@ -48,7 +50,8 @@ export async function createWorker({
 }
 
 export async function runWorker(config: Config = loadConfig()): Promise<void> {
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  installRuntime({ ...(config.METRICS_PORT ? { metricsPort: config.METRICS_PORT } : {}) });
+  const connection = await NativeConnection.connect(temporalTarget(config).connectionOptions);
   try {
     const worker = await createWorker({
       config,

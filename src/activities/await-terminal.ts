@@ -1,6 +1,6 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { toApplicationFailure } from '../openai/errors';
+import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import { FailureType } from '../shared/failure-types';
 import type { BatchSnapshot } from '../shared/progress';
@@ -53,7 +53,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
       );
     } catch (err) {
-      throw toApplicationFailure(err, { action: `read batch ${input.batchId}` });
+      throw classifyApiError(err, { action: `read batch ${input.batchId}` });
     }
     if (isTerminalStatus(batch.status) || now >= input.checkInBy)
       return { batch, polls: input.continued ? attempt - 1 : attempt };
@@ -74,7 +74,7 @@ export function makeReadBatch(deps: ActivityDeps) {
     try {
       return toSnapshot(await retrieveBatch(deps.openai, batchId, Context.current().cancellationSignal));
     } catch (err) {
-      throw toApplicationFailure(err, { action: `read batch ${batchId}` });
+      throw classifyApiError(err, { action: `read batch ${batchId}` });
     }
   };
 }

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { toApplicationFailure } from '../openai/errors';
+import { classifyApiError } from './classify';
+import { METRIC } from '../metrics';
 import {
   BatchInputLineSchema,
   BatchResultLineSchema,
@@ -243,6 +244,13 @@ export function makeCollectResults(deps: ActivityDeps) {
             summaryPath: store.pathOf(batchId, 'summary'),
           };
           await store.writeJson(batchId, 'summary', { ...summary, collectedAt: new Date().toISOString() });
+          const lines = ctx.metricMeter.createCounter(
+            METRIC.resultLinesCollected,
+            '1',
+            'result lines written or quarantined',
+          );
+          lines.add((output?.lines ?? 0) + (errors?.lines ?? 0), { outcome: 'valid' });
+          lines.add(tally.quarantined, { outcome: 'quarantined' });
           ctx.log.info('results collected', {
             batchId,
             succeeded: summary.succeeded,
@@ -256,7 +264,7 @@ export function makeCollectResults(deps: ActivityDeps) {
       if (err instanceof UnsafeBatchIdError) {
         throw ApplicationFailure.nonRetryable(err.message, FailureType.InvalidInput);
       }
-      throw toApplicationFailure(err, { action: `collect results of batch ${batchId}` });
+      throw classifyApiError(err, { action: `collect results of batch ${batchId}` });
     }
   };
 }

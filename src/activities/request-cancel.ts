@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { isConflict, toApplicationFailure } from '../openai/errors';
+import { isConflict } from '../openai/errors';
+import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import type { BatchSnapshot } from '../shared/progress';
 import { parseBatch, retrieveBatch, toSnapshot } from './batch-reader';
@@ -29,7 +30,7 @@ export function makeRequestCancel(deps: ActivityDeps) {
             outcome: isTerminalStatus(batch.status) ? 'already-terminal' : 'cancel-requested',
           };
         } catch (err) {
-          if (!isConflict(err)) throw toApplicationFailure(err, { action });
+          if (!isConflict(err)) throw classifyApiError(err, { action });
           try {
             const batch = await retrieveBatch(deps.openai, batchId, signal);
             return {
@@ -37,7 +38,7 @@ export function makeRequestCancel(deps: ActivityDeps) {
               outcome: isTerminalStatus(batch.status) ? 'already-terminal' : 'already-cancelling',
             };
           } catch (readErr) {
-            throw toApplicationFailure(readErr, { action: `read batch ${batchId} after 409` });
+            throw classifyApiError(readErr, { action: `read batch ${batchId} after 409` });
           }
         }
       },

@@ -7,6 +7,7 @@ import {
   ApplicationFailure,
   TimeoutFailure,
   proxyActivities,
+  metricMeter,
   setHandler,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -42,6 +43,9 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   }
   const opts = parsed.data;
   const { batchId } = opts;
+  // Metric names are spelled here, not imported: src/metrics.ts pulls in the worker runtime.
+  metricMeter.createCounter('openai_batch_cancellations_started').add(1);
+  const finished = metricMeter.createCounter('openai_batch_cancellations_finished');
   const startedAt = Date.now();
   const deadline = startedAt + opts.maxWait;
 
@@ -98,6 +102,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     if (now >= deadline) {
       state.phase = 'failed';
       report();
+      finished.add(1, { final_status: 'max_wait_exceeded' });
       throw ApplicationFailure.create({
         message:
           `batch ${batchId} was still ${batch.status} after waiting ${Math.round(opts.maxWait / 60_000)} min ` +
@@ -154,6 +159,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   }
   state.phase = 'done';
   report();
+  finished.add(1, { final_status: batch.status });
   const finishedAt = Date.now();
   return {
     batchId,

@@ -1,0 +1,29 @@
+/**
+ * Prometheus metrics: the SDK's own (task latencies, slots, polls) plus the product's counters.
+ * The Runtime must be installed before any connection or worker exists, so the worker calls
+ * `installRuntime` first thing.
+ */
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+
+/** Names of the product's counters (Prometheus adds nothing; the SDK prefixes none). */
+export const METRIC = {
+  cancellationsStarted: 'openai_batch_cancellations_started',
+  cancellationsFinished: 'openai_batch_cancellations_finished',
+  resultLinesCollected: 'openai_batch_result_lines_collected',
+  apiErrors: 'openai_batch_api_errors',
+} as const;
+
+export interface RuntimeOptions {
+  /** Serve Prometheus metrics on this port (all interfaces). Unset: no exporter. */
+  metricsPort?: number;
+  logLevel?: LogLevel;
+}
+
+export function installRuntime(opts: RuntimeOptions): void {
+  Runtime.install({
+    logger: new DefaultLogger(opts.logLevel ?? 'INFO'),
+    ...(opts.metricsPort
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${opts.metricsPort}` } } } }
+      : {}),
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * The worker's Prometheus endpoint: SDK metrics plus the product's counters move after a run.
+ */
+import net from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { installRuntime, METRIC } from '../../src/metrics';
+import { startBatchCancellation } from '../../src/client';
+import { createDevServerEnv } from '../helpers/temporal-env';
+import { createHarness, type Harness } from '../helpers/cancel-harness';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function counter(text: string, name: string, label?: string): number {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && (!label || l.includes(label)))
+    .reduce((sum, l) => sum + Number(l.trim().split(/\s+/).pop()), 0);
+}
+
+describe('Prometheus metrics', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    installRuntime({ metricsPort: port, logLevel: 'WARN' });
+    env = await createDevServerEnv();
+    h = await createHarness(env, { timing: { cancelDelayMs: 500 } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('exports SDK metrics and the product counters after a cancellation', async () => {
+    const worker = await h.newWorker();
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 40 });
+    h.sim.injectFault('batches.cancel', { kind: 'server_error', status: 503 }, 1);
+    await worker.runUntil(async () => {
+      const handle = await startBatchCancellation(
+        env.client,
+        { batchId: batch.id, poll: { initialInterval: '200ms', maxInterval: '1s' } },
+        { taskQueue: h.taskQueue },
+      );
+      await handle.result();
+    });
+    // The exporter keeps values after the worker stops; poll briefly for the last flush.
+    let text = '';
+    for (let i = 0; i < 20; i++) {
+      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      if (counter(text, METRIC.cancellationsFinished) > 0 && counter(text, METRIC.apiErrors) > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(text).toMatch(/temporal_/);
+    expect(counter(text, METRIC.cancellationsStarted)).toBeGreaterThanOrEqual(1);
+    expect(counter(text, METRIC.cancellationsFinished, 'final_status="cancelled"')).toBeGreaterThanOrEqual(1);
+    expect(counter(text, METRIC.resultLinesCollected, 'outcome="valid"')).toBe(40);
+    expect(counter(text, METRIC.apiErrors, 'error_type="OpenAITransientError"')).toBeGreaterThanOrEqual(1);
+  });
+});
