@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `openai-batch-cancel`: the command line. Each command lives in `src/cli/commands/`; this file only
+ * assembles them and turns any error into one line on stderr and a non-zero exit code.
+ */
+import { Command } from 'commander';
+import { cancelCommand } from './cli/commands/cancel';
+import { devCommand } from './cli/commands/dev';
+import { listCommand } from './cli/commands/list';
+import { resultCommand } from './cli/commands/result';
+import { simulatorCommand } from './cli/commands/simulator';
+import { statusCommand } from './cli/commands/status';
+import { watchCommand } from './cli/commands/watch';
+import { workerCommand } from './cli/commands/worker';
+import { connectionContext } from './cli/connect';
+import { describeError, ExitCode } from './cli/errors';
+
+export function buildProgram(): Command {
+  const program = new Command('openai-batch-cancel')
+    .description('Durably cancel OpenAI Batch API jobs and salvage their partial results, on Temporal.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .exitOverride();
+  for (const command of [
+    cancelCommand(),
+    statusCommand(),
+    watchCommand(),
+    resultCommand(),
+    listCommand(),
+    workerCommand(),
+    simulatorCommand(),
+    devCommand(),
+  ]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      // Commander already printed help, the version or the usage error.
+      const exitCode = (err as { exitCode?: number }).exitCode ?? ExitCode.Usage;
+      return exitCode === 0 ? 0 : ExitCode.Usage;
+    }
+    const { line, exitCode } = describeError(err, connectionContext);
+    process.stderr.write(`openai-batch-cancel: ${line}\n`);
+    return exitCode;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * `cancel <batchId...>`: starts (or finds) one cancellation per batch, a bounded number at a time;
+ * with `--wait`, also awaits and prints each result.
+ */
+import fs from 'node:fs';
+import { WorkflowFailedError } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { Command, Option } from 'commander';
+import { awaitCancellationResult, startBatchCancellation, type CancelBatchInput } from '../../client';
+import { COLLECT_MODES, type CollectMode } from '../../shared/cancel-input';
+import { cancelWorkflowId } from '../../shared/constants';
+import type { CancelBatchResult } from '../../shared/results';
+import {
+  checkBatchId,
+  positiveInt,
+  print,
+  printJson,
+  withCommonOptions,
+  type CommonOptions,
+} from '../common';
+import { withTemporal } from '../connect';
+import { cancellationFailed, CliError, describeError, ExitCode } from '../errors';
+import { resultText } from '../format';
+import { mapBounded } from '../pool';
+
+interface CancelOptions extends CommonOptions {
+  fromFile?: string;
+  concurrency: number;
+  wait?: boolean;
+  maxWait?: string;
+  collect?: CollectMode;
+  pollInterval?: string;
+  reason?: string;
+  rerun?: boolean;
+}
+
+interface CancelOutcome {
+  batchId: string;
+  workflowId: string;
+  ok: boolean;
+  result?: CancelBatchResult;
+  error?: string;
+}
+
+/** Ids from the arguments and from `--from-file` (one per line; blank lines and `#` comments skipped). */
+export function collectBatchIds(args: string[], fromFile?: string): string[] {
+  const ids = [...args];
+  if (fromFile) {
+    let text: string;
+    try {
+      text = fs.readFileSync(fromFile, 'utf8');
+    } catch (err) {
+      throw new CliError(`cannot read --from-file ${fromFile}: ${(err as Error).message}`, ExitCode.Usage);
+    }
+    ids.push(
+      ...text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#')),
+    );
+  }
+  if (ids.length === 0)
+    throw new CliError('no batch ids: pass them as arguments or with --from-file', ExitCode.Usage);
+  return [...new Set(ids.map(checkBatchId))];
+}
+
+function duration(name: string, value: string): number {
+  let ms = Number.NaN;
+  try {
+    ms = /^\d+$/.test(value) ? Number(value) : msToNumber(value as never);
+  } catch {
+    // reported below
+  }
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new CliError(
+      `${name}: must be a positive duration such as 90s, 30m or 2h, got ${JSON.stringify(value)}`,
+      ExitCode.Usage,
+    );
+  return ms;
+}
+
+export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInput {
+  const input: CancelBatchInput = { batchId };
+  if (opts.maxWait) input.maxWait = duration('--max-wait', opts.maxWait);
+  if (opts.collect) input.collectResults = opts.collect;
+  if (opts.reason) input.reason = opts.reason;
+  if (opts.pollInterval) {
+    const initialInterval = duration('--poll-interval', opts.pollInterval);
+    input.poll = { initialInterval, backoffCoefficient: 1.5, maxInterval: Math.max(initialInterval, 60_000) };
+    // Report back to the progress query as often as the batch is read early on.
+    input.checkInInterval = Math.max(initialInterval, 5_000);
+  }
+  return input;
+}
+
+export function cancelCommand(): Command {
+  return withCommonOptions(
+    new Command('cancel')
+      .description('cancel OpenAI batches durably and collect their partial results')
+      .argument('[batchId...]', 'batch ids such as batch_abc123')
+      .option('--from-file <path>', 'read batch ids from a file, one per line')
+      .option('--concurrency <n>', 'start at most this many cancellations at a time', positiveInt, 8)
+      .option('--wait', 'wait for each cancellation to finish and print its result')
+      .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (e.g. 2h)')
+      .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
+      .option('--poll-interval <duration>', 'first wait between two reads of the batch (e.g. 5s)')
+      .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
+      .option('--rerun', 'start again even if a finished cancellation exists (e.g. to collect again)'),
+  ).action(async (args: string[], opts: CancelOptions) => {
+    const batchIds = collectBatchIds(args, opts.fromFile);
+    const inputs = batchIds.map((id) => buildInput(id, opts));
+    const outcomes = await withTemporal(
+      { connectTimeoutMs: opts.connectTimeout },
+      async ({ client, config }) =>
+        mapBounded(inputs, opts.concurrency, async (input): Promise<CancelOutcome> => {
+          const batchId = input.batchId;
+          const workflowId = cancelWorkflowId(batchId);
+          try {
+            const handle = await startBatchCancellation(client, input, {
+              taskQueue: config.TEMPORAL_TASK_QUEUE,
+              rerunIfFinished: opts.rerun ?? false,
+            });
+            if (!opts.json) print(`${batchId}: cancellation started (workflow ${handle.workflowId})`);
+            if (!opts.wait) return { batchId, workflowId, ok: true };
+            const result = await awaitCancellationResult(client, batchId);
+            if (!opts.json) print(`${resultText(result)}\n`);
+            return { batchId, workflowId, ok: true, result };
+          } catch (err) {
+            const line =
+              err instanceof WorkflowFailedError
+                ? cancellationFailed(batchId, err).message
+                : describeError(err, { address: config.TEMPORAL_ADDRESS }).line;
+            process.stderr.write(`${line}\n`);
+            return { batchId, workflowId, ok: false, error: line };
+          }
+        }),
+    );
+    if (opts.json) printJson({ cancellations: outcomes });
+    if (outcomes.some((o) => !o.ok)) process.exitCode = ExitCode.Failed;
+  });
+}

@@ -1,0 +1,32 @@
+/** `list [--status s] [--limit n]`: recent cancellations, newest first, from Temporal visibility. */
+import { Command, Option } from 'commander';
+import { listCancellations } from '../../client';
+import { BATCH_STATUSES, type BatchStatus } from '../../shared/batch-status';
+import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
+import { withTemporal } from '../connect';
+import { listingTable } from '../format';
+
+interface ListOptions extends CommonOptions {
+  status?: BatchStatus | 'unknown';
+  limit: number;
+}
+
+export function listCommand(): Command {
+  return withCommonOptions(
+    new Command('list')
+      .description('list recent cancellations, newest first')
+      .addOption(
+        new Option('--status <status>', 'only batches last seen in this status').choices([
+          ...BATCH_STATUSES,
+          'unknown',
+        ]),
+      )
+      .option('--limit <n>', 'at most this many', positiveInt, 20),
+  ).action(async (opts: ListOptions) => {
+    const rows = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, ({ client }) =>
+      listCancellations(client, { limit: opts.limit, ...(opts.status ? { batchStatus: opts.status } : {}) }),
+    );
+    if (opts.json) printJson(rows);
+    else print(listingTable(rows));
+  });
+}

@@ -1,0 +1,40 @@
+/** `result <batchId>`: waits for the cancellation (unless `--no-wait`) and prints its result. */
+import { WorkflowFailedError } from '@temporalio/client';
+import { Command } from 'commander';
+import { awaitCancellationResult, getCancellationHandle } from '../../client';
+import { checkBatchId, print, printJson, withCommonOptions, type CommonOptions } from '../common';
+import { withTemporal } from '../connect';
+import { cancellationFailed, CliError, ExitCode } from '../errors';
+import { resultText } from '../format';
+
+interface ResultOptions extends CommonOptions {
+  wait: boolean;
+}
+
+export function resultCommand(): Command {
+  return withCommonOptions(
+    new Command('result')
+      .description('print the result of a cancellation: final status, counts and where the results are')
+      .argument('<batchId>', 'batch id such as batch_abc123')
+      .option('--no-wait', 'fail with exit code 3 instead of waiting when it is still running'),
+  ).action(async (rawId: string, opts: ResultOptions) => {
+    const batchId = checkBatchId(rawId);
+    const result = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) => {
+      const description = await getCancellationHandle(client, batchId).describe();
+      if (!opts.wait && description.status.name === 'RUNNING') {
+        throw new CliError(
+          `cancellation of ${batchId} is still running: follow it with \`openai-batch-cancel watch ${batchId}\``,
+          ExitCode.NotFinished,
+        );
+      }
+      try {
+        return await awaitCancellationResult(client, batchId);
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) throw cancellationFailed(batchId, err);
+        throw err;
+      }
+    });
+    if (opts.json) printJson(result);
+    else print(resultText(result));
+  });
+}

@@ -1,0 +1,34 @@
+/** `simulator`: an OpenAI-compatible Batch API simulator until Ctrl-C (for the worker's OPENAI_BASE_URL). */
+import { Command } from 'commander';
+import { startSimulator } from '../../simulator';
+import { nonNegativeInt, print } from '../common';
+import { waitForStopSignal } from '../signals';
+
+interface SimulatorCommandOptions {
+  port: number;
+  host: string;
+  cancelDelayMs?: number;
+  apiKey?: string;
+}
+
+export function simulatorCommand(): Command {
+  return new Command('simulator')
+    .description('run the OpenAI Batch API simulator until Ctrl-C')
+    .option('--port <n>', 'port to listen on (0: a free one)', nonNegativeInt, 8787)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--cancel-delay-ms <n>', 'how long cancelling takes (the real API: ~10 min)', nonNegativeInt)
+    .option('--api-key <key>', 'the only API key accepted (default sk-simulator)')
+    .action(async (opts: SimulatorCommandOptions) => {
+      const sim = await startSimulator({
+        host: opts.host,
+        port: opts.port,
+        ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+        ...(opts.cancelDelayMs !== undefined ? { timing: { cancelDelayMs: opts.cancelDelayMs } } : {}),
+      });
+      print(`OpenAI Batch API simulator listening on ${sim.url} (Ctrl-C to stop)`);
+      print(`OPENAI_BASE_URL=${sim.url}`);
+      print(`OPENAI_API_KEY=${sim.apiKey}`);
+      await waitForStopSignal();
+      await sim.close();
+    });
+}

@@ -1,0 +1,23 @@
+/** `status <batchId>`: the cancellation's progress now (running or finished). */
+import { Command } from 'commander';
+import { checkBatchId, print, printJson, withCommonOptions, type CommonOptions } from '../common';
+import { withTemporal } from '../connect';
+import { ExitCode } from '../errors';
+import { progressDetails } from '../format';
+import { readProgress } from '../read-progress';
+
+export function statusCommand(): Command {
+  return withCommonOptions(
+    new Command('status')
+      .description("show a cancellation's progress: phase, batch status, request counts, reads")
+      .argument('<batchId>', 'batch id such as batch_abc123'),
+  ).action(async (rawId: string, opts: CommonOptions) => {
+    const batchId = checkBatchId(rawId);
+    const view = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, ({ client }) =>
+      readProgress(client, batchId),
+    );
+    if (opts.json) printJson(view);
+    else print(progressDetails(view));
+    if (view.failure) process.exitCode = ExitCode.Failed;
+  });
+}

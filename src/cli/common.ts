@@ -1,0 +1,54 @@
+/** Options and argument parsers shared by the commands. */
+import { InvalidArgumentError, type Command } from 'commander';
+import { BatchIdSchema } from '../shared/cancel-input';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './connect';
+import { CliError, ExitCode } from './errors';
+
+export interface CommonOptions {
+  json?: boolean;
+  connectTimeout: number;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+
+/** `--json` and `--connect-timeout` on a command that talks to Temporal. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print machine-readable JSON on stdout')
+    .option(
+      '--connect-timeout <ms>',
+      'give up connecting to Temporal after this many milliseconds',
+      positiveInt,
+      DEFAULT_CONNECT_TIMEOUT_MS,
+    );
+}
+
+/** The batch id, or a CliError quoting the schema's message. */
+export function checkBatchId(id: string): string {
+  const parsed = BatchIdSchema.safeParse(id.trim());
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'invalid';
+    throw new CliError(`invalid batch id ${JSON.stringify(id)}: ${message}`, ExitCode.Usage);
+  }
+  return parsed.data;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

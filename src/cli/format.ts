@@ -1,0 +1,124 @@
+/** Human-readable text for progress, results and listings. `--json` output bypasses this file. */
+import type { CancellationListing } from '../client';
+import type { CancelProgress } from '../shared/progress';
+import type { CancelBatchResult, ResultsSummary } from '../shared/results';
+import type { ProgressView } from './read-progress';
+
+/** `950ms`, `12s`, `1m 05s`, `2h 03m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.max(0, Math.round(ms))}ms`;
+  const s = Math.floor(ms / 1_000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+function counts(p: Pick<CancelProgress, 'batch'>): string {
+  const c = p.batch?.requestCounts;
+  return c ? `${c.completed}/${c.failed}/${c.total}` : '-/-/-';
+}
+
+/** Elapsed time of a cancellation: until now while it runs, until it finished afterwards. */
+export function elapsedOf(view: ProgressView, now: number): number {
+  if (view.result) return view.result.timings.finishedAt - view.result.timings.startedAt;
+  return view.progress ? now - view.progress.startedAt : 0;
+}
+
+/** One line: `batch_x  cancelling  120/12/300 done/failed/total  elapsed 1m 05s  reads 7  waiting`. */
+export function progressLine(view: ProgressView, now = Date.now()): string {
+  const p = view.progress;
+  const status = p?.batch?.status ?? 'unknown';
+  const phase = p?.phase ?? view.workflowStatus.toLowerCase();
+  return [
+    view.batchId,
+    status.padEnd(11),
+    `${counts({ batch: p?.batch ?? null })} completed/failed/total`,
+    `elapsed ${formatDuration(elapsedOf(view, now))}`,
+    `reads ${p?.polls ?? 0}`,
+    phase,
+  ].join('  ');
+}
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+function resultsRows(r: ResultsSummary): [string, string][] {
+  const failed = Object.entries(r.failedByCode)
+    .map(([code, n]) => `${code}=${n}`)
+    .join(', ');
+  const rows: [string, string][] = [
+    ['succeeded', `${r.succeeded} results${failed ? `; not succeeded: ${failed}` : ''}`],
+  ];
+  if (r.output) rows.push(['output', `${r.output.path} (${r.output.lines} lines)`]);
+  if (r.errors) rows.push(['errors', `${r.errors.path} (${r.errors.lines} lines)`]);
+  if (r.quarantinePath && r.quarantined > 0)
+    rows.push(['quarantined', `${r.quarantinePath} (${r.quarantined} lines)`]);
+  if (r.remaining) rows.push(['remaining', `${r.remaining.path} (${r.remaining.lines} lines to resubmit)`]);
+  rows.push(['summary', r.summaryPath]);
+  return rows;
+}
+
+/** Several lines describing what a `status` query found. */
+export function progressDetails(view: ProgressView, now = Date.now()): string {
+  const p = view.progress;
+  const rows: [string, string][] = [
+    ['batch', view.batchId],
+    ['workflow', `${view.workflowId} (${view.workflowStatus})`],
+  ];
+  if (view.failure) rows.push(['failure', view.failure]);
+  if (p) {
+    const c = p.batch?.requestCounts;
+    rows.push(['phase', p.phase]);
+    rows.push([
+      'batch status',
+      `${p.batch?.status ?? 'not read yet'}${p.cancelOutcome ? ` (${p.cancelOutcome})` : ''}`,
+    ]);
+    rows.push(['requests', c ? `${c.completed} completed, ${c.failed} failed, ${c.total} total` : 'unknown']);
+    const last = p.lastReadAt ? `, last read ${formatDuration(now - p.lastReadAt)} ago` : '';
+    const next =
+      p.nextCheckInBy && !view.result
+        ? `, next check-in within ${formatDuration(p.nextCheckInBy - now)}`
+        : '';
+    rows.push(['elapsed', `${formatDuration(elapsedOf(view, now))}, ${p.polls} reads${last}${next}`]);
+    if (p.results) rows.push(...resultsRows(p.results));
+  }
+  return table(rows);
+}
+
+/** Several lines summing up a finished cancellation and where its results are. */
+export function resultText(r: CancelBatchResult): string {
+  const c = r.requestCounts;
+  const rows: [string, string][] = [
+    ['batch', `${r.batchId}: ${r.finalStatus} (${r.cancelOutcome})`],
+    ['requests', `${c.completed} completed, ${c.failed} failed, ${c.total} total`],
+    ['took', `${formatDuration(r.timings.finishedAt - r.timings.startedAt)}, ${r.polls} reads`],
+  ];
+  if (r.results) rows.push(...resultsRows(r.results));
+  else rows.push(['results', 'not collected']);
+  return table(rows);
+}
+
+/** A table of cancellations, newest first. */
+export function listingTable(rows: CancellationListing[]): string {
+  if (rows.length === 0) return 'no cancellations found';
+  const header = ['BATCH', 'BATCH STATUS', 'WORKFLOW', 'STARTED', 'CLOSED'];
+  const body = rows.map((r) => [
+    r.batchId,
+    r.batchStatus ?? '-',
+    r.workflowStatus,
+    r.startTime.toISOString(),
+    r.closeTime?.toISOString() ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  return [header, ...body]
+    .map((cols) =>
+      cols
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * What a cancellation looks like now, whether it runs or has finished. A running workflow answers
+ * the `progress` query; a finished one is read from its result, so no worker needs to be up.
+ */
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { awaitCancellationResult, getCancellationHandle, getCancellationProgress } from '../client';
+import type { CancelProgress } from '../shared/progress';
+import type { CancelBatchResult } from '../shared/results';
+import { cancellationFailed } from './errors';
+
+export interface ProgressView {
+  batchId: string;
+  workflowId: string;
+  /** RUNNING, COMPLETED, FAILED, TERMINATED, ... */
+  workflowStatus: string;
+  /** Null when the workflow closed without a result (failed, terminated, timed out). */
+  progress: CancelProgress | null;
+  /** Set once the workflow completed. */
+  result?: CancelBatchResult;
+  /** One line saying why it failed, when it did. */
+  failure?: string;
+}
+
+export function progressFromResult(r: CancelBatchResult): CancelProgress {
+  return {
+    batchId: r.batchId,
+    phase: 'done',
+    batch: r.batch,
+    polls: r.polls,
+    startedAt: r.timings.startedAt,
+    lastReadAt: r.timings.terminalSeenAt,
+    nextCheckInBy: null,
+    cancelOutcome: r.cancelOutcome,
+    results: r.results,
+  };
+}
+
+/** Throws WorkflowNotFoundError when there is no cancellation for the batch. */
+export async function readProgress(client: Client, batchId: string): Promise<ProgressView> {
+  const handle = getCancellationHandle(client, batchId);
+  const description = await handle.describe();
+  const base = { batchId, workflowId: handle.workflowId, workflowStatus: description.status.name };
+  if (description.status.name === 'RUNNING') {
+    return { ...base, progress: await getCancellationProgress(client, batchId) };
+  }
+  if (description.status.name === 'COMPLETED') {
+    const result = await awaitCancellationResult(client, batchId);
+    return { ...base, progress: progressFromResult(result), result };
+  }
+  try {
+    await handle.result();
+    return { ...base, progress: null };
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) {
+      return { ...base, progress: null, failure: cancellationFailed(batchId, err).message };
+    }
+    throw err;
+  }
+}
+
+/** True once nothing about the cancellation will change any more. */
+export function isFinished(view: ProgressView): boolean {
+  return view.workflowStatus !== 'RUNNING';
+}

@@ -1,0 +1,118 @@
+/**
+ * The whole local stack in one process, for `npm run demo` and `openai-batch-cancel dev`:
+ * a Temporal dev server (child process, Web UI, search attributes), the Batch API simulator (or the
+ * real API) and a worker. `stop()` takes it down in order: worker, connections, simulator, server.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../config';
+import { startSimulator, type BatchSimulator } from '../simulator';
+import { createWorker } from '../worker';
+import { startDevServer, type DevServer } from './dev-server';
+import { linkToolsDir, resolveTemporalCli } from './temporal-tools';
+
+export interface LocalStackOptions {
+  /** Holds `temporal.db`, `temporal-server.log` and `results/`. */
+  dataDir: string;
+  /** Run the simulator with this cancel delay; `false` talks to the API in OPENAI_* instead. */
+  simulator: { cancelDelayMs: number; seed?: number } | false;
+  /** Preferred ports; free ones are taken when busy. @default 7233, 8233 */
+  port?: number;
+  uiPort?: number;
+  /** Base environment for the worker's config. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  devServer: DevServer;
+  sim: BatchSimulator | undefined;
+  config: Config;
+  client: Client;
+  worker: Worker;
+  /** Settles when the worker stops (rejects if it crashed). */
+  workerRun: Promise<void>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Worker logs at WARN so the demo's own output stays readable; SIGINT is handled by the caller. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  } catch {
+    // Already installed in this process: keep it.
+  }
+}
+
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dataDir = path.resolve(opts.dataDir);
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        log(`while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  try {
+    linkToolsDir();
+    const temporalCli = resolveTemporalCli({ install: true, log });
+    log('starting the Temporal dev server...');
+    const devServer = await startDevServer({
+      temporalCli,
+      dbFilename: path.join(dataDir, 'temporal.db'),
+      logFile: path.join(dataDir, 'temporal-server.log'),
+      ...(opts.port ? { port: opts.port } : {}),
+      ...(opts.uiPort ? { uiPort: opts.uiPort } : {}),
+    });
+    cleanups.push(() => devServer.stop());
+    log(`Temporal dev server on ${devServer.address}, Web UI on http://localhost:${devServer.uiPort}`);
+
+    let sim: BatchSimulator | undefined;
+    if (opts.simulator) {
+      sim = await startSimulator({
+        timing: { cancelDelayMs: opts.simulator.cancelDelayMs },
+        // A fresh seed per run: batch ids must not collide with workflows kept in temporal.db.
+        seed: opts.simulator.seed ?? Date.now() % 2_000_000_000,
+      });
+      const started = sim;
+      cleanups.push(() => started.close());
+      log(`Batch API simulator on ${sim.url} (cancelling takes ${opts.simulator.cancelDelayMs / 1000}s)`);
+    }
+
+    const config = loadConfig({
+      ...(opts.env ?? process.env),
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_NAMESPACE: 'default',
+      RESULTS_DIR: path.join(dataDir, 'results'),
+      ...(sim ? { OPENAI_BASE_URL: sim.url, OPENAI_API_KEY: sim.apiKey } : {}),
+    });
+    installQuietRuntime();
+    const nativeConnection = await NativeConnection.connect({ address: devServer.address });
+    cleanups.push(() => nativeConnection.close());
+    const connection = await Connection.connect({ address: devServer.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+    log('starting the worker (bundling the workflows)...');
+    const worker = await createWorker({ config, connection: nativeConnection });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+    });
+    log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE}, results in ${config.RESULTS_DIR}`);
+    return { devServer, sim, config, client, worker, workerRun, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
