@@ -1,0 +1,136 @@
+/**
+ * Overhead of durability: N batches cancelled concurrently, once through the project (dev server,
+ * one worker, cancelBatchWorkflow) and once through a plain script using the OpenAI SDK with the
+ * same poll schedule. Both against the same simulator, in the same run.
+ *
+ *   tsx bench/overhead.ts [--sizes 200,1000] [--cancel-delay-ms 3000]
+ *
+ * The worker, the simulator and the client all run in this process; the dev server is a child.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import OpenAI from 'openai';
+import { startBatchCancellation } from '../src/client';
+import { isTerminalStatus } from '../src/shared/batch-status';
+import type { BatchSimulator } from '../src/simulator';
+import { createDevServerEnv } from '../test/helpers/temporal-env';
+import { createHarness } from '../test/helpers/cancel-harness';
+import { arg, machine, mapLimit, rssSampler, round, sleep } from './lib';
+
+const sizes = arg('sizes', '200,1000').split(',').map(Number);
+const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
+const poll = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2000 };
+const REQUESTS = 10;
+
+function seedMany(sim: BatchSimulator, n: number): string[] {
+  return Array.from(
+    { length: n },
+    () => sim.seedBatch({ status: 'in_progress', requests: REQUESTS, cancelDelayMs }).id,
+  );
+}
+
+/** cancel → read with the same backoff until terminal → download output and error files. */
+async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promise<void> {
+  await openai.batches.cancel(batchId);
+  let interval = poll.initialInterval;
+  let batch = await openai.batches.retrieve(batchId);
+  while (!isTerminalStatus(batch.status)) {
+    await sleep(interval);
+    interval = Math.min(poll.maxInterval, interval * poll.backoffCoefficient);
+    batch = await openai.batches.retrieve(batchId);
+  }
+  for (const [kind, id] of [
+    ['output', batch.output_file_id],
+    ['errors', batch.error_file_id],
+  ] as const) {
+    if (!id) continue;
+    const res = await openai.files.content(id);
+    if (!res.body) throw new Error(`no body for ${id}`);
+    await pipeline(
+      Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+      fs.createWriteStream(path.join(dir, `${batchId}.${kind}.jsonl`)),
+    );
+  }
+}
+
+async function main() {
+  const env = await createDevServerEnv();
+  const h = await createHarness(env, { timing: { cancelDelayMs, perRequestMs: 60_000 } });
+  const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-plain-'));
+  const openai = new OpenAI({ apiKey: h.sim.apiKey, baseURL: h.sim.url, maxRetries: 0 });
+  const rss = rssSampler(100);
+  const runs = [];
+  try {
+    const worker = await h.newWorker();
+    await worker.runUntil(async () => {
+      for (const n of sizes) {
+        // Durable: start every workflow (100 starts in flight), then await every result.
+        const ids = seedMany(h.sim, n);
+        rss.reset();
+        const t0 = performance.now();
+        const handles = await mapLimit(ids, 100, (batchId) =>
+          startBatchCancellation(
+            env.client,
+            { batchId, poll, writeRemaining: false },
+            { taskQueue: h.taskQueue, rerunIfFinished: true },
+          ),
+        );
+        const startedMs = performance.now() - t0;
+        const results = await Promise.all(handles.map((hd) => hd.result()));
+        const durableMs = performance.now() - t0;
+        const durablePeakRssMB = rss.peakMB();
+        const cancelled = results.filter((r) => r.finalStatus === 'cancelled').length;
+
+        // Plain script: same simulator, same schedule, no durability.
+        const plainIds = seedMany(h.sim, n);
+        rss.reset();
+        const t1 = performance.now();
+        await Promise.all(plainIds.map((id) => plainCancel(openai, id, plainDir)));
+        const plainMs = performance.now() - t1;
+        const plainPeakRssMB = rss.peakMB();
+
+        runs.push({
+          n,
+          durable: {
+            wallMs: Math.round(durableMs),
+            startMs: Math.round(startedMs),
+            startsPerSec: round(n / (startedMs / 1000), 1),
+            cancelled,
+            peakRssMB: durablePeakRssMB,
+          },
+          plain: { wallMs: Math.round(plainMs), peakRssMB: plainPeakRssMB },
+          ratio: round(durableMs / plainMs, 3),
+          ratioTarget: 1.2,
+          ratioMet: durableMs / plainMs <= 1.2,
+        });
+        await sleep(1000);
+      }
+    });
+  } finally {
+    rss.stop();
+    await h.close();
+    await env.teardown();
+    fs.rmSync(plainDir, { recursive: true, force: true });
+  }
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'overhead',
+        machine: machine(),
+        params: { requestsPerBatch: REQUESTS, cancelDelayMs, poll, writeRemaining: false, startConcurrency: 100 },
+        note: 'peakRssMB is this process: worker + simulator + client (dev server is a separate process, not counted)',
+        runs,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
