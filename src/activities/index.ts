@@ -4,7 +4,9 @@
  */
 import { makeAwaitTerminal, makeReadBatch } from './await-terminal';
 import { makeCollectResults } from './collect-results';
+import { makeDeleteFiles } from './delete-files';
 import type { ActivityDeps } from './deps';
+import { makeListBatchesPage } from './list-batches';
 import { makeRequestCancel } from './request-cancel';
 
 export function createActivities(deps: ActivityDeps) {
@@ -13,6 +15,8 @@ export function createActivities(deps: ActivityDeps) {
     awaitTerminal: makeAwaitTerminal(deps),
     readBatch: makeReadBatch(deps),
     collectResults: makeCollectResults(deps),
+    listBatchesPage: makeListBatchesPage(deps),
+    deleteFiles: makeDeleteFiles(deps),
   };
 }
 
@@ -21,3 +25,5 @@ export type { ActivityDeps } from './deps';
 export type { RequestCancelResult } from './request-cancel';
 export type { AwaitTerminalInput, AwaitTerminalResult } from './await-terminal';
 export type { CollectResultsInput } from './collect-results';
+export type { ListBatchesPageInput, ListBatchesPageResult } from './list-batches';
+export type { DeleteFilesResult } from './delete-files';

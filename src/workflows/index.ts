@@ -1,2 +1,3 @@
 /** Every workflow the worker registers; the worker bundles this file. */
 export { cancelBatchWorkflow } from './cancel-batch';
+export { cleanupBatchesWorkflow } from './cleanup-batches';

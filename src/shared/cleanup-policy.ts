@@ -1,0 +1,123 @@
+/**
+ * Policy and summary of `cleanupBatchesWorkflow`: which batches a scheduled cleanup cancels (stale
+ * or past a deadline) and which it collects (already terminal, results not collected yet).
+ * Validated with zod in the workflow and in the schedule client.
+ */
+import { z } from 'zod';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { BatchStatus } from './batch-status';
+import { CancelBatchInputSchema } from './cancel-input';
+
+/** A duration as milliseconds or an `ms`-style string ('24h', '90 minutes'), normalized to ms. */
+const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  let ms: number;
+  try {
+    ms = msToNumber(value as never);
+  } catch {
+    ms = Number.NaN;
+  }
+  if (!Number.isFinite(ms) || ms <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a positive duration (ms or '24h'), got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Terminal statuses whose results a cleanup may collect. */
+export const COLLECTABLE_STATUSES = ['expired', 'cancelled', 'failed'] as const;
+export type CollectableStatus = (typeof COLLECTABLE_STATUSES)[number];
+
+const MetadataFilterSchema = z
+  .string()
+  .regex(/^[^=]{1,64}=.{0,512}$/, "must look like key=value, e.g. 'team=research'")
+  .transform((s) => {
+    const eq = s.indexOf('=');
+    return { key: s.slice(0, eq), value: s.slice(eq + 1) };
+  });
+
+export const CleanupPolicySchema = z.object({
+  /** Non-terminal batches created longer ago than this are cancelled. Unset: age alone cancels nothing. */
+  maxAge: DurationSchema.optional(),
+  /**
+   * Metadata key holding a deadline (unix seconds or an ISO 8601 date); non-terminal batches past
+   * it are cancelled.
+   */
+  deadlineMetadataKey: z.string().min(1).max(64).optional(),
+  /** Terminal statuses whose results are collected (once per batch). @default ['expired'] */
+  collectStatuses: z.array(z.enum(COLLECTABLE_STATUSES)).default(['expired']),
+  /** Only batches whose metadata has `key=value`. */
+  metadataFilter: MetadataFilterSchema.optional(),
+  /** After a successful collection, delete the batch's output and error files from OpenAI. @default false */
+  deleteFilesAfterCollect: z.boolean().default(false),
+  /** Only report what would be done: start no child, change nothing. @default false */
+  dryRun: z.boolean().default(false),
+  /** Children awaited at once. @default 10 */
+  maxConcurrentChildren: z.number().int().min(1).max(100).default(10),
+  /** Batches per list call (OpenAI allows 1..100). @default 100 */
+  pageSize: z.number().int().min(1).max(100).default(100),
+  /** Pages per run before continuing as new (history stays small). @default 10 */
+  pagesPerRun: z.number().int().min(1).max(1000).default(10),
+  /** Options passed to every child `cancelBatchWorkflow` (poll policy, maxWait, ...). */
+  cancelOptions: CancelBatchInputSchema.omit({ batchId: true }).partial().optional(),
+});
+
+/** What callers (schedule, client) pass. */
+export type CleanupPolicyInput = z.input<typeof CleanupPolicySchema>;
+/** What the workflow works with: defaults applied, durations in ms, filter split. */
+export type CleanupPolicy = z.output<typeof CleanupPolicySchema>;
+
+/** Why a batch was left alone. */
+export type SkipReason =
+  'not-stale' | 'invalid-deadline' | 'status-not-collected' | 'metadata-mismatch' | 'already-processed';
+
+/** The few fields of a listed batch the cleanup needs; pages of full batches never enter history. */
+export interface BatchSummary {
+  id: string;
+  status: BatchStatus;
+  /** Unix seconds. */
+  createdAt: number;
+  /** Only the metadata keys the policy reads (deadline key, filter key). */
+  metadata: Record<string, string>;
+}
+
+export interface CleanupSummary {
+  /** Batches listed. */
+  scanned: number;
+  /** Non-terminal batches whose cancellation child finished (or, in a dry run, would be started). */
+  cancelled: number;
+  /** Terminal batches whose collection child finished (or, in a dry run, would be started). */
+  collected: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  /** Children that failed or could not start; at most {@link MAX_REPORTED_ERRORS} are kept. */
+  errors: { batchId: string; message: string }[];
+  /** Output/error files deleted after collection. */
+  filesDeleted: number;
+  /** Runs of the workflow chain (continue-as-new) that produced this summary. */
+  runs: number;
+  dryRun: boolean;
+}
+
+/** State carried across continue-as-new. */
+export interface CleanupCarry {
+  /** List cursor: the last batch id of the last page done. */
+  after: string | null;
+  totals: CleanupSummary;
+}
+
+export const MAX_REPORTED_ERRORS = 100;
+
+export function emptyCleanupSummary(dryRun: boolean): CleanupSummary {
+  return {
+    scanned: 0,
+    cancelled: 0,
+    collected: 0,
+    skipped: {},
+    errors: [],
+    filesDeleted: 0,
+    runs: 0,
+    dryRun,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The cleanup's decision for one listed batch, as a pure function: cancel it (non-terminal and
+ * stale or past its deadline), collect it (terminal in a collected status), or skip it (and why).
+ * Whether results were collected already is not decided here: the child's workflow id is.
+ */
+import { isTerminalStatus } from './batch-status';
+import type { BatchSummary, CleanupPolicy, SkipReason } from './cleanup-policy';
+
+export type CleanupDecision =
+  | { action: 'cancel'; why: 'stale' | 'past-deadline' }
+  | { action: 'collect' }
+  | { action: 'skip'; reason: SkipReason };
+
+type SelectPolicy = Pick<
+  CleanupPolicy,
+  'maxAge' | 'deadlineMetadataKey' | 'collectStatuses' | 'metadataFilter'
+>;
+
+/** Parses a deadline: unix seconds (digits) or an ISO 8601 date. Returns epoch ms, or null. */
+export function parseDeadline(value: string): number | null {
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return null;
+  const ms = Date.parse(trimmed);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export function selectBatch(batch: BatchSummary, policy: SelectPolicy, nowMs: number): CleanupDecision {
+  const filter = policy.metadataFilter;
+  if (filter && batch.metadata[filter.key] !== filter.value) {
+    return { action: 'skip', reason: 'metadata-mismatch' };
+  }
+  if (isTerminalStatus(batch.status)) {
+    return (policy.collectStatuses as readonly string[]).includes(batch.status)
+      ? { action: 'collect' }
+      : { action: 'skip', reason: 'status-not-collected' };
+  }
+  if (policy.maxAge !== undefined && nowMs - batch.createdAt * 1000 > policy.maxAge) {
+    return { action: 'cancel', why: 'stale' };
+  }
+  const raw = policy.deadlineMetadataKey ? batch.metadata[policy.deadlineMetadataKey] : undefined;
+  if (raw !== undefined) {
+    const deadline = parseDeadline(raw);
+    if (deadline === null) return { action: 'skip', reason: 'invalid-deadline' };
+    if (nowMs > deadline) return { action: 'cancel', why: 'past-deadline' };
+  }
+  return { action: 'skip', reason: 'not-stale' };
+}
