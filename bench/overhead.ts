@@ -62,7 +62,7 @@ async function main() {
   const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-plain-'));
   const openai = new OpenAI({ apiKey: h.sim.apiKey, baseURL: h.sim.url, maxRetries: 0 });
   const rss = rssSampler(100);
-  const runs = [];
+  const runs: unknown[] = [];
   try {
     const worker = await h.newWorker();
     await worker.runUntil(async () => {
@@ -120,7 +120,13 @@ async function main() {
       {
         benchmark: 'overhead',
         machine: machine(),
-        params: { requestsPerBatch: REQUESTS, cancelDelayMs, poll, writeRemaining: false, startConcurrency: 100 },
+        params: {
+          requestsPerBatch: REQUESTS,
+          cancelDelayMs,
+          poll,
+          writeRemaining: false,
+          startConcurrency: 100,
+        },
         note: 'peakRssMB is this process: worker + simulator + client (dev server is a separate process, not counted)',
         runs,
       },

@@ -1,0 +1,178 @@
+/**
+ * Results streaming: collectResults (through MockActivityEnvironment) vs a raw HTTP copy to disk
+ * (fetch + stream.pipeline, the physical limit here) vs the naive `files.content(id).text()` then
+ * writeFile, on output files of 10 MB, 100 MB and 1 GB. Every measurement runs in a fresh child
+ * process (`--one <mode> <sizeMB>`) so its peak RSS (`resourceUsage().maxRSS`) is its own; the
+ * simulator runs in the parent and serves the children.
+ *
+ *   tsx bench/streaming.ts [--sizes 10,100,1000] [--modes project,raw,naive]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../src/activities';
+import { createOpenAIClient } from '../src/openai/client';
+import { LocalResultsStore } from '../src/results/local-store';
+import { startSimulator } from '../src/simulator';
+import { arg, machine, MB, round } from './lib';
+
+const MODES = ['project', 'raw', 'naive'] as const;
+type Mode = (typeof MODES)[number];
+
+interface Target {
+  url: string;
+  apiKey: string;
+  batchId: string;
+  inputFileId: string;
+  outputFileId: string;
+  errorFileId: string | null;
+  bytes: number;
+}
+
+/** One measurement, in this (fresh) process. */
+async function one(mode: Mode, t: Target) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `obc-stream-${mode}-`));
+  const openai = createOpenAIClient({ apiKey: t.apiKey, baseURL: t.url, timeoutMs: 30 * 60_000 });
+  const files = [t.outputFileId, ...(t.errorFileId ? [t.errorFileId] : [])];
+  const t0 = performance.now();
+  let error: string | undefined;
+  try {
+    if (mode === 'project') {
+      const acts = createActivities({ openai, results: new LocalResultsStore(dir) });
+      await new MockActivityEnvironment().run(acts.collectResults, {
+        batchId: t.batchId,
+        inputFileId: t.inputFileId,
+        outputFileId: t.outputFileId,
+        errorFileId: t.errorFileId,
+        writeRemaining: false,
+      });
+    } else if (mode === 'raw') {
+      for (const id of files) {
+        const res = await fetch(`${t.url}/files/${id}/content`, {
+          headers: { Authorization: `Bearer ${t.apiKey}` },
+        });
+        if (!res.ok || !res.body) throw new Error(`GET ${id}: ${res.status}`);
+        await pipeline(
+          Readable.fromWeb(res.body as WebReadableStream),
+          fs.createWriteStream(path.join(dir, id)),
+        );
+      }
+    } else {
+      for (const id of files) {
+        const text = await (await openai.files.content(id)).text();
+        await fs.promises.writeFile(path.join(dir, id), text);
+      }
+    }
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  const ms = performance.now() - t0;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    mode,
+    bytes: t.bytes,
+    ms: Math.round(ms),
+    mbPerSec: error ? null : round(t.bytes / MB / (ms / 1000), 1),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...(error ? { error } : {}),
+  };
+}
+
+async function main() {
+  const sizes = arg('sizes', '10,100,1000').split(',').map(Number);
+  const modes = arg('modes', MODES.join(',')).split(',') as Mode[];
+  const sim = await startSimulator({ seed: 7 });
+  const results: unknown[] = [];
+  try {
+    // Seeded cancelled batches keep some unprocessed requests: probe the bytes per request first.
+    const probe = sim.seedBatch({
+      status: 'cancelled',
+      requests: 1000,
+      completedFraction: 1,
+      failedFraction: 0,
+      lineBytes: 1000,
+    });
+    const probeBytes = (await sim.expectedFile(probe.output_file_id!)).bytes;
+    for (const sizeMB of sizes) {
+      const requests = Math.ceil(((sizeMB * MB) / probeBytes) * 1000);
+      const b = sim.seedBatch({
+        status: 'cancelled',
+        requests,
+        completedFraction: 1,
+        failedFraction: 0,
+        lineBytes: 1000,
+      });
+      const out = await sim.expectedFile(b.output_file_id!);
+      const err = b.error_file_id ? await sim.expectedFile(b.error_file_id) : { bytes: 0 };
+      const target: Target = {
+        url: sim.url,
+        apiKey: sim.apiKey,
+        batchId: b.id,
+        inputFileId: b.input_file_id,
+        outputFileId: b.output_file_id!,
+        errorFileId: b.error_file_id ?? null,
+        bytes: out.bytes + err.bytes,
+      };
+      for (const mode of modes) {
+        // The child talks to this process's simulator, so it must not block this event loop.
+        const child = await new Promise<string>((resolve, reject) => {
+          const p = spawn(
+            process.execPath,
+            [...process.execArgv, __filename, '--one', mode, String(sizeMB)],
+            {
+              env: { ...process.env, BENCH_TARGET: JSON.stringify(target) },
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
+          let out = '';
+          p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          p.on('error', reject);
+          p.on('close', (code) =>
+            code === 0 ? resolve(out) : reject(new Error(`child ${mode} ${sizeMB} MB exited ${code}`)),
+          );
+        });
+        results.push({
+          sizeMB,
+          outputFileBytes: out.bytes,
+          errorFileBytes: err.bytes,
+          requests,
+          ...JSON.parse(child),
+        });
+      }
+    }
+  } finally {
+    await sim.close();
+  }
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'streaming',
+        machine: machine(),
+        note: 'each row is a fresh child process; peakRssMB = resourceUsage().maxRSS of that child (the simulator runs in the parent). Bytes = output + error file.',
+        results,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+if (process.argv[2] === '--one') {
+  const target = JSON.parse(process.env.BENCH_TARGET ?? '{}') as Target;
+  one(process.argv[3] as Mode, target)
+    .then((r) => console.log(JSON.stringify(r)))
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
