@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import OpenAI from 'openai';
 import { startBatchCancellation } from '../src/client';
 import { isTerminalStatus } from '../src/shared/batch-status';
@@ -50,7 +51,7 @@ async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promis
     const res = await openai.files.content(id);
     if (!res.body) throw new Error(`no body for ${id}`);
     await pipeline(
-      Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+      Readable.fromWeb(res.body as WebReadableStream),
       fs.createWriteStream(path.join(dir, `${batchId}.${kind}.jsonl`)),
     );
   }
