@@ -25,9 +25,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `preferred` when free, else a free port; never one of `avoid`. */
+/** `preferred` when free, else a free port; never one of `avoid`. `0` means any free port. */
 export async function preferredOrFreePort(preferred: number, avoid: number[] = []): Promise<number> {
-  if (!avoid.includes(preferred) && (await isPortFree(preferred))) return preferred;
+  if (preferred > 0 && !avoid.includes(preferred) && (await isPortFree(preferred))) return preferred;
   for (;;) {
     const port = await freePort();
     if (!avoid.includes(port)) return port;

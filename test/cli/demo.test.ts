@@ -1,0 +1,52 @@
+/**
+ * `npm run demo -- --once` end to end, as a child process: it starts its own Temporal dev server,
+ * simulator and worker, cancels the seeded batches, and exits 0 once every results file exists.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cleanEnv, runTsx } from './run-cli';
+
+describe('npm run demo -- --once', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-demo-'));
+  });
+  afterAll(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('cancels the seeded batches, writes their results and stops everything', async () => {
+    const r = await runTsx(
+      'src/demo.ts',
+      ['--once', '--data-dir', dataDir, '--cancel-delay-ms', '2000', '--port', '0', '--ui-port', '0'],
+      cleanEnv(),
+      90_000,
+    );
+    if (r.code !== 0) console.error(r.stdout, r.stderr);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Temporal  http://localhost:');
+
+    const resultsDir = path.join(dataDir, 'results');
+    const batches = fs.readdirSync(resultsDir);
+    expect(batches).toHaveLength(4);
+    for (const batchId of batches) {
+      const summary = JSON.parse(fs.readFileSync(path.join(resultsDir, batchId, 'summary.json'), 'utf8'));
+      expect(summary).toMatchObject({ batchId });
+    }
+    expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
+
+    // The dev server it started is gone: its SQLite file is no longer held open by a live server.
+    const pidsHolding = fs
+      .readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dataDir);
+        } catch {
+          return false;
+        }
+      });
+    expect(pidsHolding).toEqual([]);
+  });
+});
