@@ -50,7 +50,23 @@ export class LocalResultsStore {
     await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
     // mkdir's mode is filtered by the umask and ignored for existing directories: set it outright.
     await fs.promises.chmod(dir, DIR_MODE);
+    await this.removeStaleTemporaries(dir);
     return dir;
+  }
+
+  /**
+   * Temporary files of an earlier attempt whose worker died (SIGKILL, OOM, power loss) are never
+   * renamed or aborted: without this they would pile up next to the results, one per crash.
+   * Called before this attempt opens its own files, so it only ever removes other attempts' files
+   * (an attempt that is somehow still alive then fails its rename and is retried).
+   */
+  private async removeStaleTemporaries(dir: string): Promise<void> {
+    const names = await fs.promises.readdir(dir);
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith('.') && n.endsWith('.partial'))
+        .map((n) => fs.promises.rm(path.join(dir, n), { force: true })),
+    );
   }
 
   open(batchId: string, file: ResultFileName): AtomicFile {
