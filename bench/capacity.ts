@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { startBatchCancellation } from '../src/client';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 import { createHarness } from '../test/helpers/cancel-harness';
-import { arg, machine, mapLimit, rssSampler, round, sleep } from './lib';
+import { runBench, arg, machine, mapLimit, rssSampler, round, sleep } from './lib';
 
 const n = Number(arg('n', '5000'));
 const cancelDelayMs = Number(arg('cancel-delay-ms', '60000'));
@@ -100,30 +100,21 @@ async function main() {
     await h.close();
     await env.teardown();
   }
-  console.log(
-    JSON.stringify(
-      {
-        benchmark: 'capacity',
-        machine: machine(),
-        params: {
-          n,
-          cancelDelayMs,
-          poll,
-          startConcurrency,
-          writeRemaining: false,
-          requestsPerBatch: 10,
-          limitMs,
-        },
-        note: 'workerPeakRssMB is this process: worker + simulator + client, sampled every 100 ms',
-        ...report,
-      },
-      null,
-      2,
-    ),
-  );
+  return {
+    benchmark: 'capacity',
+    machine: machine(),
+    params: {
+      n,
+      cancelDelayMs,
+      poll,
+      startConcurrency,
+      writeRemaining: false,
+      requestsPerBatch: 10,
+      limitMs,
+    },
+    note: 'workerPeakRssMB is this process: worker + simulator + client, sampled every 100 ms',
+    ...report,
+  };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

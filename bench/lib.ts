@@ -1,4 +1,6 @@
 /** Small helpers shared by the benchmarks: machine info, RSS sampling, bounded concurrency. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 
 export function machine() {
@@ -51,4 +53,35 @@ export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 1
 export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
+}
+
+/**
+ * Runs a benchmark so that stdout carries only its JSON: the benchmark runs in a child whose
+ * stdout (SDK core logs, the dev server's banner) goes to stderr and which hands its JSON back on
+ * fd 3; this process prints it.
+ */
+export function runBench(main: () => Promise<unknown>): void {
+  if (process.env.OBC_BENCH_INNER === '1') {
+    main().then(
+      (result) => {
+        fs.writeSync(3, `${JSON.stringify(result, null, 2)}\n`);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+    return;
+  }
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    env: { ...process.env, OBC_BENCH_INNER: '1' },
+    stdio: ['ignore', 2, 2, 'pipe'],
+  });
+  let json = '';
+  child.stdio[3]?.on('data', (d: Buffer) => (json += d.toString()));
+  child.on('close', (code) => {
+    if (code === 0) process.stdout.write(json);
+    process.exitCode = code ?? 1;
+  });
 }

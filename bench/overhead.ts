@@ -19,7 +19,7 @@ import { isTerminalStatus } from '../src/shared/batch-status';
 import type { BatchSimulator } from '../src/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 import { createHarness } from '../test/helpers/cancel-harness';
-import { arg, machine, mapLimit, rssSampler, round, sleep } from './lib';
+import { runBench, arg, machine, mapLimit, rssSampler, round, sleep } from './lib';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
@@ -116,28 +116,19 @@ async function main() {
     await env.teardown();
     fs.rmSync(plainDir, { recursive: true, force: true });
   }
-  console.log(
-    JSON.stringify(
-      {
-        benchmark: 'overhead',
-        machine: machine(),
-        params: {
-          requestsPerBatch: REQUESTS,
-          cancelDelayMs,
-          poll,
-          writeRemaining: false,
-          startConcurrency: 100,
-        },
-        note: 'peakRssMB is this process: worker + simulator + client (dev server is a separate process, not counted)',
-        runs,
-      },
-      null,
-      2,
-    ),
-  );
+  return {
+    benchmark: 'overhead',
+    machine: machine(),
+    params: {
+      requestsPerBatch: REQUESTS,
+      cancelDelayMs,
+      poll,
+      writeRemaining: false,
+      startConcurrency: 100,
+    },
+    note: 'peakRssMB is this process: worker + simulator + client (dev server is a separate process, not counted)',
+    runs,
+  };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -19,7 +19,7 @@ import { createActivities } from '../src/activities';
 import { createOpenAIClient } from '../src/openai/client';
 import { LocalResultsStore } from '../src/results/local-store';
 import { startSimulator } from '../src/simulator';
-import { arg, machine, MB, round } from './lib';
+import { runBench, arg, machine, MB, round } from './lib';
 
 const MODES = ['project', 'raw', 'naive'] as const;
 type Mode = (typeof MODES)[number];
@@ -148,18 +148,12 @@ async function main() {
   } finally {
     await sim.close();
   }
-  console.log(
-    JSON.stringify(
-      {
-        benchmark: 'streaming',
-        machine: machine(),
-        note: 'each row is a fresh child process; peakRssMB = resourceUsage().maxRSS of that child (the simulator runs in the parent). Bytes = output + error file.',
-        results,
-      },
-      null,
-      2,
-    ),
-  );
+  return {
+    benchmark: 'streaming',
+    machine: machine(),
+    note: 'each row is a fresh child process; peakRssMB = resourceUsage().maxRSS of that child (the simulator runs in the parent). Bytes = output + error file.',
+    results,
+  };
 }
 
 if (process.argv[2] === '--one') {
@@ -171,8 +165,5 @@ if (process.argv[2] === '--one') {
       process.exit(1);
     });
 } else {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  runBench(main);
 }

@@ -17,7 +17,7 @@ import { cancelBatchWorkflow } from '../src/workflows';
 import { createTimeSkippingEnv } from '../test/helpers/temporal-env';
 import { createHarness, serverTimeClock } from '../test/helpers/cancel-harness';
 import { naiveCancelWorkflow } from './naive-workflows';
-import { arg, machine } from './lib';
+import { runBench, arg, machine } from './lib';
 
 const MIN = 60_000;
 const minutes = arg('minutes', '1,10,30').split(',').map(Number);
@@ -121,28 +121,19 @@ async function main() {
     await h.close();
     await env.teardown();
   }
-  console.log(
-    JSON.stringify(
-      {
-        benchmark: 'waiting',
-        machine: machine(),
-        server: 'Java time-skipping test server (simulated minutes)',
-        params: {
-          project: 'cancelBatchWorkflow defaults: poll 5s x1.5 max 60s, checkIn 10 min, writeRemaining false',
-          naive: 'naiveCancelWorkflow: sleep 30s + readBatch activity loop, writeRemaining false',
-          requestsPerBatch: 10,
-          billableCounted: [...BILLABLE],
-          detectionDelayNote: 'cancelled_at has 1 s resolution, so delays are +-1000 ms',
-        },
-        rows,
-      },
-      null,
-      2,
-    ),
-  );
+  return {
+    benchmark: 'waiting',
+    machine: machine(),
+    server: 'Java time-skipping test server (simulated minutes)',
+    params: {
+      project: 'cancelBatchWorkflow defaults: poll 5s x1.5 max 60s, checkIn 10 min, writeRemaining false',
+      naive: 'naiveCancelWorkflow: sleep 30s + readBatch activity loop, writeRemaining false',
+      requestsPerBatch: 10,
+      billableCounted: [...BILLABLE],
+      detectionDelayNote: 'cancelled_at has 1 s resolution, so delays are +-1000 ms',
+    },
+    rows,
+  };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);
