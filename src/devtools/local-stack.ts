@@ -70,8 +70,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       temporalCli,
       dbFilename: path.join(dataDir, 'temporal.db'),
       logFile: path.join(dataDir, 'temporal-server.log'),
-      ...(opts.port ? { port: opts.port } : {}),
-      ...(opts.uiPort ? { uiPort: opts.uiPort } : {}),
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.uiPort !== undefined ? { uiPort: opts.uiPort } : {}),
     });
     cleanups.push(() => devServer.stop());
     log(`Temporal dev server on ${devServer.address}, Web UI on http://localhost:${devServer.uiPort}`);

@@ -130,7 +130,7 @@ export function cancelCommand(): Command {
               err instanceof WorkflowFailedError
                 ? cancellationFailed(batchId, err).message
                 : describeError(err, { address: config.TEMPORAL_ADDRESS }).line;
-            process.stderr.write(`${line}\n`);
+            process.stderr.write(`openai-batch-cancel: ${line}\n`);
             return { batchId, workflowId, ok: false, error: line };
           }
         }),

@@ -1,7 +1,7 @@
 /** `dev`: Temporal dev server (Web UI, search attributes) + simulator + worker until Ctrl-C. */
 import { Command } from 'commander';
 import { startLocalStack } from '../../devtools/local-stack';
-import { nonNegativeInt, positiveInt, print } from '../common';
+import { nonNegativeInt, print } from '../common';
 import { waitForStopSignal } from '../signals';
 
 interface DevOptions {
@@ -16,8 +16,8 @@ export function devCommand(): Command {
   return new Command('dev')
     .description('run a local stack until Ctrl-C: Temporal dev server with UI, the simulator and a worker')
     .option('--data-dir <dir>', 'SQLite file, server log and results', './data')
-    .option('--port <n>', 'preferred Temporal gRPC port', positiveInt, 7233)
-    .option('--ui-port <n>', 'preferred Web UI port', positiveInt, 8233)
+    .option('--port <n>', 'preferred Temporal gRPC port (0: any free port)', nonNegativeInt, 7233)
+    .option('--ui-port <n>', 'preferred Web UI port (0: any free port)', nonNegativeInt, 8233)
     .option('--no-simulator', 'talk to the API in OPENAI_API_KEY / OPENAI_BASE_URL instead of the simulator')
     .option('--cancel-delay-ms <n>', "the simulator's cancelling time", nonNegativeInt, 60_000)
     .action(async (opts: DevOptions) => {
