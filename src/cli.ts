@@ -8,6 +8,7 @@ import { cancelCommand } from './cli/commands/cancel';
 import { devCommand } from './cli/commands/dev';
 import { listCommand } from './cli/commands/list';
 import { resultCommand } from './cli/commands/result';
+import { scheduleCommand } from './cli/commands/schedule';
 import { simulatorCommand } from './cli/commands/simulator';
 import { statusCommand } from './cli/commands/status';
 import { watchCommand } from './cli/commands/watch';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     workerCommand(),
     simulatorCommand(),
     devCommand(),
+    scheduleCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }
