@@ -37,6 +37,14 @@ function devServerRssMB(): number | undefined {
   return undefined;
 }
 
+/** The innermost cause of a workflow failure, as `Name[type]: message` (ids stripped). */
+function rootCause(err: unknown): string {
+  let e = err as { cause?: unknown; name?: string; message?: string; type?: string } | undefined;
+  while (e && typeof e === 'object' && e.cause) e = e.cause as typeof e;
+  const text = `${e?.name ?? 'Error'}${e?.type ? `[${e.type}]` : ''}: ${e?.message ?? String(e)}`;
+  return text.replace(/batch_[0-9a-f]+/g, 'batch_…').slice(0, 200);
+}
+
 async function main() {
   const env = await createDevServerEnv();
   const h = await createHarness(env, { timing: { cancelDelayMs, perRequestMs: 60_000 } });
@@ -54,6 +62,7 @@ async function main() {
       const t0 = performance.now();
       let done = 0;
       let failed = 0;
+      const failureReasons: Record<string, number> = {};
       let lastDoneAt = 0;
       const finished: Promise<void>[] = [];
       await mapLimit(ids, startConcurrency, async (batchId) => {
@@ -68,8 +77,10 @@ async function main() {
               done++;
               lastDoneAt = performance.now();
             },
-            () => {
+            (err: unknown) => {
               failed++;
+              const reason = rootCause(err);
+              failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
             },
           ),
         );
@@ -85,6 +96,7 @@ async function main() {
         startsPerSec: round(n / (startMs / 1000), 1),
         finished: done,
         failed,
+        failureReasons,
         allFinished: done === n,
         timedOut,
         lastFinishedAfterMs: Math.round(lastDoneAt - t0),
