@@ -6,7 +6,10 @@
  *   tsx bench/capacity.ts [--n 5000] [--cancel-delay-ms 60000] [--limit-ms 540000]
  */
 import fs from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../src/activities';
 import { startBatchCancellation } from '../src/client';
+import { createOpenAIClient } from '../src/openai/client';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 import { createHarness } from '../test/helpers/cancel-harness';
 import { runBench, arg, machine, mapLimit, rssSampler, round, sleep } from './lib';
@@ -15,6 +18,8 @@ const n = Number(arg('n', '5000'));
 const cancelDelayMs = Number(arg('cancel-delay-ms', '60000'));
 const limitMs = Number(arg('limit-ms', String(9 * 60_000)));
 const startConcurrency = Number(arg('concurrency', '50'));
+/** 0 = the SDK's default (derived from the heap limit: ~2,300 on this machine). */
+const maxCachedWorkflows = Number(arg('max-cached-workflows', '0'));
 const poll = { initialInterval: '5s', maxInterval: '20s' };
 
 /** RSS of the dev server (a child `temporal` process), from /proc; undefined if not found. */
@@ -51,7 +56,18 @@ async function main() {
   const rss = rssSampler(100);
   let report: Record<string, unknown> = {};
   try {
-    const worker = await h.newWorker();
+    const worker = maxCachedWorkflows
+      ? await Worker.create({
+          connection: env.nativeConnection,
+          taskQueue: h.taskQueue,
+          workflowsPath: require.resolve('../src/workflows'),
+          activities: createActivities({
+            openai: createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url, timeoutMs: 10_000 }),
+            results: h.store,
+          }),
+          maxCachedWorkflows,
+        })
+      : await h.newWorker();
     const ids = Array.from(
       { length: n },
       () => h.sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs }).id,
