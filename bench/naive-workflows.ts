@@ -23,7 +23,8 @@ export interface NaiveResult {
 }
 
 export async function naiveCancelWorkflow(batchId: string, intervalMs = 30_000): Promise<NaiveResult> {
-  let batch = (await requestCancel(batchId)).batch;
+  // After a 409 the cancel returns no batch: read it.
+  let batch = (await requestCancel(batchId)).batch ?? (await readBatch(batchId));
   let polls = 1;
   while (!isTerminalStatus(batch.status)) {
     await sleep(intervalMs);

@@ -3,18 +3,20 @@ import { isConflict } from '../openai/errors';
 import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import type { BatchSnapshot } from '../shared/progress';
-import { parseBatch, retrieveBatch, toSnapshot } from './batch-reader';
+import { parseBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 
 export interface RequestCancelResult {
-  batch: BatchSnapshot;
+  /** The batch as the cancel call returned it; null after a 409, when the wait reads it instead. */
+  batch: BatchSnapshot | null;
   outcome: 'cancel-requested' | 'already-cancelling' | 'already-terminal';
 }
 
 /**
  * POST /v1/batches/{id}/cancel. A batch that is already finished answers 409: that is not an
- * error here, the batch is read and the workflow goes on to collect what it has.
+ * error here. The activity does not read the batch itself (a second call that could fail and
+ * retry the whole attempt under a flaky API): the wait's first read finds it terminal.
  */
 export function makeRequestCancel(deps: ActivityDeps) {
   return async function requestCancel(batchId: string): Promise<RequestCancelResult> {
@@ -30,16 +32,8 @@ export function makeRequestCancel(deps: ActivityDeps) {
             outcome: isTerminalStatus(batch.status) ? 'already-terminal' : 'cancel-requested',
           };
         } catch (err) {
-          if (!isConflict(err)) throw classifyApiError(err, { action });
-          try {
-            const batch = await retrieveBatch(deps.openai, batchId, signal);
-            return {
-              batch: toSnapshot(batch),
-              outcome: isTerminalStatus(batch.status) ? 'already-terminal' : 'already-cancelling',
-            };
-          } catch (readErr) {
-            throw classifyApiError(readErr, { action: `read batch ${batchId} after 409` });
-          }
+          if (isConflict(err)) return { batch: null, outcome: 'already-terminal' };
+          throw classifyApiError(err, { action });
         }
       },
     );

@@ -91,13 +91,14 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   );
   state.polls++;
   state.cancelOutcome = cancel.outcome;
-  let batch = observe(cancel.batch);
+  // After a 409 the batch is known to be finished but not yet read: the wait's first read gets it.
+  let batch: BatchSnapshot | null = cancel.batch ? observe(cancel.batch) : null;
 
   state.phase = 'waiting';
   // The poll interval carries over from one check-in to the next: the backoff never restarts.
   let pollInterval = opts.poll.initialInterval;
   let continued = false;
-  while (!isTerminalStatus(batch.status)) {
+  while (!batch || !isTerminalStatus(batch.status)) {
     const now = Date.now();
     if (now >= deadline) {
       state.phase = 'failed';
@@ -105,11 +106,11 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       finished.add(1, { final_status: 'max_wait_exceeded' });
       throw ApplicationFailure.create({
         message:
-          `batch ${batchId} was still ${batch.status} after waiting ${Math.round(opts.maxWait / 60_000)} min ` +
+          `batch ${batchId} was still ${batch?.status ?? 'unread'} after waiting ${Math.round(opts.maxWait / 60_000)} min ` +
           `(maxWait). Its cancellation was requested; start again to keep waiting, or raise maxWait.`,
         type: FailureType.MaxWaitExceeded,
         nonRetryable: true,
-        details: [{ lastStatus: batch.status, batch }],
+        details: [{ lastStatus: batch?.status ?? null, batch }],
       });
     }
     state.nextCheckInBy = Math.min(now + opts.checkInInterval, deadline);
@@ -118,7 +119,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       const waited = await awaitTerminal.executeWithOptions(
         {
           ...awaitTerminalOptions({ ...opts.poll, initialInterval: pollInterval }, opts.checkInInterval),
-          summary: `wait for ${batchId} to leave ${batch.status}`,
+          summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
         },
         [{ batchId, checkInBy: state.nextCheckInBy, continued }],
       );
