@@ -39,7 +39,7 @@ describe('fault storm over 100 cancellations', () => {
     env = await createDevServerEnv();
     h = await createHarness(env, {
       seed: 42,
-      timing: { cancelDelayMs: 1_000, perRequestMs: 5 },
+      timing: { cancelDelayMs: 1_000, perRequestMs: 10_000 },
       faults: STORM,
     });
     worker = await h.newWorker();
