@@ -50,7 +50,7 @@ describe('bad input on a real server', () => {
 
   beforeAll(async () => {
     env = await createDevServerEnv();
-    h = await createHarness(env, { timing: { cancelDelayMs: 500, perRequestMs: 5 } });
+    h = await createHarness(env, { timing: { cancelDelayMs: 500, perRequestMs: 10_000 } });
     worker = await h.newWorker();
     running = worker.run();
   });

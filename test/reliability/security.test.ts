@@ -63,7 +63,7 @@ describe('security', () => {
     env = await createDevServerEnv();
     sim = await startSimulator({
       apiKey: SECRET,
-      timing: { cancelDelayMs: 500, perRequestMs: 5 },
+      timing: { cancelDelayMs: 500, perRequestMs: 10_000 },
       faults: { malformedLineRate: 0.05 },
     });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-security-'));

@@ -26,7 +26,7 @@ describe('Temporal server restart during cancellations', () => {
   const taskQueue = `restart-${process.pid}`;
 
   beforeAll(async () => {
-    sim = await startSimulator({ timing: { perRequestMs: 5 } });
+    sim = await startSimulator({ timing: { perRequestMs: 10_000 } });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-restart-'));
   });
   afterAll(async () => {
