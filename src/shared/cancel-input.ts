@@ -12,7 +12,7 @@ export const BatchIdSchema = z
   .regex(BATCH_ID_PATTERN, 'must look like batch_abc123 (letters, digits, _ or - after "batch_")');
 
 /** A duration as milliseconds or an `ms`-style string ('30s', '10 minutes'), normalized to ms. */
-const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+export const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
   let ms: number;
   try {
     ms = msToNumber(value as never);

@@ -4,27 +4,8 @@
  * Validated with zod in the workflow and in the schedule client.
  */
 import { z } from 'zod';
-import { msToNumber } from '@temporalio/common/lib/time';
 import type { BatchStatus } from './batch-status';
-import { CancelBatchInputSchema } from './cancel-input';
-
-/** A duration as milliseconds or an `ms`-style string ('24h', '90 minutes'), normalized to ms. */
-const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  let ms: number;
-  try {
-    ms = msToNumber(value as never);
-  } catch {
-    ms = Number.NaN;
-  }
-  if (!Number.isFinite(ms) || ms <= 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be a positive duration (ms or '24h'), got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+import { CancelBatchInputSchema, DurationSchema } from './cancel-input';
 
 /** Terminal statuses whose results a cleanup may collect. */
 export const COLLECTABLE_STATUSES = ['expired', 'cancelled', 'failed'] as const;
