@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { CancelBatchResult } from '../../src/shared/results';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
@@ -13,20 +12,15 @@ import { cleanEnv, runCli, stderrLines } from './run-cli';
 describe('openai-batch-cancel CLI', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let worker: Worker;
-  let running: Promise<void>;
   let cliEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     env = await createDevServerEnv();
     h = await createHarness(env, { timing: { cancelDelayMs: 1_500, perRequestMs: 1_000 } });
-    worker = await h.newWorker();
-    running = worker.run();
+    await h.startWorker();
     cliEnv = cleanEnv({ TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: h.taskQueue });
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
     await h?.close();
     await env?.teardown();
   });

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser } from 'playwright-core';
 import { getCancellationProgress, startBatchCancellation } from '../../src/client';
 import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
@@ -20,8 +19,6 @@ const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 describe('Temporal Web UI shows a running cancellation', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let worker: Worker;
-  let running: Promise<void>;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -31,8 +28,7 @@ describe('Temporal Web UI shows a running cancellation', () => {
     env = await createDevServerEnv({ ui: true });
     // A long cancellation, so the workflow is still waiting while the browser looks at it.
     h = await createHarness(env, { timing: { cancelDelayMs: 10 * 60_000, perRequestMs: 60_000 } });
-    worker = await h.newWorker();
-    running = worker.run();
+    await h.startWorker();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -47,8 +43,6 @@ describe('Temporal Web UI shows a running cancellation', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    worker?.shutdown();
-    await running;
     await h?.close();
     await env?.teardown();
   });

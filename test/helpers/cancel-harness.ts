@@ -35,12 +35,20 @@ export function serverTimeClock(serverTime: () => Promise<number>, start: number
   return { now: () => now, interceptor, advanceTo };
 }
 
+interface WorkerExtras {
+  interceptors?: ActivityInterceptorsFactory[];
+  maxLineBytes?: number;
+}
+
 export interface Harness {
   sim: BatchSimulator;
   resultsDir: string;
   taskQueue: string;
   store: LocalResultsStore;
-  newWorker(extra?: { interceptors?: ActivityInterceptorsFactory[]; maxLineBytes?: number }): Promise<Worker>;
+  newWorker(extra?: WorkerExtras): Promise<Worker>;
+  /** Starts a worker that runs until `close()`: one worker for a whole test file. */
+  startWorker(extra?: WorkerExtras): Promise<Worker>;
+  /** Stops the worker from `startWorker` (if any), the simulator, and removes the results. */
   close(): Promise<void>;
 }
 
@@ -55,24 +63,35 @@ export async function createHarness(
   const taskQueue = `tq-${process.pid}-${++counter}`;
   const store = new LocalResultsStore(resultsDir);
   const openai = createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 });
+  const newWorker = (extra: WorkerExtras = {}) =>
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../../src/workflows'),
+      activities: createActivities({
+        openai,
+        results: store,
+        ...(extra.maxLineBytes ? { maxLineBytes: extra.maxLineBytes } : {}),
+      }),
+      interceptors: { activity: extra.interceptors ?? [] },
+    });
+  let background: { worker: Worker; running: Promise<void> } | undefined;
   return {
     sim,
     resultsDir,
     taskQueue,
     store,
-    newWorker: (extra = {}) =>
-      Worker.create({
-        connection: env.nativeConnection,
-        taskQueue,
-        workflowsPath: require.resolve('../../src/workflows'),
-        activities: createActivities({
-          openai,
-          results: store,
-          ...(extra.maxLineBytes ? { maxLineBytes: extra.maxLineBytes } : {}),
-        }),
-        interceptors: { activity: extra.interceptors ?? [] },
-      }),
+    newWorker,
+    startWorker: async (extra) => {
+      const worker = await newWorker(extra);
+      background = { worker, running: worker.run() };
+      return worker;
+    },
     close: async () => {
+      if (background) {
+        background.worker.shutdown();
+        await background.running;
+      }
       await sim.close();
       fs.rmSync(resultsDir, { recursive: true, force: true });
     },

@@ -8,10 +8,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
 import { InvalidCancelInputError, startBatchCancellation } from '../../src/client';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -21,6 +19,7 @@ import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { ResultsSummary } from '../../src/shared/results';
 import { startSimulator } from '../../src/simulator';
+import { applicationFailureOf } from '../helpers/failures';
 import { createHarness, digestFile, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { fastPoll, printFigures, runScript } from './support';
@@ -29,34 +28,17 @@ jest.setTimeout(120_000);
 
 const figures = { cases: 0, workflowsRun: 0, linesChecked: 0, quarantined: 0, linesLost: 0 };
 
-/** The ApplicationFailure inside a failed workflow (its own, or its activity's). */
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  let cause = (err as WorkflowFailedError).cause;
-  if (cause instanceof ActivityFailure) cause = cause.cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
-
 describe('bad input on a real server', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
   let worker: Worker;
-  let running: Promise<void>;
 
   beforeAll(async () => {
     env = await createDevServerEnv();
     h = await createHarness(env, { timing: { cancelDelayMs: 500, perRequestMs: 10_000 } });
-    worker = await h.newWorker();
-    running = worker.run();
+    worker = await h.startWorker();
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
     await h?.close();
     await env?.teardown();
     printFigures('bad-input', figures);
@@ -81,7 +63,7 @@ describe('bad input on a real server', () => {
       args: [{ batchId: '../../outside' }],
     });
     figures.workflowsRun++;
-    const failure = await failureOf(handle.result());
+    const failure = await applicationFailureOf(handle.result());
     expect(failure.type).toBe(FailureType.InvalidInput);
     expect(failure.message).toMatch(/batchId/);
     figures.cases++;
@@ -94,7 +76,7 @@ describe('bad input on a real server', () => {
       { taskQueue: h.taskQueue },
     );
     figures.workflowsRun++;
-    const failure = await failureOf(handle.result());
+    const failure = await applicationFailureOf(handle.result());
     expect(failure.type).toBe(FailureType.NotFound);
     expect(failure.nonRetryable).toBe(true);
     figures.cases++;
@@ -116,7 +98,7 @@ describe('bad input on a real server', () => {
     const failure = await badWorker.runUntil(async () => {
       const handle = await startBatchCancellation(env.client, { batchId: batch.id }, { taskQueue });
       figures.workflowsRun++;
-      return failureOf(handle.result());
+      return applicationFailureOf(handle.result());
     });
     expect(failure.type).toBe(FailureType.Authentication);
     expect(failure.nonRetryable).toBe(true);

@@ -5,7 +5,6 @@
  * the API serves.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { startBatchCancellation } from '../../src/client';
 import type { FaultPlan } from '../../src/simulator';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
@@ -32,8 +31,6 @@ const STORM: FaultPlan = {
 describe('fault storm over 100 cancellations', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let worker: Worker;
-  let running: Promise<void>;
 
   beforeAll(async () => {
     env = await createDevServerEnv();
@@ -42,12 +39,9 @@ describe('fault storm over 100 cancellations', () => {
       timing: { cancelDelayMs: 1_000, perRequestMs: 10_000 },
       faults: STORM,
     });
-    worker = await h.newWorker();
-    running = worker.run();
+    await h.startWorker();
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
     await h?.close();
     await env?.teardown();
   });

@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFileSync } from 'node:child_process';
 import { resolveTemporalCli } from '../../src/devtools/temporal-tools';
-import type { Worker } from '@temporalio/worker';
 import { startBatchCancellation, listCancellations, getCancellationProgress } from '../../src/client';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
@@ -19,18 +18,13 @@ const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 describe('cancelBatchWorkflow (dev server, real time)', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let worker: Worker;
-  let running: Promise<void>;
 
   beforeAll(async () => {
     env = await createDevServerEnv();
     h = await createHarness(env, { timing: { cancelDelayMs: 1_500, perRequestMs: 20 } });
-    worker = await h.newWorker();
-    running = worker.run();
+    await h.startWorker();
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
     await h?.close();
     await env?.teardown();
   });

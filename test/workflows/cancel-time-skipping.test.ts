@@ -2,8 +2,6 @@
  * cancelBatchWorkflow on the Java time-skipping server with the simulator as the API. The
  * simulator's clock follows the server's, so minutes of cancellation pass in seconds.
  */
-import { WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { cancelBatchWorkflow } from '../../src/workflows';
@@ -12,6 +10,7 @@ import { FailureType } from '../../src/shared/failure-types';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import type { SeedBatchSpec } from '../../src/simulator';
+import { applicationFailureOf } from '../helpers/failures';
 import { createHarness, digestFile, serverTimeClock, type Harness } from '../helpers/cancel-harness';
 
 const MIN = 60_000;
@@ -70,17 +69,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
     );
   }
 
-  async function runExpectingFailure(input: CancelBatchInput): Promise<ApplicationFailure> {
-    const err = await run(input).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    let cause = (err as WorkflowFailedError).cause;
-    if (cause instanceof ActivityFailure) cause = cause.cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    return cause as ApplicationFailure;
-  }
+  const runExpectingFailure = (input: CancelBatchInput) => applicationFailureOf(run(input));
 
   it('waits out a 25-minute cancellation in seconds and collects the partial results', async () => {
     const batch = await seed({ status: 'in_progress', requests: 200, completedFraction: 0.4 });

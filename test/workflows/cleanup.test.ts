@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { BatchStatus } from '../../src/openai/schemas';
 import {
   deleteCleanupSchedule,
@@ -28,8 +27,6 @@ describe('cleanupBatchesWorkflow and its schedule (dev server)', () => {
   let env: TestWorkflowEnvironment;
   let client: Client;
   let h: Harness;
-  let worker: Worker;
-  let running: Promise<void>;
 
   const toCancel: string[] = [];
   const toCollect: string[] = [];
@@ -51,8 +48,7 @@ describe('cleanupBatchesWorkflow and its schedule (dev server)', () => {
     h = await createHarness(env, {
       timing: { cancelDelayMs: 1000, perRequestMs: 3_600_000, finalizingMs: 3_600_000 },
     });
-    worker = await h.newWorker();
-    running = worker.run();
+    await h.startWorker();
 
     const now = Math.floor(Date.now() / 1000);
     const seed = (
@@ -89,8 +85,6 @@ describe('cleanupBatchesWorkflow and its schedule (dev server)', () => {
 
   afterAll(async () => {
     await deleteCleanupSchedule(client, SCHEDULE_ID).catch(() => undefined);
-    worker?.shutdown();
-    await running;
     await h?.close();
     await env?.teardown();
   });
