@@ -1,25 +1,29 @@
 /**
  * Capacity: N cancellations in flight on one worker (dev server), started with bounded
- * concurrency. Reports the worker's peak RSS (this process: worker + simulator + client; the dev
- * server is a separate process, reported separately) and whether, and when, all finish.
+ * concurrency. The worker is the production `src/worker.ts` in its own process, configured by
+ * environment as deployed, so its peak RSS is the worker's alone (the simulator and the client run
+ * here, the dev server in its own process, reported separately). Reports whether, and when, all
+ * finish.
  *
  *   tsx bench/capacity.ts [--n 5000] [--cancel-delay-ms 60000] [--limit-ms 540000]
+ *                         [--max-cached-workflows N]
  */
 import fs from 'node:fs';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../src/activities';
+import os from 'node:os';
+import path from 'node:path';
 import { startBatchCancellation } from '../src/client';
-import { createOpenAIClient } from '../src/openai/client';
+import { startSimulator } from '../src/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
-import { createHarness } from '../test/helpers/cancel-harness';
-import { runBench, arg, machine, mapLimit, rssSampler, round, sleep } from './lib';
+import { runBench, arg, machine, mapLimit, round, sleep, spawnWorker } from './lib';
 
 const n = Number(arg('n', '5000'));
 const cancelDelayMs = Number(arg('cancel-delay-ms', '60000'));
 const limitMs = Number(arg('limit-ms', String(9 * 60_000)));
 const startConcurrency = Number(arg('concurrency', '50'));
-/** 0 = the SDK's default (derived from the heap limit: ~2,300 on this machine). */
-const maxCachedWorkflows = Number(arg('max-cached-workflows', '0'));
+/** Empty = the worker's configured default (WORKER_MAX_CACHED_WORKFLOWS). */
+const maxCachedWorkflows = arg('max-cached-workflows', '');
+/** NODE_OPTIONS for the worker process, e.g. `--max-old-space-size=512`. */
+const workerNodeOptions = arg('worker-node-options', '');
 const poll = { initialInterval: '5s', maxInterval: '20s' };
 
 /** RSS of the dev server (a child `temporal` process), from /proc; undefined if not found. */
@@ -52,80 +56,77 @@ function rootCause(err: unknown): string {
 
 async function main() {
   const env = await createDevServerEnv();
-  const h = await createHarness(env, { timing: { cancelDelayMs, perRequestMs: 60_000 } });
-  const rss = rssSampler(100);
+  const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-capacity-'));
+  const taskQueue = `capacity-${process.pid}`;
+  const worker = await spawnWorker({
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    OPENAI_BASE_URL: sim.url,
+    OPENAI_API_KEY: sim.apiKey,
+    RESULTS_DIR: resultsDir,
+    ...(maxCachedWorkflows ? { WORKER_MAX_CACHED_WORKFLOWS: maxCachedWorkflows } : {}),
+    ...(workerNodeOptions ? { NODE_OPTIONS: workerNodeOptions } : {}),
+  });
   let report: Record<string, unknown> = {};
   try {
-    const worker = maxCachedWorkflows
-      ? await Worker.create({
-          connection: env.nativeConnection,
-          taskQueue: h.taskQueue,
-          workflowsPath: require.resolve('../src/workflows'),
-          activities: createActivities({
-            openai: createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url, timeoutMs: 10_000 }),
-            results: h.store,
-          }),
-          maxCachedWorkflows,
-        })
-      : await h.newWorker();
     const ids = Array.from(
       { length: n },
-      () => h.sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs }).id,
+      () => sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs }).id,
     );
-    const idleRssMB = rss.peakMB();
-    rss.reset();
-    await worker.runUntil(async () => {
-      const t0 = performance.now();
-      let done = 0;
-      let failed = 0;
-      const failureReasons: Record<string, number> = {};
-      let lastDoneAt = 0;
-      // Results are awaited 100 at a time: thousands of concurrent result() long polls hit the
-      // dev server's "namespace concurrent poller limit" (RESOURCE_EXHAUSTED) on the client side.
-      const handles = await mapLimit(ids, startConcurrency, (batchId) =>
-        startBatchCancellation(
-          env.client,
-          { batchId, poll, writeRemaining: false },
-          { taskQueue: h.taskQueue, rerunIfFinished: true },
+    const idleRssMB = worker.peakRssMB();
+    const t0 = performance.now();
+    let done = 0;
+    let failed = 0;
+    const failureReasons: Record<string, number> = {};
+    let lastDoneAt = 0;
+    // Results are awaited 100 at a time: thousands of concurrent result() long polls hit the
+    // dev server's "namespace concurrent poller limit" (RESOURCE_EXHAUSTED) on the client side.
+    const handles = await mapLimit(ids, startConcurrency, (batchId) =>
+      startBatchCancellation(
+        env.client,
+        { batchId, poll, writeRemaining: false },
+        { taskQueue, rerunIfFinished: true },
+      ),
+    );
+    const startMs = performance.now() - t0;
+    const timedOut = await Promise.race([
+      mapLimit(handles, 100, (handle) =>
+        handle.result().then(
+          () => {
+            done++;
+            lastDoneAt = performance.now();
+          },
+          (err: unknown) => {
+            failed++;
+            const reason = rootCause(err);
+            failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+          },
         ),
-      );
-      const startMs = performance.now() - t0;
-      const timedOut = await Promise.race([
-        mapLimit(handles, 100, (handle) =>
-          handle.result().then(
-            () => {
-              done++;
-              lastDoneAt = performance.now();
-            },
-            (err: unknown) => {
-              failed++;
-              const reason = rootCause(err);
-              failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
-            },
-          ),
-        ).then(() => false),
-        sleep(Math.max(0, limitMs - startMs)).then(() => true),
-      ]);
-      report = {
-        started: ids.length,
-        startMs: Math.round(startMs),
-        startsPerSec: round(n / (startMs / 1000), 1),
-        finished: done,
-        failed,
-        failureReasons,
-        allFinished: done === n,
-        timedOut,
-        lastFinishedAfterMs: Math.round(lastDoneAt - t0),
-        idleRssMB,
-        workerPeakRssMB: rss.peakMB(),
-        rssTargetMB: 1024,
-        rssTargetMet: rss.peakMB() < 1024,
-        devServerPeakRssMB: devServerRssMB(),
-      };
-    });
+      ).then(() => false),
+      sleep(Math.max(0, limitMs - startMs)).then(() => true),
+    ]);
+    const workerPeakRssMB = worker.peakRssMB() ?? -1;
+    report = {
+      started: ids.length,
+      startMs: Math.round(startMs),
+      startsPerSec: round(n / (startMs / 1000), 1),
+      finished: done,
+      failed,
+      failureReasons,
+      allFinished: done === n,
+      timedOut,
+      lastFinishedAfterMs: Math.round(lastDoneAt - t0),
+      idleRssMB,
+      workerPeakRssMB,
+      rssTargetMB: 1024,
+      rssTargetMet: workerPeakRssMB > 0 && workerPeakRssMB < 1024,
+      devServerPeakRssMB: devServerRssMB(),
+    };
   } finally {
-    rss.stop();
-    await h.close();
+    await worker.stop();
+    await sim.close();
+    fs.rmSync(resultsDir, { recursive: true, force: true });
     await env.teardown();
   }
   return {
@@ -133,7 +134,8 @@ async function main() {
     machine: machine(),
     params: {
       n,
-      maxCachedWorkflows: maxCachedWorkflows || 'SDK default',
+      maxCachedWorkflows: maxCachedWorkflows || 'worker default',
+      workerNodeOptions,
       cancelDelayMs,
       poll,
       startConcurrency,
@@ -141,7 +143,7 @@ async function main() {
       requestsPerBatch: 10,
       limitMs,
     },
-    note: 'workerPeakRssMB is this process: worker + simulator + client, sampled every 100 ms',
+    note: 'workerPeakRssMB is the VmHWM of the worker process (src/worker.ts run as deployed)',
     ...report,
   };
 }

@@ -85,3 +85,58 @@ export function runBench(main: () => Promise<unknown>): void {
     process.exitCode = code ?? 1;
   });
 }
+
+/** Peak RSS (VmHWM) of another process, from /proc; undefined when unavailable (not Linux, gone). */
+export function peakRssOfPidMB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface WorkerProcess {
+  pid: number | undefined;
+  /** Peak RSS of the worker process so far (its whole process: main thread, workflow thread, core). */
+  peakRssMB(): number | undefined;
+  /** SIGTERM (graceful drain), then waits for exit; returns the peak RSS read just before. */
+  stop(): Promise<number | undefined>;
+}
+
+/**
+ * Runs the production worker (`src/worker.ts`, configured by environment like a deployment) as a
+ * child process, so its RSS is the worker's alone: no simulator, client or dev server in it.
+ * Resolves once the worker logs that it is running.
+ */
+export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...process.execArgv, require.resolve('../src/worker')], {
+    env: { ...process.env, OBC_BENCH_INNER: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      process.stderr.write(d);
+      seen = (seen + d.toString()).slice(-4096);
+      if (/Worker state changed[^}]*RUNNING/.test(seen)) resolve();
+    };
+    // The SDK's logger writes to stderr; either stream may carry the line.
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => reject(new Error(`worker exited with ${code} before running`)));
+  });
+  const peakRssMB = () => peakRssOfPidMB(child.pid);
+  return {
+    pid: child.pid,
+    peakRssMB,
+    stop: async () => {
+      const peak = peakRssMB();
+      child.kill('SIGTERM');
+      await exited;
+      return peak;
+    },
+  };
+}

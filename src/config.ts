@@ -31,6 +31,7 @@ export const ConfigSchema = z.object({
   RESULTS_DIR: z.string().min(1).default('./data/results'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(200),
   MAX_RESULT_LINE_BYTES: positiveInt(64 * 1024 * 1024),
   /** Serve Prometheus metrics on this port. */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
