@@ -4,22 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-
-/**
- * Bundler options shared by the prebuilt bundle and a worker that bundles at start. zod is
- * preloaded once per reusable V8 context instead of being instantiated again for every cached
- * workflow: it is pure (no per-workflow state), and it is the biggest module the workflows import.
- */
-export const WORKFLOW_BUNDLER_OPTIONS = {
-  preloadModules: ['zod'],
-} satisfies WorkerOptions['bundlerOptions'];
+import { bundleWorkflowCode } from '@temporalio/worker';
 
 export async function buildWorkflowBundle(outFile: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./workflows'),
-    ...WORKFLOW_BUNDLER_OPTIONS,
-  });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows') });
   fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
   fs.writeFileSync(outFile, code);
   return outFile;

@@ -4,7 +4,6 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { WORKFLOW_BUNDLER_OPTIONS } from './build-bundle';
 import { loadConfig, requireApiKey, type Config } from './config';
 import { createOpenAIClient } from './openai/client';
 import { LocalResultsStore } from './results/local-store';
@@ -48,7 +47,6 @@ export async function createWorker({
     // A cancellation waits inside one long activity, so an evicted workflow costs only a short
     // replay when it wakes up: a small fixed cache keeps memory flat however many are in flight.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
     // Downloads heartbeat while they stream; give them time to finish on shutdown.
     shutdownGraceTime: '30s',
   });

@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { WORKFLOW_BUNDLER_OPTIONS } from '../../src/build-bundle';
 import { createOpenAIClient } from '../../src/openai/client';
 import { LocalResultsStore } from '../../src/results/local-store';
 import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../src/simulator';
@@ -69,7 +68,6 @@ export async function createHarness(
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),
-      bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
       activities: createActivities({
         openai,
         results: store,

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { WORKFLOW_BUNDLER_OPTIONS } from '../../src/build-bundle';
 
 const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 
@@ -26,7 +25,7 @@ describe('workflow determinism', () => {
       history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORY_DIR, f), 'utf8'))),
     }));
     const results = Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../../src/workflows'), bundlerOptions: WORKFLOW_BUNDLER_OPTIONS },
+      { workflowsPath: require.resolve('../../src/workflows') },
       histories,
     );
     const outcomes: { id: string; error?: unknown }[] = [];
