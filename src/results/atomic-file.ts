@@ -1,9 +1,9 @@
 /**
  * A file written under a temporary name and renamed into place only when complete, so a crash or a
- * retry never leaves a half-written or duplicated file under the final name. Tracks bytes and
- * sha256 of what was written, and honours backpressure.
+ * retry never leaves a half-written or duplicated file under the final name. Counts the bytes
+ * written and honours backpressure.
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -15,7 +15,6 @@ export const DIR_MODE = 0o700;
 export class AtomicFile {
   readonly tmpPath: string;
   private readonly stream: fs.WriteStream;
-  private readonly hash: Hash = createHash('sha256');
   private written = 0;
   private closed = false;
 
@@ -35,13 +34,12 @@ export class AtomicFile {
   async write(chunk: Buffer | string): Promise<void> {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (buf.length === 0) return;
-    this.hash.update(buf);
     this.written += buf.length;
     if (!this.stream.write(buf)) await once(this.stream, 'drain');
   }
 
-  /** Flushes to disk and renames into place; returns the sha256 (hex) of the content. */
-  async commit(): Promise<{ path: string; bytes: number; sha256: string }> {
+  /** Flushes to disk and renames into place. */
+  async commit(): Promise<{ path: string; bytes: number }> {
     await this.close();
     const fd = await fs.promises.open(this.tmpPath, 'r');
     try {
@@ -50,7 +48,7 @@ export class AtomicFile {
       await fd.close();
     }
     await fs.promises.rename(this.tmpPath, this.finalPath);
-    return { path: this.finalPath, bytes: this.written, sha256: this.hash.digest('hex') };
+    return { path: this.finalPath, bytes: this.written };
   }
 
   /** Drops the temporary file; safe to call after a failure at any point. */
@@ -77,4 +75,11 @@ export async function writeJsonAtomic(finalPath: string, value: unknown): Promis
     await file.abort();
     throw err;
   }
+}
+
+/** sha256 (hex) of a file's content, read back from disk. */
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

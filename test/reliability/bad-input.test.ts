@@ -273,6 +273,10 @@ describe('bad input on a real server', () => {
       expect(fs.readFileSync(summary.output!.path).equals(Buffer.concat(good))).toBe(true);
       expect(summary.output!.lines).toBe(good.length);
       expect(summary.quarantined).toBe(3);
+      // The digests say what was served and what was kept, which differ once lines are set aside.
+      const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      expect(summary.output!.sha256).toBe(sha(Buffer.concat(good)));
+      expect(summary.output!.sourceSha256).toBe(sha(content));
       const reasons = readQuarantine(summary).map((r) => r.reason);
       expect(reasons).toEqual(['invalid-utf8', `line-too-long (${tenMb.length} bytes)`, 'invalid-json']);
       // The quarantined raw bytes survive exactly (base64), at least their first 64 KiB.
@@ -289,6 +293,7 @@ describe('bad input on a real server', () => {
       const content = Buffer.concat([validLines[0]!, tenMb, validLines[2]!]);
       const summary = await collect('file-huge', content);
       expect(summary.output!.lines).toBe(3);
+      expect(summary.output!.sha256).toBe(summary.output!.sourceSha256);
       expect(await digestFile(summary.output!.path)).toEqual({
         lines: 3,
         bytes: content.length,
