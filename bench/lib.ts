@@ -110,8 +110,8 @@ export interface WorkerProcess {
  * child process, so its RSS is the worker's alone: no simulator, client or dev server in it.
  * Resolves once the worker logs that it is running.
  */
-export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, require.resolve('../src/worker')], {
+export async function spawnWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, ...process.execArgv, require.resolve('../src/worker')], {
     env: { ...process.env, OBC_BENCH_INNER: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
