@@ -110,11 +110,18 @@ export interface WorkerProcess {
  * child process, so its RSS is the worker's alone: no simulator, client or dev server in it.
  * Resolves once the worker logs that it is running.
  */
-export async function spawnWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, ...process.execArgv, require.resolve('../src/worker')], {
-    env: { ...process.env, OBC_BENCH_INNER: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnWorker(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<WorkerProcess> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, ...process.execArgv, require.resolve('../src/worker')],
+    {
+      env: { ...process.env, OBC_BENCH_INNER: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let seen = '';

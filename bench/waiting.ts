@@ -39,14 +39,19 @@ function totalRequests(s: SimulatorStats): number {
 async function historyCost(handle: WorkflowHandle) {
   const history = await handle.fetchHistory();
   const byType: Record<string, number> = {};
+  // Temporal Cloud bills every activity attempt ("activity started or retried"), but history keeps
+  // only the last attempt of each activity: its ActivityTaskStarted event carries the count.
+  let activityRetries = 0;
   for (const ev of history.events ?? []) {
     const name = EventType[ev.eventType ?? 0] ?? String(ev.eventType);
     byType[name] = (byType[name] ?? 0) + 1;
+    activityRetries += Math.max(0, (ev.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
   }
-  const billableActions = Object.entries(byType)
-    .filter(([t]) => BILLABLE.has(t))
-    .reduce((a, [, n]) => a + n, 0);
-  return { historyEvents: history.events?.length ?? 0, billableActions, byType };
+  const billableActions =
+    Object.entries(byType)
+      .filter(([t]) => BILLABLE.has(t))
+      .reduce((a, [, n]) => a + n, 0) + activityRetries;
+  return { historyEvents: history.events?.length ?? 0, billableActions, activityRetries, byType };
 }
 
 async function main() {
@@ -129,7 +134,7 @@ async function main() {
       project: 'cancelBatchWorkflow defaults: poll 5s x1.5 max 60s, checkIn 10 min, writeRemaining false',
       naive: 'naiveCancelWorkflow: sleep 30s + readBatch activity loop, writeRemaining false',
       requestsPerBatch: 10,
-      billableCounted: [...BILLABLE],
+      billableCounted: [...BILLABLE, 'activity retries (ActivityTaskStarted.attempt - 1)'],
       detectionDelayNote: 'cancelled_at has 1 s resolution, so delays are +-1000 ms',
     },
     rows,

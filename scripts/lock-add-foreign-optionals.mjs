@@ -9,8 +9,29 @@ import fs from 'node:fs';
 const LOCK = 'package-lock.json';
 const lock = JSON.parse(fs.readFileSync(LOCK, 'utf8'));
 const pkgs = lock.packages;
-const OS = ['darwin', 'win32', 'linux', 'android', 'freebsd', 'openharmony', 'sunos', 'netbsd', 'openbsd', 'aix'];
-const CPU = { arm64: 'arm64', x64: 'x64', ia32: 'ia32', arm: 'arm', ppc64: 'ppc64', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64', wasm32: 'wasm32' };
+const OS = [
+  'darwin',
+  'win32',
+  'linux',
+  'android',
+  'freebsd',
+  'openharmony',
+  'sunos',
+  'netbsd',
+  'openbsd',
+  'aix',
+];
+const CPU = {
+  arm64: 'arm64',
+  x64: 'x64',
+  ia32: 'ia32',
+  arm: 'arm',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+  wasm32: 'wasm32',
+};
 let added = 0;
 for (const [where, meta] of Object.entries(pkgs)) {
   for (const [name, spec] of Object.entries(meta.optionalDependencies ?? {})) {
@@ -20,7 +41,12 @@ for (const [where, meta] of Object.entries(pkgs)) {
     const os = parts.find((p) => OS.includes(p));
     const cpu = parts.map((p) => CPU[p]).find(Boolean);
     if (!os || !cpu) continue;
-    pkgs[`node_modules/${name}`] = { version: spec.replace(/^[\^~=]/, ''), cpu: [cpu], optional: true, os: [os] };
+    pkgs[`node_modules/${name}`] = {
+      version: spec.replace(/^[\^~=]/, ''),
+      cpu: [cpu],
+      optional: true,
+      os: [os],
+    };
     added++;
   }
 }
