@@ -3,7 +3,7 @@
  * one worker, cancelBatchWorkflow) and once through a plain script using the OpenAI SDK with the
  * same poll schedule. Both against the same simulator, in the same run.
  *
- *   tsx bench/overhead.ts [--sizes 200,1000] [--cancel-delay-ms 3000] [--server-defaults]
+ *   tsx bench/overhead.ts [--sizes 200,1000] [--cancel-delay-ms 3000]
  *
  * The simulator and the client run in this process, the dev server and the worker (the
  * production `src/worker.ts`, configured by environment) in their own.
@@ -18,15 +18,12 @@ import OpenAI from 'openai';
 import { startBatchCancellation } from '../src/client';
 import { isTerminalStatus } from '../src/shared/batch-status';
 import type { BatchSimulator } from '../src/simulator';
-import { RECOMMENDED_DYNAMIC_CONFIG } from '../src/devtools/dynamic-config';
 import { startSimulator } from '../src/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 import { runBench, arg, machine, mapLimit, rssSampler, round, sleep, spawnWorker } from './lib';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
-/** The project's recommended server settings (eager activity execution); `--server-defaults` to compare. */
-const serverDefaults = process.argv.includes('--server-defaults');
 const poll = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2000 };
 const REQUESTS = 10;
 
@@ -62,7 +59,7 @@ async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promis
 }
 
 async function main() {
-  const env = await createDevServerEnv(serverDefaults ? {} : { dynamicConfig: RECOMMENDED_DYNAMIC_CONFIG });
+  const env = await createDevServerEnv();
   const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
   const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-plain-'));
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-durable-'));
@@ -138,7 +135,6 @@ async function main() {
       poll,
       writeRemaining: false,
       startConcurrency: 100,
-      serverDynamicConfig: serverDefaults ? 'server defaults' : RECOMMENDED_DYNAMIC_CONFIG,
     },
     note: 'workerPeakRssMB: VmHWM of the worker process (cumulative over the run); the plain script runs in the bench process with the simulator, so its peakRssMB includes the simulator',
     runs,

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { dynamicConfigArgs, RECOMMENDED_DYNAMIC_CONFIG } from './dynamic-config';
 import { preferredOrFreePort } from './ports';
 
 export interface DevServerOptions {
@@ -82,7 +81,6 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--ui-port',
     String(uiPort),
     ...CUSTOM_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
-    ...dynamicConfigArgs(RECOMMENDED_DYNAMIC_CONFIG),
   ];
   if (opts.dbFilename) {
     fs.mkdirSync(path.dirname(opts.dbFilename), { recursive: true });

@@ -6,7 +6,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { dynamicConfigArgs } from '../../src/devtools/dynamic-config';
 import { resolveTemporalCli, resolveTestServer } from '../../src/devtools/temporal-tools';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
@@ -30,8 +29,6 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** Fixed gRPC port, needed to restart a persistent server on the same address. */
   port?: number;
-  /** Dynamic config values, e.g. `RECOMMENDED_DYNAMIC_CONFIG`. @default the server's own defaults */
-  dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** A dev server with the project's search attributes registered. */
@@ -45,7 +42,6 @@ export async function createDevServerEnv(opts: DevServerOptions = {}): Promise<T
       ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
       ...(opts.port ? { port: opts.port } : {}),
       log: { format: 'pretty', level: 'error' },
-      extraArgs: dynamicConfigArgs(opts.dynamicConfig ?? {}),
     },
   });
 }
