@@ -9,12 +9,8 @@
  *                         [--max-cached-workflows N]
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startBatchCancellation } from '../src/client';
-import { startSimulator } from '../src/simulator';
-import { createDevServerEnv } from '../test/helpers/temporal-env';
-import { runBench, arg, machine, mapLimit, round, sleep, spawnWorker } from './lib';
+import { runBench, arg, machine, mapLimit, peakRssOfPidMB, round, sleep, startDurableStack } from './lib';
 
 const n = Number(arg('n', '5000'));
 const cancelDelayMs = Number(arg('cancel-delay-ms', '60000'));
@@ -26,7 +22,7 @@ const maxCachedWorkflows = arg('max-cached-workflows', '');
 const workerNodeOptions = arg('worker-node-options', '');
 const poll = { initialInterval: '5s', maxInterval: '20s' };
 
-/** RSS of the dev server (a child `temporal` process), from /proc; undefined if not found. */
+/** Peak RSS of the dev server (a child `temporal` process), from /proc; undefined if not found. */
 function devServerRssMB(): number | undefined {
   try {
     for (const pid of fs.readdirSync('/proc')) {
@@ -37,8 +33,7 @@ function devServerRssMB(): number | undefined {
         fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] !== String(process.pid)
       )
         continue;
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m ? Math.round(Number(m[1]) / 1024) : undefined;
+      return peakRssOfPidMB(Number(pid));
     }
   } catch {
     // not Linux, or the process went away
@@ -55,16 +50,7 @@ function rootCause(err: unknown): string {
 }
 
 async function main() {
-  const env = await createDevServerEnv();
-  const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
-  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-capacity-'));
-  const taskQueue = `capacity-${process.pid}`;
-  const worker = await spawnWorker({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    OPENAI_BASE_URL: sim.url,
-    OPENAI_API_KEY: sim.apiKey,
-    RESULTS_DIR: resultsDir,
+  const { env, sim, taskQueue, worker, close } = await startDurableStack('capacity', cancelDelayMs, {
     ...(maxCachedWorkflows ? { WORKER_MAX_CACHED_WORKFLOWS: maxCachedWorkflows } : {}),
     ...(workerNodeOptions ? { NODE_OPTIONS: workerNodeOptions } : {}),
   });
@@ -124,10 +110,7 @@ async function main() {
       devServerPeakRssMB: devServerRssMB(),
     };
   } finally {
-    await worker.stop();
-    await sim.close();
-    fs.rmSync(resultsDir, { recursive: true, force: true });
-    await env.teardown();
+    await close();
   }
   return {
     benchmark: 'capacity',

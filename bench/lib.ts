@@ -2,6 +2,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { startSimulator } from '../src/simulator';
+import { createDevServerEnv } from '../test/helpers/temporal-env';
 
 export function machine() {
   return {
@@ -144,6 +147,41 @@ export async function spawnWorker(
       child.kill('SIGTERM');
       await exited;
       return peak;
+    },
+  };
+}
+
+/**
+ * What the overhead and capacity benchmarks share: a dev server, the simulator with a fixed
+ * cancel delay, and the production worker in its own process, pointed at both.
+ */
+export async function startDurableStack(
+  name: string,
+  cancelDelayMs: number,
+  workerEnv: Record<string, string> = {},
+) {
+  const env = await createDevServerEnv();
+  const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), `obc-${name}-`));
+  const taskQueue = `${name}-${process.pid}`;
+  const worker = await spawnWorker({
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    OPENAI_BASE_URL: sim.url,
+    OPENAI_API_KEY: sim.apiKey,
+    RESULTS_DIR: resultsDir,
+    ...workerEnv,
+  });
+  return {
+    env,
+    sim,
+    taskQueue,
+    worker,
+    close: async () => {
+      await worker.stop();
+      await sim.close();
+      fs.rmSync(resultsDir, { recursive: true, force: true });
+      await env.teardown();
     },
   };
 }

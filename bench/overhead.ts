@@ -18,9 +18,7 @@ import OpenAI from 'openai';
 import { startBatchCancellation } from '../src/client';
 import { isTerminalStatus } from '../src/shared/batch-status';
 import type { BatchSimulator } from '../src/simulator';
-import { startSimulator } from '../src/simulator';
-import { createDevServerEnv } from '../test/helpers/temporal-env';
-import { runBench, arg, machine, mapLimit, rssSampler, round, sleep, spawnWorker } from './lib';
+import { runBench, arg, machine, mapLimit, rssSampler, round, sleep, startDurableStack } from './lib';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
@@ -59,19 +57,9 @@ async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promis
 }
 
 async function main() {
-  const env = await createDevServerEnv();
-  const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
+  const { env, sim, taskQueue, worker, close } = await startDurableStack('overhead', cancelDelayMs);
   const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-plain-'));
-  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-durable-'));
-  const taskQueue = `overhead-${process.pid}`;
   const openai = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.url, maxRetries: 0 });
-  const worker = await spawnWorker({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    OPENAI_BASE_URL: sim.url,
-    OPENAI_API_KEY: sim.apiKey,
-    RESULTS_DIR: resultsDir,
-  });
   const rss = rssSampler(100);
   const runs: unknown[] = [];
   try {
@@ -120,11 +108,8 @@ async function main() {
     }
   } finally {
     rss.stop();
-    await worker.stop();
-    await sim.close();
-    await env.teardown();
+    await close();
     fs.rmSync(plainDir, { recursive: true, force: true });
-    fs.rmSync(resultsDir, { recursive: true, force: true });
   }
   return {
     benchmark: 'overhead',
