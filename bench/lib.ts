@@ -104,8 +104,8 @@ export interface WorkerProcess {
   pid: number | undefined;
   /** Peak RSS of the worker process so far (its whole process: main thread, workflow thread, core). */
   peakRssMB(): number | undefined;
-  /** SIGTERM (graceful drain), then waits for exit; returns the peak RSS read just before. */
-  stop(): Promise<number | undefined>;
+  /** SIGTERM (graceful drain), then waits for the process to exit. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -113,18 +113,11 @@ export interface WorkerProcess {
  * child process, so its RSS is the worker's alone: no simulator, client or dev server in it.
  * Resolves once the worker logs that it is running.
  */
-export async function spawnWorker(
-  env: Record<string, string>,
-  nodeArgs: string[] = [],
-): Promise<WorkerProcess> {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, ...process.execArgv, require.resolve('../src/worker')],
-    {
-      env: { ...process.env, OBC_BENCH_INNER: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...process.execArgv, require.resolve('../src/worker')], {
+    env: { ...process.env, OBC_BENCH_INNER: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let seen = '';
@@ -143,10 +136,8 @@ export async function spawnWorker(
     pid: child.pid,
     peakRssMB,
     stop: async () => {
-      const peak = peakRssMB();
       child.kill('SIGTERM');
       await exited;
-      return peak;
     },
   };
 }

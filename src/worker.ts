@@ -45,7 +45,8 @@ export async function createWorker({
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     // A cancellation waits inside one long activity, so an evicted workflow costs only a short
-    // replay when it wakes up: a small fixed cache keeps memory flat however many are in flight.
+    // replay when it wakes up. The SDK's default grows with the heap limit (thousands of workflows
+    // on a large host); a fixed one keeps memory independent of the host (bench/README.md).
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     // Downloads heartbeat while they stream; give them time to finish on shutdown.
     shutdownGraceTime: '30s',
