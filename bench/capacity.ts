@@ -9,8 +9,17 @@
  *                         [--max-cached-workflows N]
  */
 import fs from 'node:fs';
-import { startBatchCancellation } from '../src/client';
-import { runBench, arg, machine, mapLimit, peakRssOfPidMB, round, sleep, startDurableStack } from './lib';
+import {
+  runBench,
+  arg,
+  machine,
+  mapLimit,
+  peakRssOfPidMB,
+  REQUESTS_PER_BATCH,
+  round,
+  sleep,
+  startDurableStack,
+} from './lib';
 
 const n = Number(arg('n', '5000'));
 const cancelDelayMs = Number(arg('cancel-delay-ms', '60000'));
@@ -50,17 +59,14 @@ function rootCause(err: unknown): string {
 }
 
 async function main() {
-  const { env, sim, taskQueue, worker, close } = await startDurableStack('capacity', cancelDelayMs, {
+  const stack = await startDurableStack('capacity', cancelDelayMs, {
     ...(maxCachedWorkflows ? { WORKER_MAX_CACHED_WORKFLOWS: maxCachedWorkflows } : {}),
     ...(workerNodeOptions ? { NODE_OPTIONS: workerNodeOptions } : {}),
   });
   let report: Record<string, unknown> = {};
   try {
-    const ids = Array.from(
-      { length: n },
-      () => sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs }).id,
-    );
-    const idleRssMB = worker.peakRssMB();
+    const ids = stack.seed(n);
+    const idleRssMB = stack.worker.peakRssMB();
     const t0 = performance.now();
     let done = 0;
     let failed = 0;
@@ -68,13 +74,7 @@ async function main() {
     let lastDoneAt = 0;
     // Results are awaited 100 at a time: thousands of concurrent result() long polls hit the
     // dev server's "namespace concurrent poller limit" (RESOURCE_EXHAUSTED) on the client side.
-    const handles = await mapLimit(ids, startConcurrency, (batchId) =>
-      startBatchCancellation(
-        env.client,
-        { batchId, poll, writeRemaining: false },
-        { taskQueue, rerunIfFinished: true },
-      ),
-    );
+    const handles = await stack.start(ids, poll, startConcurrency);
     const startMs = performance.now() - t0;
     const timedOut = await Promise.race([
       mapLimit(handles, 100, (handle) =>
@@ -92,7 +92,7 @@ async function main() {
       ).then(() => false),
       sleep(Math.max(0, limitMs - startMs)).then(() => true),
     ]);
-    const workerPeakRssMB = worker.peakRssMB() ?? -1;
+    const workerPeakRssMB = stack.worker.peakRssMB() ?? -1;
     report = {
       started: ids.length,
       startMs: Math.round(startMs),
@@ -110,7 +110,7 @@ async function main() {
       devServerPeakRssMB: devServerRssMB(),
     };
   } finally {
-    await close();
+    await stack.close();
   }
   return {
     benchmark: 'capacity',
@@ -123,7 +123,7 @@ async function main() {
       poll,
       startConcurrency,
       writeRemaining: false,
-      requestsPerBatch: 10,
+      requestsPerBatch: REQUESTS_PER_BATCH,
       limitMs,
     },
     note: 'workerPeakRssMB is the VmHWM of the worker process (src/worker.ts run as deployed)',

@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startBatchCancellation } from '../src/client';
+import type { CancelBatchInput } from '../src/shared/cancel-input';
 import { startSimulator } from '../src/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 
@@ -17,6 +19,8 @@ export function machine() {
 }
 
 export const MB = 1024 * 1024;
+
+type PollPolicyInput = NonNullable<CancelBatchInput['poll']>;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -101,7 +105,6 @@ export function peakRssOfPidMB(pid: number | undefined): number | undefined {
 }
 
 export interface WorkerProcess {
-  pid: number | undefined;
   /** Peak RSS of the worker process so far (its whole process: main thread, workflow thread, core). */
   peakRssMB(): number | undefined;
   /** SIGTERM (graceful drain), then waits for the process to exit. */
@@ -133,7 +136,6 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   });
   const peakRssMB = () => peakRssOfPidMB(child.pid);
   return {
-    pid: child.pid,
     peakRssMB,
     stop: async () => {
       child.kill('SIGTERM');
@@ -142,9 +144,13 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   };
 }
 
+/** Requests in each batch the overhead and capacity benchmarks seed. */
+export const REQUESTS_PER_BATCH = 10;
+
 /**
  * What the overhead and capacity benchmarks share: a dev server, the simulator with a fixed
- * cancel delay, and the production worker in its own process, pointed at both.
+ * cancel delay, and the production worker in its own process, pointed at both; `seed` makes
+ * in-progress batches and `start` starts their cancellation workflows with bounded concurrency.
  */
 export async function startDurableStack(
   name: string,
@@ -166,8 +172,20 @@ export async function startDurableStack(
   return {
     env,
     sim,
-    taskQueue,
     worker,
+    seed: (n: number) =>
+      Array.from(
+        { length: n },
+        () => sim.seedBatch({ status: 'in_progress', requests: REQUESTS_PER_BATCH, cancelDelayMs }).id,
+      ),
+    start: (batchIds: string[], poll: PollPolicyInput, concurrency: number) =>
+      mapLimit(batchIds, concurrency, (batchId) =>
+        startBatchCancellation(
+          env.client,
+          { batchId, poll, writeRemaining: false },
+          { taskQueue, rerunIfFinished: true },
+        ),
+      ),
     close: async () => {
       await worker.stop();
       await sim.close();

@@ -15,22 +15,21 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import OpenAI from 'openai';
-import { startBatchCancellation } from '../src/client';
 import { isTerminalStatus } from '../src/shared/batch-status';
-import type { BatchSimulator } from '../src/simulator';
-import { runBench, arg, machine, mapLimit, rssSampler, round, sleep, startDurableStack } from './lib';
+import {
+  runBench,
+  arg,
+  machine,
+  REQUESTS_PER_BATCH,
+  rssSampler,
+  round,
+  sleep,
+  startDurableStack,
+} from './lib';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
 const poll = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2000 };
-const REQUESTS = 10;
-
-function seedMany(sim: BatchSimulator, n: number): string[] {
-  return Array.from(
-    { length: n },
-    () => sim.seedBatch({ status: 'in_progress', requests: REQUESTS, cancelDelayMs }).id,
-  );
-}
 
 /** cancel → read with the same backoff until terminal → download output and error files. */
 async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promise<void> {
@@ -57,7 +56,8 @@ async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promis
 }
 
 async function main() {
-  const { env, sim, taskQueue, worker, close } = await startDurableStack('overhead', cancelDelayMs);
+  const stack = await startDurableStack('overhead', cancelDelayMs);
+  const { sim, worker } = stack;
   const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-plain-'));
   const openai = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.url, maxRetries: 0 });
   const rss = rssSampler(100);
@@ -65,16 +65,10 @@ async function main() {
   try {
     for (const n of sizes) {
       // Durable: start every workflow (100 starts in flight), then await every result.
-      const ids = seedMany(sim, n);
+      const ids = stack.seed(n);
       rss.reset();
       const t0 = performance.now();
-      const handles = await mapLimit(ids, 100, (batchId) =>
-        startBatchCancellation(
-          env.client,
-          { batchId, poll, writeRemaining: false },
-          { taskQueue, rerunIfFinished: true },
-        ),
-      );
+      const handles = await stack.start(ids, poll, 100);
       const startedMs = performance.now() - t0;
       const results = await Promise.all(handles.map((hd) => hd.result()));
       const durableMs = performance.now() - t0;
@@ -82,7 +76,7 @@ async function main() {
       const cancelled = results.filter((r) => r.finalStatus === 'cancelled').length;
 
       // Plain script: same simulator, same schedule, no durability.
-      const plainIds = seedMany(sim, n);
+      const plainIds = stack.seed(n);
       rss.reset();
       const t1 = performance.now();
       await Promise.all(plainIds.map((id) => plainCancel(openai, id, plainDir)));
@@ -108,14 +102,14 @@ async function main() {
     }
   } finally {
     rss.stop();
-    await close();
+    await stack.close();
     fs.rmSync(plainDir, { recursive: true, force: true });
   }
   return {
     benchmark: 'overhead',
     machine: machine(),
     params: {
-      requestsPerBatch: REQUESTS,
+      requestsPerBatch: REQUESTS_PER_BATCH,
       cancelDelayMs,
       poll,
       writeRemaining: false,
