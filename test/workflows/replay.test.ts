@@ -7,10 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { installQuietRuntime } from '../helpers/quiet-logger';
 
 const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 
 describe('workflow determinism', () => {
+  beforeAll(installQuietRuntime);
   const files = fs.existsSync(HISTORY_DIR)
     ? fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.json'))
     : [];
