@@ -9,6 +9,14 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { resolveTemporalCli, resolveTestServer } from '../../src/devtools/temporal-tools';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
+const { IndexedValueType } = temporal.api.enums.v1;
+/** Each attribute with its own type: the workflows upsert Bool and Int values too. */
+const INDEXED_VALUE_TYPES = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as const;
+
 let runtimeInstalled = false;
 
 /** Keeps the SDK's core logs to warnings so test output stays readable. */
@@ -56,10 +64,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(
-      CUSTOM_SEARCH_ATTRIBUTES.map((k) => [
-        k.name,
-        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
+      CUSTOM_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]]),
     ),
   });
   return env;
