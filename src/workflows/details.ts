@@ -5,8 +5,9 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-function minutes(ms: number): string {
-  return `${Math.round(ms / 60_000)} min`;
+/** `45s` under two minutes (scaled-down tests), `34 min` above. */
+function span(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)} min`;
 }
 
 export interface DetailsOptions {
@@ -20,8 +21,8 @@ export function renderDetails(state: CancelProgress, opts: DetailsOptions): stri
   const lines = [`**Batch** \`${state.batchId}\` · **phase** ${state.phase}`];
   if (state.stuck) {
     lines.push(
-      `**⚠ Stuck** still cancelling after ${minutes(opts.now - state.startedAt)} ` +
-        `(threshold ${minutes(opts.stuckAfterMs)}): OpenAI has not finished the cancel. ` +
+      `**⚠ Stuck** still cancelling after ${span(opts.now - state.startedAt)} ` +
+        `(threshold ${span(opts.stuckAfterMs)}): OpenAI has not finished the cancel. ` +
         `The wait goes on; check the batch in the OpenAI dashboard or contact OpenAI support.`,
     );
   }
