@@ -4,7 +4,11 @@
  * left `cancelling` past the threshold is marked stuck and found by `list --stuck`, and the request
  * counts are numeric search attributes.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { resolveTemporalCli } from '../../src/devtools/temporal-tools';
 import { getCancellationProgress, listCancellations, startBatchCancellation } from '../../src/client';
 import {
   OPENAI_BATCH_REQUESTS_COMPLETED,
@@ -58,8 +62,9 @@ describe('ops: live progress and stuck cancellations', () => {
       status: 'in_progress',
       requests: 3_000,
       completedFraction: 0.2,
-      cancelDelayMs: 9_000,
-      cancelDrainMs: 9_000,
+      // Long enough for the CLI process to start on a busy machine and still see several polls.
+      cancelDelayMs: 20_000,
+      cancelDrainMs: 20_000,
     });
     await startBatchCancellation(
       env.client,
@@ -173,6 +178,23 @@ describe('ops: live progress and stuck cancellations', () => {
       { taskQueue: h.taskQueue },
     );
     const result = await handle.result();
+    if (process.env.RECORD_HISTORIES) {
+      // A run with the stuck marker and numeric counts, for the replay test.
+      const json = execFileSync(resolveTemporalCli(), [
+        'workflow',
+        'show',
+        '--workflow-id',
+        handle.workflowId,
+        '--address',
+        env.address,
+        '--output',
+        'json',
+      ]);
+      fs.writeFileSync(
+        path.join(__dirname, '..', 'fixtures', 'histories', 'stuck-then-cancelled.json'),
+        json,
+      );
+    }
     expect(result.finalStatus).toBe('cancelled');
     const attrs = (await handle.describe()).typedSearchAttributes;
     expect(attrs.get(OPENAI_BATCH_STUCK)).toBe(false);
