@@ -19,10 +19,18 @@ import {
 import { TypedSearchAttributes } from '@temporalio/common';
 import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from './shared/cancel-input';
 import { batchIdFromWorkflowId, cancelWorkflowId, DEFAULT_TASK_QUEUE } from './shared/constants';
-import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from './shared/progress';
+import { refreshUpdate, type BatchSnapshot, type CancelProgress } from './shared/progress';
 import type { CancelBatchResult } from './shared/results';
-import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from './shared/search-attributes';
+import {
+  OPENAI_BATCH_ID,
+  OPENAI_BATCH_REQUESTS_COMPLETED,
+  OPENAI_BATCH_REQUESTS_FAILED,
+  OPENAI_BATCH_REQUESTS_TOTAL,
+  OPENAI_BATCH_STATUS,
+  OPENAI_BATCH_STUCK,
+} from './shared/search-attributes';
 import type { cancelBatchWorkflow } from './workflows/cancel-batch';
+import { progressWithLiveWait } from './live-progress';
 import type { BatchStatus } from './shared/batch-status';
 
 export type CancelHandle = WorkflowHandle<typeof cancelBatchWorkflow>;
@@ -90,9 +98,13 @@ export function getCancellationHandle(client: Client, batchId: string): CancelHa
   return client.workflow.getHandle(cancelWorkflowId(batchId));
 }
 
-/** The live progress snapshot (works on running and finished workflows). */
+/**
+ * The live progress snapshot (works on running and finished workflows). While the batch is
+ * awaited, the wait's latest read (its heartbeat) is merged in: `batch`, `polls` and `lastReadAt`
+ * are current to the last poll, not to the last check-in.
+ */
 export async function getCancellationProgress(client: Client, batchId: string): Promise<CancelProgress> {
-  return getCancellationHandle(client, batchId).query(progressQuery);
+  return progressWithLiveWait(client, getCancellationHandle(client, batchId));
 }
 
 /** Reads the batch now, bypassing the poll schedule. */
@@ -122,15 +134,37 @@ export interface CancellationListing {
   batchStatus: string | undefined;
   startTime: Date;
   closeTime: Date | undefined;
+  /** Marked stuck at a check-in (`OpenAIBatchStuck`); false when never marked. */
+  stuck: boolean;
+  /** Counts as of the last check-in; undefined for runs that predate the numeric attributes. */
+  requestCounts: { completed: number; failed: number; total: number } | undefined;
 }
 
-/** Recent cancellations, newest first, optionally only those whose batch is in `batchStatus`. */
+export interface ListCancellationsOptions {
+  /** Only those whose batch was last seen in this status. */
+  batchStatus?: BatchStatus | 'unknown';
+  /** Only running cancellations marked stuck. */
+  stuck?: boolean;
+  /** Only those started at least this many ms ago. */
+  olderThanMs?: number;
+  /** @default 100 */
+  limit?: number;
+  /** "Now" for `olderThanMs`. @default Date.now() */
+  now?: number;
+}
+
+/** Recent cancellations, newest first, filtered by batch status, stuck marker and age. */
 export async function listCancellations(
   client: Client,
-  opts: { batchStatus?: BatchStatus | 'unknown'; limit?: number } = {},
+  opts: ListCancellationsOptions = {},
 ): Promise<CancellationListing[]> {
   const clauses = [`WorkflowType = 'cancelBatchWorkflow'`];
   if (opts.batchStatus) clauses.push(`${OPENAI_BATCH_STATUS.name} = '${opts.batchStatus}'`);
+  if (opts.stuck) clauses.push(`${OPENAI_BATCH_STUCK.name} = true`, `ExecutionStatus = 'Running'`);
+  if (opts.olderThanMs !== undefined) {
+    const before = new Date((opts.now ?? Date.now()) - opts.olderThanMs).toISOString();
+    clauses.push(`StartTime < '${before}'`);
+  }
   const out: CancellationListing[] = [];
   const limit = opts.limit ?? 100;
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
@@ -144,10 +178,20 @@ export async function listCancellations(
       batchStatus: wf.typedSearchAttributes.get(OPENAI_BATCH_STATUS),
       startTime: wf.startTime,
       closeTime: wf.closeTime,
+      stuck: wf.typedSearchAttributes.get(OPENAI_BATCH_STUCK) ?? false,
+      requestCounts: countsOf(wf.typedSearchAttributes),
     });
     if (out.length >= limit) break;
   }
   return out;
+}
+
+function countsOf(attrs: TypedSearchAttributes): CancellationListing['requestCounts'] {
+  const completed = attrs.get(OPENAI_BATCH_REQUESTS_COMPLETED);
+  const failed = attrs.get(OPENAI_BATCH_REQUESTS_FAILED);
+  const total = attrs.get(OPENAI_BATCH_REQUESTS_TOTAL);
+  if (completed === undefined || failed === undefined || total === undefined) return undefined;
+  return { completed, failed, total };
 }
 
 export type { CancelBatchInput, CancelBatchResult, CancelProgress, BatchSnapshot };

@@ -11,6 +11,11 @@ export const METRIC = {
   cancellationsFinished: 'openai_batch_cancellations_finished',
   resultLinesCollected: 'openai_batch_result_lines_collected',
   apiErrors: 'openai_batch_api_errors',
+  /** Histogram: seconds from the cancel request until the batch was seen terminal. */
+  timeCancelling: 'openai_batch_cancelling_seconds',
+  /** Gauges (src/waiting-gauges.ts): running cancellations in `cancelling`, and the oldest one's age. */
+  cancellationsWaiting: 'openai_batch_cancellations_waiting',
+  oldestWaitSeconds: 'openai_batch_oldest_wait_seconds',
 } as const;
 
 export interface RuntimeOptions {

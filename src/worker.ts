@@ -2,13 +2,15 @@
  * Worker wiring: config → dependencies → Worker. `npm run worker` (or `openai-batch-cancel worker`)
  * runs it until SIGINT/SIGTERM, then drains in-flight tasks and exits.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig, requireApiKey, type Config } from './config';
 import { createOpenAIClient } from './openai/client';
 import { LocalResultsStore } from './results/local-store';
 import { installRuntime } from './metrics';
 import { temporalTarget } from './temporal-connection';
+import { startWaitingGauges } from './waiting-gauges';
 
 export interface CreateWorkerOptions {
   config: Config;
@@ -62,8 +64,19 @@ export async function runWorker(config: Config = loadConfig()): Promise<void> {
       connection,
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : {}),
     });
-    // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker.shutdown().
-    await worker.run();
+    // Fleet-wide "waiting" gauges are exported wherever metrics are (every worker, same values).
+    const gauges = config.METRICS_PORT
+      ? startWaitingGauges(
+          new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+          Runtime.instance().metricMeter,
+        )
+      : undefined;
+    try {
+      // The SDK's Runtime turns SIGINT/SIGTERM into a graceful worker.shutdown().
+      await worker.run();
+    } finally {
+      gauges?.stop();
+    }
   } finally {
     await connection.close();
   }

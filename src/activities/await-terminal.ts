@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import { FailureType } from '../shared/failure-types';
-import type { BatchSnapshot } from '../shared/progress';
+import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
 import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
@@ -23,6 +23,8 @@ export interface AwaitTerminalResult {
   batch: BatchSnapshot;
   /** Reads made by this activity (one per attempt). */
   polls: number;
+  /** Epoch ms of the last read (absent in results recorded before it existed). */
+  readAt?: number;
 }
 
 /**
@@ -30,6 +32,11 @@ export interface AwaitTerminalResult {
  * `BatchNotTerminalYet`, and the activity's retry policy (the poll schedule: initial interval,
  * backoff, max interval) decides when to read again. Retries are not written to history, so the
  * history of a cancellation does not grow with how long the batch stays `cancelling`.
+ *
+ * Each attempt heartbeats what it read (status, counts, reads so far, time of the read), so
+ * `status`, `watch` and the UI's pending activity are current to the last poll although the
+ * workflow only hears back at a check-in. The same record rides on the not-terminal failure, which
+ * the server keeps as the pending activity's last failure.
  *
  * Time is the server's (`currentAttemptScheduledTimestampMs`), not this machine's clock, so the
  * check-in works identically on a real server and on the time-skipping test server.
@@ -46,24 +53,31 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         category: ApplicationFailureCategory.BENIGN,
       });
     }
+    const polls = input.continued ? attempt - 1 : attempt;
+    // A slow read keeps heartbeating the previous attempt's record, so readers never lose it.
+    const previous: unknown = ctx.info.heartbeatDetails;
     let batch: BatchSnapshot;
     try {
       batch = await withHeartbeat(
-        () => ({ batchId: input.batchId, attempt }),
+        () => previous ?? { batchId: input.batchId, attempt },
         async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
+        2_000,
+        false,
       );
     } catch (err) {
       throw classifyApiError(err, { action: `read batch ${input.batchId}` });
     }
-    if (isTerminalStatus(batch.status) || now >= input.checkInBy)
-      return { batch, polls: input.continued ? attempt - 1 : attempt };
+    const readAt = Date.now();
+    const heartbeat: WaitHeartbeat = { batch, polls, readAt };
+    ctx.heartbeat(heartbeat);
+    if (isTerminalStatus(batch.status) || now >= input.checkInBy) return { batch, polls, readAt };
     throw ApplicationFailure.create({
       message: `batch ${input.batchId} is ${batch.status} (${describeCounts(batch)}); reading again on the poll schedule`,
       type: FailureType.NotTerminalYet,
       nonRetryable: false,
       // Expected while waiting: logged at debug level, not as a warning on every poll.
       category: ApplicationFailureCategory.BENIGN,
-      details: [batch],
+      details: [batch, heartbeat],
     });
   };
 }

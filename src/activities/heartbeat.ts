@@ -9,9 +9,14 @@ export async function withHeartbeat<T>(
   details: () => unknown,
   work: () => Promise<T>,
   everyMs = 2_000,
+  /**
+   * Heartbeat before the work starts. Off when the work's result is heartbeated right after: the
+   * SDK sends an attempt's first heartbeat at once but throttles the next ones.
+   */
+  immediately = true,
 ): Promise<T> {
   const ctx = Context.current();
-  ctx.heartbeat(details());
+  if (immediately) ctx.heartbeat(details());
   const timer = setInterval(() => ctx.heartbeat(details()), everyMs);
   try {
     return await work();

@@ -35,8 +35,8 @@ export function progressLine(view: ProgressView, now = Date.now()): string {
     status.padEnd(11),
     `${counts({ batch: p?.batch ?? null })} completed/failed/total`,
     `elapsed ${formatDuration(elapsedOf(view, now))}`,
-    `reads ${p?.polls ?? 0}`,
-    phase,
+    `reads ${p?.polls ?? 0}${p?.lastReadAt && !view.result ? ` (last ${formatDuration(now - p.lastReadAt)} ago)` : ''}`,
+    p?.stuck ? `${phase} STUCK` : phase,
   ].join('  ');
 }
 
@@ -83,6 +83,10 @@ export function progressDetails(view: ProgressView, now = Date.now()): string {
         ? `, next check-in within ${formatDuration(p.nextCheckInBy - now)}`
         : '';
     rows.push(['elapsed', `${formatDuration(elapsedOf(view, now))}, ${p.polls} reads${last}${next}`]);
+    if (p.live?.nextReadAt && !view.result)
+      rows.push(['next read', `in ${formatDuration(p.live.nextReadAt - now)} (attempt ${p.live.attempt})`]);
+    if (p.stuck)
+      rows.push(['stuck', 'still cancelling past the stuck threshold; OpenAI has not finished the cancel']);
     if (p.results) rows.push(...resultsRows(p.results));
   }
   return table(rows);
@@ -104,10 +108,11 @@ export function resultText(r: CancelBatchResult): string {
 /** A table of cancellations, newest first. */
 export function listingTable(rows: CancellationListing[]): string {
   if (rows.length === 0) return 'no cancellations found';
-  const header = ['BATCH', 'BATCH STATUS', 'WORKFLOW', 'STARTED', 'CLOSED'];
+  const header = ['BATCH', 'BATCH STATUS', 'REQUESTS', 'WORKFLOW', 'STARTED', 'CLOSED'];
   const body = rows.map((r) => [
     r.batchId,
-    r.batchStatus ?? '-',
+    `${r.batchStatus ?? '-'}${r.stuck ? ' (STUCK)' : ''}`,
+    r.requestCounts ? `${r.requestCounts.completed}/${r.requestCounts.failed}/${r.requestCounts.total}` : '-',
     r.workflowStatus,
     r.startTime.toISOString(),
     r.closeTime?.toISOString() ?? '-',

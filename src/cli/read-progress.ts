@@ -3,7 +3,8 @@
  * the `progress` query; a finished one is read from its result, so no worker needs to be up.
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { awaitCancellationResult, getCancellationHandle, getCancellationProgress } from '../client';
+import { awaitCancellationResult, getCancellationHandle } from '../client';
+import { progressWithLiveWait } from '../live-progress';
 import type { CancelProgress } from '../shared/progress';
 import type { CancelBatchResult } from '../shared/results';
 import { cancellationFailed } from './errors';
@@ -41,7 +42,7 @@ export async function readProgress(client: Client, batchId: string): Promise<Pro
   const description = await handle.describe();
   const base = { batchId, workflowId: handle.workflowId, workflowStatus: description.status.name };
   if (description.status.name === 'RUNNING') {
-    return { ...base, progress: await getCancellationProgress(client, batchId) };
+    return { ...base, progress: await progressWithLiveWait(client, handle, description) };
   }
   if (description.status.name === 'COMPLETED') {
     const result = await awaitCancellationResult(client, batchId);

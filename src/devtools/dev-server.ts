@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../shared/search-attributes';
 import { preferredOrFreePort } from './ports';
 
 export interface DevServerOptions {
@@ -80,7 +80,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     String(port),
     '--ui-port',
     String(uiPort),
-    ...CUSTOM_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
+    ...searchAttributeFlags().flatMap((flag) => ['--search-attribute', flag]),
   ];
   if (opts.dbFilename) {
     fs.mkdirSync(path.dirname(opts.dbFilename), { recursive: true });

@@ -57,6 +57,11 @@ export const CancelBatchInputSchema = z.object({
    * batch stays non-terminal. Fewer check-ins keep history small. @default 10 minutes
    */
   checkInInterval: DurationSchema.default(10 * 60 * 1000),
+  /**
+   * A batch still `cancelling` this long after the cancellation started is marked stuck
+   * (`OpenAIBatchStuck`, current details, `list --stuck`). @default 30 minutes
+   */
+  stuckAfter: DurationSchema.default(30 * 60 * 1000),
   /** When to download the output and error files. @default 'always' */
   collectResults: z.enum(COLLECT_MODES).default('always'),
   /** Also write `remaining.jsonl`: input lines with no successful result, ready to resubmit. @default true */

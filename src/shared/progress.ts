@@ -36,6 +36,53 @@ export interface CancelProgress {
   /** What the cancel request found: it started the cancellation, or the batch was already past that. */
   cancelOutcome: 'cancel-requested' | 'already-cancelling' | 'already-terminal' | null;
   results: ResultsSummary | null;
+  /**
+   * Set while the batch has stayed `cancelling` longer than the stuck threshold (also the
+   * `OpenAIBatchStuck` search attribute). Absent in progress of runs that predate it.
+   */
+  stuck?: boolean;
+  /**
+   * What the running wait attempt last reported, merged in by readers from the pending activity
+   * (see {@link mergeWaitHeartbeat}); never set by the workflow itself.
+   */
+  live?: LiveWait;
+}
+
+/**
+ * What each wait attempt heartbeats after its read: readers merge it with the workflow's state, so
+ * reads and counts are current to the last poll while history stays as small as before.
+ */
+export interface WaitHeartbeat {
+  batch: BatchSnapshot;
+  /** Reads made by this wait activity so far (the workflow adds them to `polls` when it returns). */
+  polls: number;
+  /** Epoch ms of the read. */
+  readAt: number;
+}
+
+/** The pending wait activity as seen by a reader (from describe), not part of workflow state. */
+export interface LiveWait {
+  /** Attempt number of the pending wait activity: one read per attempt. */
+  attempt: number;
+  /** Epoch ms of its last heartbeat, if any. */
+  lastHeartbeatAt: number | null;
+  /** Epoch ms at which the next read is scheduled, when the activity is between attempts. */
+  nextReadAt: number | null;
+}
+
+/**
+ * The workflow's state with the pending wait attempt's latest read folded in. The heartbeat only
+ * counts when it is newer than the workflow's last read: once the activity has returned, the
+ * workflow's own state already holds those reads, so nothing is counted twice.
+ */
+export function mergeWaitHeartbeat(
+  state: CancelProgress,
+  hb: WaitHeartbeat | undefined,
+  live?: LiveWait,
+): CancelProgress {
+  const merged: CancelProgress = live ? { ...state, live } : { ...state };
+  if (state.phase !== 'waiting' || !hb || hb.readAt <= (state.lastReadAt ?? 0)) return merged;
+  return { ...merged, batch: hb.batch, polls: state.polls + hb.polls, lastReadAt: hb.readAt };
 }
 
 export const progressQuery = defineQuery<CancelProgress>('progress');

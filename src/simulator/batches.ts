@@ -48,7 +48,12 @@ export class BatchRegistry {
   }
 
   create(spec: NewBatch): Batch {
-    const identity = this.identity({ ...spec, lineBytes: 0, cancelDelayMs: this.timing.cancelDelayMs });
+    const identity = this.identity({
+      ...spec,
+      lineBytes: 0,
+      cancelDelayMs: this.timing.cancelDelayMs,
+      cancelDrainMs: 0,
+    });
     return this.register(createdRecord(identity, this.timing, this.clock(), spec.errors));
   }
 
@@ -77,6 +82,7 @@ export class BatchRegistry {
       requests,
       lineBytes: spec.lineBytes ?? 300,
       cancelDelayMs: spec.cancelDelayMs ?? this.timing.cancelDelayMs,
+      cancelDrainMs: spec.cancelDrainMs ?? 0,
     });
     const shape = {
       status: spec.status,

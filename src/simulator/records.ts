@@ -20,6 +20,8 @@ export interface RecordIdentity {
   requests: RequestSet;
   lineBytes: number;
   cancelDelayMs: number;
+  /** Requests in flight keep being answered this long into `cancelling` (0: counts freeze). */
+  cancelDrainMs: number;
 }
 
 type Timeline = Pick<

@@ -34,6 +34,7 @@ export interface BatchRecord {
   readonly failedAt: number | null;
   readonly errors: readonly InputError[] | null;
   readonly cancelDelayMs: number;
+  readonly cancelDrainMs: number;
   cancellingAt: number | null;
 }
 
@@ -110,7 +111,8 @@ export function evaluate(record: BatchRecord, t: number): BatchState {
         cancellingAt,
         cancelledAt: done ? cancelledAt : null,
       },
-      cancellingAt,
+      // In-flight requests finish during the drain, so counts move while `cancelling`.
+      cancellingAt + Math.min(record.cancelDrainMs, record.cancelDelayMs, Math.max(0, t - cancellingAt)),
     );
   }
   if (failedAt !== null) {

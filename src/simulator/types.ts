@@ -95,6 +95,11 @@ export interface SeedBatchSpec {
   failedFraction?: number;
   /** Overrides `timing.cancelDelayMs` for this batch. */
   cancelDelayMs?: number;
+  /**
+   * Requests in flight when the cancel arrives keep being answered (one per `perRequestMs`) for
+   * this long into `cancelling`, as on the real API; counts then stop. @default 0
+   */
+  cancelDrainMs?: number;
   /** Unix seconds. @default derived from the clock */
   createdAt?: number;
   metadata?: Record<string, string>;

@@ -8,6 +8,7 @@ import {
   TimeoutFailure,
   proxyActivities,
   metricMeter,
+  patched,
   setHandler,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -19,6 +20,7 @@ import { FailureType } from '../shared/failure-types';
 import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../shared/progress';
 import type { CancelBatchResult } from '../shared/results';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
+import { makeAttributeReporter } from './report-attributes';
 import {
   awaitTerminalOptions,
   collectResultsOptions,
@@ -33,6 +35,9 @@ const { collectResults } = proxyActivities<Activities>(collectResultsOptions);
 // Options depend on the input's poll policy: set per call with executeWithOptions.
 const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90s' });
 
+/** Marks the runs that upsert the stuck marker and the request counts as numbers. */
+const OPS_ATTRIBUTES_PATCH = 'ops-stuck-and-counts-attributes';
+
 export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<CancelBatchResult> {
   const parsed = CancelBatchInputSchema.safeParse(rawInput);
   if (!parsed.success) {
@@ -46,6 +51,12 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   // Metric names are spelled here, not imported: src/metrics.ts pulls in the worker runtime.
   metricMeter.createCounter('openai_batch_cancellations_started').add(1);
   const finished = metricMeter.createCounter('openai_batch_cancellations_finished');
+  const timeCancelling = metricMeter.createHistogram(
+    'openai_batch_cancelling_seconds',
+    'float',
+    undefined,
+    'time from the cancel request until the batch was seen terminal',
+  );
   const startedAt = Date.now();
   const deadline = startedAt + opts.maxWait;
 
@@ -60,14 +71,32 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     cancelOutcome: null,
     results: null,
   };
-  const report = () => setCurrentDetails(renderDetails(state, opts.poll.maxInterval));
+  const report = () =>
+    setCurrentDetails(
+      renderDetails(state, {
+        maxPollMs: opts.poll.maxInterval,
+        stuckAfterMs: opts.stuckAfter,
+        now: Date.now(),
+      }),
+    );
+  const stuckAt = startedAt + opts.stuckAfter;
+  const reportAttributes = makeAttributeReporter();
+  /** Marks or clears "stuck" and upserts what changed (one command at most). */
+  function checkIn(): void {
+    // Runs recorded before the stuck marker and numeric counts upsert only the status (in observe).
+    if (!patched(OPS_ATTRIBUTES_PATCH)) return;
+    const cancelling = state.batch?.status === 'cancelling' && state.phase === 'waiting';
+    state.stuck = cancelling && Date.now() >= stuckAt;
+    reportAttributes(state.batch, state.stuck);
+  }
 
-  function observe(batch: BatchSnapshot): BatchSnapshot {
-    if (state.batch?.status !== batch.status) {
+  function observe(batch: BatchSnapshot, readAt = Date.now()): BatchSnapshot {
+    if (state.batch?.status !== batch.status && !patched(OPS_ATTRIBUTES_PATCH)) {
       upsertSearchAttributes([{ key: OPENAI_BATCH_STATUS, value: batch.status }]);
     }
     state.batch = batch;
-    state.lastReadAt = Date.now();
+    state.lastReadAt = readAt;
+    checkIn();
     report();
     return batch;
   }
@@ -113,7 +142,10 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
         details: [{ lastStatus: batch?.status ?? null, batch }],
       });
     }
-    state.nextCheckInBy = Math.min(now + opts.checkInInterval, deadline);
+    checkIn();
+    // Check in at the stuck threshold too, so the marker is set when it is due.
+    const stuckCheckIn = !state.stuck && stuckAt > now ? stuckAt : Infinity;
+    state.nextCheckInBy = Math.min(now + opts.checkInInterval, deadline, stuckCheckIn);
     report();
     try {
       const waited = await awaitTerminal.executeWithOptions(
@@ -130,7 +162,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
         pollInterval * opts.poll.backoffCoefficient ** Math.max(0, retries),
       );
       continued = true;
-      batch = observe(waited.batch);
+      batch = observe(waited.batch, waited.readAt);
     } catch (err) {
       // A long API outage ends one check-in window; the loop checks in and keeps waiting.
       if (!(err instanceof ActivityFailure && err.cause instanceof TimeoutFailure)) throw err;
@@ -138,6 +170,9 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   }
   const terminalSeenAt = Date.now();
   state.nextCheckInBy = null;
+  if (cancel.outcome !== 'already-terminal') {
+    timeCancelling.record((terminalSeenAt - startedAt) / 1000, { final_status: batch.status });
+  }
 
   const collect =
     opts.collectResults === 'always' ||

@@ -5,8 +5,27 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-export function renderDetails(state: CancelProgress, maxPollMs: number): string {
+/** `45s` under two minutes (scaled-down tests), `34 min` above. */
+function span(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)} min`;
+}
+
+export interface DetailsOptions {
+  maxPollMs: number;
+  stuckAfterMs: number;
+  /** Workflow time of this report. */
+  now: number;
+}
+
+export function renderDetails(state: CancelProgress, opts: DetailsOptions): string {
   const lines = [`**Batch** \`${state.batchId}\` · **phase** ${state.phase}`];
+  if (state.stuck) {
+    lines.push(
+      `**⚠ Stuck** still cancelling after ${span(opts.now - state.startedAt)} ` +
+        `(threshold ${span(opts.stuckAfterMs)}): OpenAI has not finished the cancel. ` +
+        `The wait goes on; check the batch in the OpenAI dashboard or contact OpenAI support.`,
+    );
+  }
   const b = state.batch;
   if (b) {
     const c = b.requestCounts;
@@ -18,7 +37,12 @@ export function renderDetails(state: CancelProgress, maxPollMs: number): string 
   lines.push(`**Reads** ${state.polls}${state.lastReadAt ? ` (last ${iso(state.lastReadAt)})` : ''}`);
   if (state.phase === 'waiting' && state.nextCheckInBy) {
     lines.push(
-      `**Next poll** within ${Math.round(maxPollMs / 1000)}s · next report by ${iso(state.nextCheckInBy)}`,
+      `**Next poll** within ${Math.round(opts.maxPollMs / 1000)}s · next check-in by ${iso(state.nextCheckInBy)}`,
+    );
+    lines.push(
+      `**Live** this page is as of the last check-in; the pending \`awaitTerminal\` activity's ` +
+        `heartbeat details hold the latest read (status, counts, reads), as does ` +
+        `\`openai-batch-cancel watch ${state.batchId}\`.`,
     );
   }
   if (state.results) {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigSchema } from '../../src/config';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { CLI_TYPE_NAMES, CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { buildWorkflowBundle } from '../../src/build-bundle';
 
 const root = path.join(__dirname, '..', '..');
@@ -53,9 +53,10 @@ describe('docker-compose.yml', () => {
     expect(names).toEqual(expect.arrayContaining(['OPENAI_API_KEY', 'TEMPORAL_ADDRESS', 'RESULTS_DIR']));
   });
 
-  it('registers exactly the search attributes the workflows upsert', () => {
+  it('registers exactly the search attributes the workflows upsert, each with its type', () => {
     const script = read('deploy/temporal/init-namespace.sh');
-    for (const key of CUSTOM_SEARCH_ATTRIBUTES) expect(script).toContain(key.name);
+    for (const key of CUSTOM_SEARCH_ATTRIBUTES)
+      expect(script).toContain(`${key.name}:${CLI_TYPE_NAMES[key.type]}`);
     for (const mount of [
       ...(services['temporal-init']!.volumes ?? []),
       ...(services['temporal-schema']!.volumes ?? []),

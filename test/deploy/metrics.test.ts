@@ -3,7 +3,9 @@
  */
 import net from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime } from '@temporalio/worker';
 import { installRuntime, METRIC } from '../../src/metrics';
+import { startWaitingGauges } from '../../src/waiting-gauges';
 import { startBatchCancellation } from '../../src/client';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
@@ -54,9 +56,14 @@ describe('Prometheus metrics', () => {
     });
     // The exporter keeps values after the worker stops; poll briefly for the last flush.
     let text = '';
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 40; i++) {
       text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      if (counter(text, METRIC.cancellationsFinished) > 0 && counter(text, METRIC.apiErrors) > 0) break;
+      if (
+        counter(text, METRIC.cancellationsFinished) > 0 &&
+        counter(text, METRIC.apiErrors) > 0 &&
+        counter(text, `${METRIC.timeCancelling}_count`) > 0
+      )
+        break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(text).toMatch(/temporal_/);
@@ -64,5 +71,54 @@ describe('Prometheus metrics', () => {
     expect(counter(text, METRIC.cancellationsFinished, 'final_status="cancelled"')).toBeGreaterThanOrEqual(1);
     expect(counter(text, METRIC.resultLinesCollected, 'outcome="valid"')).toBe(40);
     expect(counter(text, METRIC.apiErrors, 'error_type="OpenAITransientError"')).toBeGreaterThanOrEqual(1);
+    // The time spent waiting for the terminal status, for an alert on slow cancellations.
+    expect(
+      counter(text, `${METRIC.timeCancelling}_count`, 'final_status="cancelled"'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(counter(text, `${METRIC.timeCancelling}_sum`)).toBeGreaterThan(0);
+  });
+
+  it('exports how many cancellations wait in cancelling and how long the oldest has waited', async () => {
+    const worker = await h.newWorker();
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 40, cancelDelayMs: 600_000 });
+    const gauges = startWaitingGauges(env.client, Runtime.instance().metricMeter, 60_000);
+    try {
+      await worker.runUntil(async () => {
+        const handle = await startBatchCancellation(
+          env.client,
+          { batchId: batch.id, poll: { initialInterval: '200ms', maxInterval: '1s' } },
+          { taskQueue: h.taskQueue },
+        );
+        // Visibility is eventually consistent: refresh until the cancellation is seen waiting.
+        let figures = await gauges.refresh();
+        for (let i = 0; i < 50 && figures.waiting === 0; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          figures = await gauges.refresh();
+        }
+        await new Promise((r) => setTimeout(r, 1_100));
+        figures = await gauges.refresh();
+        expect(figures.waiting).toBe(1);
+        expect(figures.oldestWaitSeconds).toBeGreaterThan(1);
+        let text = '';
+        for (let i = 0; i < 20; i++) {
+          text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          if (counter(text, METRIC.cancellationsWaiting) === 1) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        process.stdout.write(
+          `${text
+            .split('\n')
+            .filter(
+              (l) => l.startsWith(METRIC.cancellationsWaiting) || l.startsWith(METRIC.oldestWaitSeconds),
+            )
+            .join('\n')}\n`,
+        );
+        expect(counter(text, METRIC.cancellationsWaiting)).toBe(1);
+        expect(counter(text, METRIC.oldestWaitSeconds)).toBeGreaterThan(1);
+        await handle.terminate('test done');
+      });
+    } finally {
+      gauges.stop();
+    }
   });
 });

@@ -1,15 +1,16 @@
 /**
  * Ops follow a cancellation in the Temporal Web UI: headless Chromium (Debian's package, driven by
  * playwright-core) opens a running cancellation on the dev server's UI and finds its current
- * details (status and counts) and the OpenAIBatchStatus search attribute. A screenshot is saved to
- * test-artifacts/ for humans.
+ * details (status and counts), the OpenAIBatchStatus search attribute, the pending wait activity's
+ * heartbeat details (the latest read between check-ins) and, on a run with a scaled-down stuck
+ * threshold, the stuck marker. Screenshots are saved to test-artifacts/ for humans.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser } from 'playwright-core';
 import { getCancellationProgress, startBatchCancellation } from '../../src/client';
-import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
+import { OPENAI_BATCH_STATUS, OPENAI_BATCH_STUCK } from '../../src/shared/search-attributes';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv, uiPortOf } from '../helpers/temporal-env';
 
@@ -107,6 +108,76 @@ describe('Temporal Web UI shows a running cancellation', () => {
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-search-attributes.png'), fullPage: true });
+    await handle.terminate('test done');
+  }, 120_000);
+
+  it("shows the wait's latest read in the pending activity and the stuck marker (threshold scaled to 3 s)", async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 80, completedFraction: 0.5 });
+    const handle = await startBatchCancellation(
+      env.client,
+      {
+        batchId: batch.id,
+        poll: { initialInterval: '500ms', backoffCoefficient: 1, maxInterval: '500ms' },
+        checkInInterval: '10m',
+        stuckAfter: '3s',
+      },
+      { taskQueue: h.taskQueue },
+    );
+    let progress = await getCancellationProgress(env.client, batch.id);
+    for (let i = 0; i < 100 && !(progress.stuck && progress.polls >= 6); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      progress = await getCancellationProgress(env.client, batch.id);
+    }
+    expect(progress.stuck).toBe(true);
+    const counts = progress.batch!.requestCounts;
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+    const runId = (await handle.describe()).runId;
+    const base = `http://127.0.0.1:${uiPortOf(env)}/namespaces/default/workflows/${encodeURIComponent(handle.workflowId)}/${runId}`;
+    const frameText = async () =>
+      (
+        await Promise.all(
+          page.frames().map((f) =>
+            f
+              .locator('body')
+              .innerText({ timeout: 2_000 })
+              .catch(() => ''),
+          ),
+        )
+      ).join('\n');
+    const waitForText = async (test: (text: string) => boolean) => {
+      let text = '';
+      for (let i = 0; i < 60 && !test(text); i++) {
+        if (i > 0) await page.waitForTimeout(500);
+        text = await frameText();
+      }
+      return text;
+    };
+
+    // Pending activities: the wait attempt's heartbeat carries the latest read and its counts.
+    await page.goto(`${base}/pending-activities`, { waitUntil: 'domcontentloaded' });
+    const pending = await waitForText((t) => t.includes('awaitTerminal') && t.includes('"polls"'));
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-pending-activity.png'), fullPage: true });
+    expect(pending).toContain('awaitTerminal');
+    expect(pending).toMatch(/"status":\s*"cancelling"/);
+    expect(pending).toMatch(new RegExp(`"completed":\\s*${counts.completed}`));
+    expect(pending).toMatch(/"readAt":\s*\d+/);
+
+    // Current details carry the stuck line; the search attribute is set for saved views.
+    await page.goto(`${base}/history`, { waitUntil: 'domcontentloaded' });
+    const tab = page.getByText('User Metadata', { exact: true }).first();
+    await tab.waitFor({ timeout: 30_000 });
+    await tab.click();
+    const details = await waitForText((t) => t.includes('Stuck'));
+    expect(details).toMatch(/Stuck\s*still cancelling after/);
+    expect(details).toContain('awaitTerminal');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-stuck-details.png'), fullPage: true });
+    const attrs = page.getByText('Search Attributes', { exact: true }).first();
+    await attrs.click();
+    await page.getByText(`"${OPENAI_BATCH_STUCK.name}": true`).first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('body').innerText()).toContain(`"${OPENAI_BATCH_STUCK.name}": true`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-stuck-attribute.png'), fullPage: true });
     await handle.terminate('test done');
   }, 120_000);
 });

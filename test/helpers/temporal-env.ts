@@ -9,6 +9,14 @@ import { resolveTemporalCli, resolveTestServer } from '../../src/devtools/tempor
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { installQuietRuntime } from './quiet-logger';
 
+const { IndexedValueType } = temporal.api.enums.v1;
+/** Each attribute with its own type: the workflows upsert Bool and Int values too. */
+const INDEXED_VALUE_TYPES = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as const;
+
 export interface DevServerOptions {
   /** Serve the Web UI too. @default false */
   ui?: boolean;
@@ -43,10 +51,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(
-      CUSTOM_SEARCH_ATTRIBUTES.map((k) => [
-        k.name,
-        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
+      CUSTOM_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]]),
     ),
   });
   return env;

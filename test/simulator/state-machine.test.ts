@@ -272,4 +272,29 @@ describe('batch state machine', () => {
     const ids = new Set([...out, ...err].map((l) => l.custom_id));
     expect(ids.size).toBe(20);
   });
+
+  it('keeps answering in-flight requests while cancelling for cancelDrainMs, and the files match the final counts', async () => {
+    const b = t.sim.seedBatch({
+      status: 'in_progress',
+      requests: 200,
+      completedFraction: 0.2,
+      cancelDelayMs: 5_000,
+      cancelDrainMs: 1_000,
+    });
+    await t.client.batches.cancel(b.id);
+    const processed = (x: OpenAI.Batch) => x.request_counts!.completed + x.request_counts!.failed;
+    const atCancel = await retrieve(b.id);
+    t.advance(500);
+    const midDrain = await retrieve(b.id);
+    expect(midDrain.status).toBe('cancelling');
+    expect(processed(midDrain)).toBe(processed(atCancel) + 5);
+    t.advance(2_000);
+    const drained = await retrieve(b.id);
+    expect(processed(drained)).toBe(processed(atCancel) + 10);
+    t.advance(2_500);
+    const done = await retrieve(b.id);
+    expect(done).toMatchObject({ status: 'cancelled', request_counts: drained.request_counts });
+    const out = jsonlLines(await contentText(t.client, done.output_file_id ?? ''));
+    expect(out).toHaveLength(done.request_counts!.completed);
+  });
 });

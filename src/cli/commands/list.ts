@@ -1,14 +1,26 @@
-/** `list [--status s] [--limit n]`: recent cancellations, newest first, from Temporal visibility. */
-import { Command, Option } from 'commander';
+/**
+ * `list [--status s] [--stuck] [--older-than 30m] [--limit n]`: recent cancellations, newest first,
+ * from Temporal visibility.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { listCancellations } from '../../client';
 import { BATCH_STATUSES, type BatchStatus } from '../../shared/batch-status';
+import { DurationSchema } from '../../shared/cancel-input';
 import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { listingTable } from '../format';
 
 interface ListOptions extends CommonOptions {
   status?: BatchStatus | 'unknown';
+  stuck?: boolean;
+  olderThan?: number;
   limit: number;
+}
+
+function duration(value: string): number {
+  const parsed = DurationSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError("must be a duration such as '30m', '2h' or ms");
+  return parsed.data;
 }
 
 export function listCommand(): Command {
@@ -21,10 +33,17 @@ export function listCommand(): Command {
           'unknown',
         ]),
       )
+      .option('--stuck', 'only running cancellations marked stuck (cancelling past the threshold)')
+      .option('--older-than <duration>', "only those started at least this long ago ('30m')", duration)
       .option('--limit <n>', 'at most this many', positiveInt, 20),
   ).action(async (opts: ListOptions) => {
     const rows = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, ({ client }) =>
-      listCancellations(client, { limit: opts.limit, ...(opts.status ? { batchStatus: opts.status } : {}) }),
+      listCancellations(client, {
+        limit: opts.limit,
+        ...(opts.status ? { batchStatus: opts.status } : {}),
+        ...(opts.stuck ? { stuck: true } : {}),
+        ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
+      }),
     );
     if (opts.json) printJson(rows);
     else print(listingTable(rows));

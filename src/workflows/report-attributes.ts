@@ -1,0 +1,44 @@
+/**
+ * Keeps the run's search attributes in step with what the workflow last saw: batch status, request
+ * counts as numbers and the stuck marker. Only changed keys are sent, in one upsert, so a check-in
+ * where nothing moved adds nothing to history.
+ */
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { BatchSnapshot } from '../shared/progress';
+import {
+  OPENAI_BATCH_REQUESTS_COMPLETED,
+  OPENAI_BATCH_REQUESTS_FAILED,
+  OPENAI_BATCH_REQUESTS_TOTAL,
+  OPENAI_BATCH_STATUS,
+  OPENAI_BATCH_STUCK,
+} from '../shared/search-attributes';
+
+export function makeAttributeReporter(): (batch: BatchSnapshot | null, stuck: boolean) => void {
+  const sent: { status?: string; completed?: number; failed?: number; total?: number; stuck?: boolean } = {};
+  return (batch, stuck) => {
+    const pairs: Parameters<typeof upsertSearchAttributes>[0] = [];
+    if (batch && batch.status !== sent.status) {
+      sent.status = batch.status;
+      pairs.push({ key: OPENAI_BATCH_STATUS, value: batch.status });
+    }
+    const c = batch?.requestCounts;
+    if (c && c.completed !== sent.completed) {
+      sent.completed = c.completed;
+      pairs.push({ key: OPENAI_BATCH_REQUESTS_COMPLETED, value: c.completed });
+    }
+    if (c && c.failed !== sent.failed) {
+      sent.failed = c.failed;
+      pairs.push({ key: OPENAI_BATCH_REQUESTS_FAILED, value: c.failed });
+    }
+    if (c && c.total !== sent.total) {
+      sent.total = c.total;
+      pairs.push({ key: OPENAI_BATCH_REQUESTS_TOTAL, value: c.total });
+    }
+    // Unset means "never stuck": the key appears once a run is marked, and flips back when it ends.
+    if (stuck !== (sent.stuck ?? false)) {
+      sent.stuck = stuck;
+      pairs.push({ key: OPENAI_BATCH_STUCK, value: stuck });
+    }
+    if (pairs.length > 0) upsertSearchAttributes(pairs);
+  };
+}
