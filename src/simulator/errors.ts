@@ -83,6 +83,17 @@ export function rateLimited(retryAfterSeconds: number): ApiError {
   );
 }
 
+/** What OpenAI answers when the account is out of credit (a 429 that no wait fixes). */
+export function insufficientQuota(): ApiError {
+  return apiError(
+    429,
+    'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+    'insufficient_quota',
+    null,
+    'insufficient_quota',
+  );
+}
+
 export function serverError(status: 500 | 502 | 503): ApiError {
   if (status === 503) {
     return apiError(
