@@ -1,5 +1,9 @@
 /** Error responses in OpenAI's shape, thrown by handlers and rendered in one place by the server. */
-import { type ApiErrorBody } from '../openai/schemas';
+
+/** The body of every OpenAI error response. */
+export interface ApiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
 
 /** Thrown by a handler to answer with an OpenAI-shaped error body. */
 export class ApiError extends Error {
