@@ -7,7 +7,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { cancelBatchWorkflow } from '../../src/workflows';
+import { cancelBatchWorkflow, cleanupBatchesWorkflow } from '../../src/workflows';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
@@ -122,5 +122,24 @@ describe('answers outside the script (time-skipping server)', () => {
       MALFORMED_READS_PER_ATTEMPT - 1,
     );
     expect(h.sim.stats().requests['batches.retrieve'] - before).toBeGreaterThan(MALFORMED_READS_PER_ATTEMPT);
+  });
+
+  it('fails the cleanup on a list page that is an HTML page, instead of reading it as an empty last page', async () => {
+    await seed();
+    h.sim.injectFault('batches.list', { kind: 'malformed_body', shape: 'html' }, MALFORMED_READS_PER_ATTEMPT);
+    const worker = await h.newWorker({ interceptors: [clock.interceptor, recorder] });
+    const failure = await applicationFailureOf(
+      worker.runUntil(
+        env.client.workflow.execute(cleanupBatchesWorkflow, {
+          taskQueue: h.taskQueue,
+          workflowId: `cleanup-html-${Date.now()}`,
+          args: [{ maxAge: '1h', dryRun: true }],
+        }),
+      ),
+    );
+    expect(failure.type).toBe(FailureType.UnexpectedResponse);
+    expect(failure.message).toMatch(
+      /list batches after \(start\): .*not a list of batches.*First bytes: "<!DOCTYPE html>/,
+    );
   });
 });
