@@ -1,25 +1,22 @@
 /** Reads a batch through the SDK and validates it before anything trusts it. */
 import type OpenAI from 'openai';
-import { ApplicationFailure } from '@temporalio/common';
+import { parseResponse } from '../openai/malformed';
 import { BatchSchema, type Batch } from '../openai/schemas';
-import { FailureType } from '../shared/failure-types';
 import type { BatchSnapshot } from '../shared/progress';
-import { describeZodError } from '../shared/cancel-input';
+import { readWellFormed } from './malformed-response';
 
-export function parseBatch(value: unknown, action: string): Batch {
-  const parsed = BatchSchema.safeParse(value);
-  if (!parsed.success) {
-    throw ApplicationFailure.retryable(
-      `${action}: the API returned a batch that does not match the documented shape (${describeZodError(parsed.error)})`,
-      FailureType.UnexpectedResponse,
-    );
-  }
-  return parsed.data;
+/** Validates a batch object; throws `MalformedResponseError` (quoting its first bytes) if it is not one. */
+export function parseBatch(value: unknown): Batch {
+  return parseResponse(BatchSchema, value, 'a batch');
 }
 
-export async function retrieveBatch(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
-  const raw = await openai.batches.retrieve(batchId, signal ? { signal } : undefined);
-  return parseBatch(raw, `read batch ${batchId}`);
+/** GET the batch; a malformed answer is read again a bounded number of times (see readWellFormed). */
+export function retrieveBatch(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
+  return readWellFormed(
+    'a batch',
+    async () => parseBatch(await openai.batches.retrieve(batchId, signal ? { signal } : undefined)),
+    signal,
+  );
 }
 
 /** The few fields the workflow keeps, so history stays small. */

@@ -1,11 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { toApplicationFailure } from '../openai/errors';
-import { BatchListPageSchema } from '../openai/schemas';
-import { describeZodError } from '../shared/cancel-input';
+import { parseResponse } from '../openai/malformed';
+import { BatchListPageSchema, type BatchListPage } from '../openai/schemas';
 import type { BatchSummary } from '../shared/cleanup-policy';
-import { FailureType } from '../shared/failure-types';
 import type { ActivityDeps } from './deps';
+import { readWellFormed } from './malformed-response';
 
 export interface ListBatchesPageInput {
   /** Cursor: the last batch id of the previous page; omitted for the first page. */
@@ -26,34 +25,34 @@ export interface ListBatchesPageResult {
 /**
  * One page of `GET /v1/batches`, newest first, reduced to small summaries so whole pages of batch
  * objects never enter workflow history. 5xx and network errors are retried by the activity's
- * retry policy (classified by `toApplicationFailure`).
+ * retry policy (classified by `toApplicationFailure`); a page that is not a list is read again a
+ * bounded number of times, then fails the cleanup.
  */
 export function makeListBatchesPage(deps: ActivityDeps) {
   return async function listBatchesPage(input: ListBatchesPageInput): Promise<ListBatchesPageResult> {
     const signal = Context.current().cancellationSignal;
     const action = `list batches after ${input.after ?? '(start)'}`;
-    let page;
+    // The raw body, not the SDK's page object: that one reads an HTML page as an empty last page.
+    let page: BatchListPage;
     try {
-      page = await deps.openai.batches.list(
-        { limit: input.limit, ...(input.after ? { after: input.after } : {}) },
-        { signal },
+      page = await readWellFormed(
+        'a list of batches',
+        async () =>
+          parseResponse(
+            BatchListPageSchema,
+            await deps.openai.get('/batches', {
+              query: { limit: input.limit, ...(input.after ? { after: input.after } : {}) },
+              signal,
+            }),
+            'a list of batches',
+          ),
+        signal,
       );
     } catch (err) {
       throw toApplicationFailure(err, { action });
     }
-    const parsed = BatchListPageSchema.safeParse({
-      object: 'list',
-      data: page.data,
-      has_more: page.has_more,
-    });
-    if (!parsed.success) {
-      throw ApplicationFailure.retryable(
-        `${action}: the API returned a list page that does not match the documented shape (${describeZodError(parsed.error)})`,
-        FailureType.UnexpectedResponse,
-      );
-    }
     const keys = input.metadataKeys ?? [];
-    const batches = parsed.data.data.map((b) => {
+    const batches = page.data.map((b) => {
       const metadata: Record<string, string> = {};
       for (const key of keys) {
         const value = b.metadata?.[key];
@@ -63,7 +62,7 @@ export function makeListBatchesPage(deps: ActivityDeps) {
     });
     return {
       batches,
-      hasMore: parsed.data.has_more,
+      hasMore: page.has_more,
       lastId: batches[batches.length - 1]?.id ?? null,
     };
   };

@@ -6,6 +6,7 @@ import type { BatchSnapshot } from '../shared/progress';
 import { parseBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { readWellFormed } from './malformed-response';
 
 export interface RequestCancelResult {
   /** The batch as the cancel call returned it; null after a 409, when the wait reads it instead. */
@@ -26,7 +27,12 @@ export function makeRequestCancel(deps: ActivityDeps) {
       () => ({ batchId, step: 'cancel' }),
       async () => {
         try {
-          const batch = parseBatch(await deps.openai.batches.cancel(batchId, { signal }), action);
+          // Asking again is safe: a batch already cancelling answers itself again, or 409.
+          const batch = await readWellFormed(
+            'a batch',
+            async () => parseBatch(await deps.openai.batches.cancel(batchId, { signal })),
+            signal,
+          );
           return {
             batch: toSnapshot(batch),
             outcome: isTerminalStatus(batch.status) ? 'already-terminal' : 'cancel-requested',

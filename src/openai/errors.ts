@@ -1,11 +1,12 @@
 /**
  * The one classifier of OpenAI errors into Temporal failures: retryable with backoff (5xx,
  * network), retryable after Retry-After (429), or non-retryable with what to check (400, 401,
- * 403, 404, 422). Every activity passes its errors through `toApplicationFailure`.
+ * 403, 404, 422, 429 `insufficient_quota`, an answer that is not the documented object). Every activity passes its errors through `toApplicationFailure`.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { FailureType } from '../shared/failure-types';
+import { MalformedResponseError } from './malformed';
 
 /** Parses `retry-after-ms` or `Retry-After` (seconds or an HTTP date) into ms. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
@@ -30,9 +31,20 @@ export function isConflict(err: unknown): boolean {
   return err instanceof OpenAI.APIError && err.status === 409;
 }
 
+/** A 429 that is about money, not rate: the account is out of credit or over its spending limit. */
+export function isInsufficientQuota(err: InstanceType<typeof OpenAI.APIError>): boolean {
+  return err.code === 'insufficient_quota' || err.type === 'insufficient_quota';
+}
+
 /** Maps any error thrown while talking to OpenAI to an ApplicationFailure Temporal can act on. */
 export function toApplicationFailure(err: unknown, ctx: ErrorContext): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof MalformedResponseError) {
+    return ApplicationFailure.nonRetryable(
+      `${ctx.action}: ${err.message}. Check OPENAI_BASE_URL and any proxy between the worker and OpenAI, then start again.`,
+      FailureType.UnexpectedResponse,
+    );
+  }
   if (err instanceof OpenAI.APIConnectionError) {
     return ApplicationFailure.retryable(
       `${ctx.action}: network error (${err.message}); retrying`,
@@ -65,6 +77,13 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
           FailureType.NotFound,
         );
       case 429: {
+        if (isInsufficientQuota(err)) {
+          return ApplicationFailure.nonRetryable(
+            `${ctx.action}: OpenAI refused for lack of quota (429 insufficient_quota): ${detail}. ` +
+              "Waiting will not help: check the plan, billing and spending limits of the key's organization and project, then start again.",
+            FailureType.QuotaExceeded,
+          );
+        }
         const delay = retryAfterMs(err.headers);
         return ApplicationFailure.create({
           message: `${ctx.action}: rate limited (429)${delay !== undefined ? `; retrying after ${delay} ms` : ''}`,

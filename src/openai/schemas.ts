@@ -1,8 +1,12 @@
 /**
- * zod schemas of the OpenAI Batch and Files API objects we read and serve, following the published
- * OpenAPI spec. Shared by the simulator (which emits them) and the activities (which validate what
- * the API returns). Objects are loose: OpenAI adds fields over time and an unknown field must never
- * fail a cancellation.
+ * zod schemas of the OpenAI Batch and Files API objects, as strict as OpenAI's published OpenAPI
+ * spec (`Batch`, `BatchRequestCounts`, `BatchError`, `OpenAIFile`, `ListBatchesResponse`) and no
+ * stricter. Only the fields the product reads are validated, each with the spec's own optionality
+ * (plus `null`, which the API sends for unset fields); every other field passes through untouched,
+ * because OpenAI adds fields over time (`usage`, `model`, `output_expires_after`) and an unknown
+ * field must never fail a cancellation. The spec sets no minimum on any number, so neither do we.
+ * Shared by the simulator (which emits them) and the activities (which validate what the API
+ * returns).
  */
 import { z } from 'zod';
 import { BATCH_STATUSES } from '../shared/batch-status';
@@ -15,7 +19,8 @@ export {
 } from '../shared/batch-status';
 export const BatchStatusSchema = z.enum(BATCH_STATUSES);
 
-const unixSeconds = z.number().int().nonnegative();
+/** `type: integer, format: unixtime` in the spec: seconds, no minimum. */
+const unixSeconds = z.number().int();
 const nullableTime = unixSeconds.nullish();
 
 export const BatchErrorSchema = z.looseObject({
@@ -25,29 +30,33 @@ export const BatchErrorSchema = z.looseObject({
   line: z.number().int().nullish(),
 });
 
+/**
+ * `BatchRequestCounts`: all three required when the object is present. Extra fields are dropped
+ * (not refused): these counts are copied into workflow history, which stays small.
+ */
 export const RequestCountsSchema = z.object({
-  total: z.number().int().nonnegative(),
-  completed: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
+  total: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
 });
 export type RequestCounts = z.infer<typeof RequestCountsSchema>;
 
+/**
+ * The fields of `Batch` the product reads. Required as in the spec: `id`, `object`, `status`,
+ * `input_file_id`, `created_at` (the spec also requires `endpoint` and `completion_window`, which
+ * nothing here reads, so they are not checked).
+ */
 export const BatchSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string(),
   object: z.literal('batch'),
-  endpoint: z.string(),
   errors: z
-    .looseObject({ object: z.string().optional(), data: z.array(BatchErrorSchema).optional() })
+    .looseObject({ object: z.string().nullish(), data: z.array(BatchErrorSchema).nullish() })
     .nullish(),
   input_file_id: z.string(),
-  completion_window: z.string(),
   status: BatchStatusSchema,
   output_file_id: z.string().nullish(),
   error_file_id: z.string().nullish(),
   created_at: unixSeconds,
-  in_progress_at: nullableTime,
-  expires_at: nullableTime,
-  finalizing_at: nullableTime,
   completed_at: nullableTime,
   failed_at: nullableTime,
   expired_at: nullableTime,
@@ -58,6 +67,7 @@ export const BatchSchema = z.looseObject({
 });
 export type Batch = z.infer<typeof BatchSchema>;
 
+/** `ListBatchesResponse`: `object`, `data` and `has_more` required; the cursors optional. */
 export const BatchListPageSchema = z.looseObject({
   object: z.literal('list'),
   data: z.array(BatchSchema),
@@ -67,10 +77,14 @@ export const BatchListPageSchema = z.looseObject({
 });
 export type BatchListPage = z.infer<typeof BatchListPageSchema>;
 
+/**
+ * `OpenAIFile`. The spec requires `status` too, but it is deprecated and nothing reads it, and
+ * `purpose` is an enum the product has no reason to police.
+ */
 export const FileObjectSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string(),
   object: z.literal('file'),
-  bytes: z.number().int().nonnegative(),
+  bytes: z.number().int(),
   created_at: unixSeconds,
   filename: z.string(),
   purpose: z.string(),
@@ -78,16 +92,6 @@ export const FileObjectSchema = z.looseObject({
   expires_at: nullableTime,
 });
 export type FileObject = z.infer<typeof FileObjectSchema>;
-
-export const ApiErrorBodySchema = z.object({
-  error: z.object({
-    message: z.string(),
-    type: z.string(),
-    param: z.string().nullable(),
-    code: z.string().nullable(),
-  }),
-});
-export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
 
 /** One line of a batch's input file. */
 export const BatchInputLineSchema = z.looseObject({

@@ -23,8 +23,8 @@ export const CleanupPolicySchema = z.object({
   /** Non-terminal batches created longer ago than this are cancelled. Unset: age alone cancels nothing. */
   maxAge: DurationSchema.optional(),
   /**
-   * Metadata key holding a deadline (unix seconds or an ISO 8601 date); non-terminal batches past
-   * it are cancelled.
+   * Metadata key holding a deadline (unix seconds, unix milliseconds, an ISO 8601 date-time with an
+   * offset, or a date read as UTC; see `parseDeadline`); non-terminal batches past it are cancelled.
    */
   deadlineMetadataKey: z.string().min(1).max(64).optional(),
   /** Terminal statuses whose results are collected (once per batch). @default ['expired'] */

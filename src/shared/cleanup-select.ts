@@ -5,6 +5,9 @@
  */
 import { isTerminalStatus } from './batch-status';
 import type { BatchSummary, CleanupPolicy, SkipReason } from './cleanup-policy';
+import { parseDeadline } from './deadline';
+
+export { parseDeadline } from './deadline';
 
 export type CleanupDecision =
   | { action: 'cancel'; why: 'stale' | 'past-deadline' }
@@ -15,15 +18,6 @@ type SelectPolicy = Pick<
   CleanupPolicy,
   'maxAge' | 'deadlineMetadataKey' | 'collectStatuses' | 'metadataFilter'
 >;
-
-/** Parses a deadline: unix seconds (digits) or an ISO 8601 date. Returns epoch ms, or null. */
-export function parseDeadline(value: string): number | null {
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return null;
-  const ms = Date.parse(trimmed);
-  return Number.isNaN(ms) ? null : ms;
-}
 
 export function selectBatch(batch: BatchSummary, policy: SelectPolicy, nowMs: number): CleanupDecision {
   const filter = policy.metadataFilter;

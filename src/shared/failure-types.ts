@@ -14,9 +14,14 @@ export const FailureType = {
   BadRequest: 'OpenAIBadRequest',
   /** OpenAI answered 429: retried after `Retry-After`. */
   RateLimited: 'OpenAIRateLimited',
+  /** OpenAI answered 429 `insufficient_quota`: the account is out of credit. Fix billing, then start again. */
+  QuotaExceeded: 'OpenAIQuotaExceeded',
   /** OpenAI answered 5xx, or the network failed: retried with backoff. */
   Transient: 'OpenAITransientError',
-  /** A response did not match the documented shape. */
+  /**
+   * A response was not the documented object (an HTML page from a proxy, a JSON string, a batch the
+   * spec does not allow) on every read of one attempt: fails at once, the message quotes its first bytes.
+   */
   UnexpectedResponse: 'OpenAIUnexpectedResponse',
   /** The batch is not terminal yet: the poll activity retries on the poll schedule. */
   NotTerminalYet: 'BatchNotTerminalYet',
@@ -34,5 +39,6 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly string[] = [
   FailureType.Authentication,
   FailureType.PermissionDenied,
   FailureType.BadRequest,
+  FailureType.QuotaExceeded,
   FailureType.MaxWaitExceeded,
 ];

@@ -1,5 +1,9 @@
 /** Error responses in OpenAI's shape, thrown by handlers and rendered in one place by the server. */
-import { type ApiErrorBody } from '../openai/schemas';
+
+/** The body of every OpenAI error response. */
+export interface ApiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
 
 /** Thrown by a handler to answer with an OpenAI-shaped error body. */
 export class ApiError extends Error {
@@ -80,6 +84,17 @@ export function rateLimited(retryAfterSeconds: number): ApiError {
     null,
     'rate_limit_exceeded',
     { 'retry-after': String(retryAfterSeconds) },
+  );
+}
+
+/** What OpenAI answers when the account is out of credit (a 429 that no wait fixes). */
+export function insufficientQuota(): ApiError {
+  return apiError(
+    429,
+    'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+    'insufficient_quota',
+    null,
+    'insufficient_quota',
   );
 }
 

@@ -8,6 +8,7 @@ import {
   FAULT_KINDS,
   type FaultKind,
   type FaultPlan,
+  type MalformedBodyShape,
   ROUTE_NAMES,
   type RouteFaults,
   type RouteName,
@@ -24,6 +25,8 @@ export interface FaultDecision {
     | { kind: 'reset' }
     /** `afterBytes` undefined: cut at a seeded fraction of the body, known only once the size is. */
     | { kind: 'cut_body'; afterBytes: number | undefined; fraction: number }
+    | { kind: 'quota_exceeded' }
+    | { kind: 'malformed_body'; shape: MalformedBodyShape }
     | null;
 }
 
@@ -58,6 +61,9 @@ export class FaultEngine {
   inject(route: RouteName, fault: ScriptedFault, times = 1): void {
     if (fault.kind === 'cut_body' && route !== 'files.content') {
       throw new InvalidFaultError(`cut_body only applies to files.content, not ${route}`);
+    }
+    if (fault.kind === 'malformed_body' && route === 'files.content') {
+      throw new InvalidFaultError('malformed_body applies to JSON routes, not files.content');
     }
     const queue = this.scripted.get(route) ?? [];
     for (let i = 0; i < times; i++) queue.push(fault);

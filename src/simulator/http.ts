@@ -1,6 +1,7 @@
 /** Small request/response helpers of the HTTP layer: bodies, Bearer auth, JSON replies. */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { incorrectApiKey, missingApiKey, payloadTooLarge } from './errors';
+import { type MalformedBodyShape } from './types';
 
 /** Uploads beyond this are refused; OpenAI's own limit for batch input is 200 MB. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
@@ -41,5 +42,22 @@ export function sendJson(
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
   });
+  res.end(text);
+}
+
+/** The 200 a misconfigured proxy or base URL sends: an HTML page, or JSON that is only a string. */
+export function sendMalformed(
+  res: ServerResponse,
+  shape: MalformedBodyShape,
+  headers: Record<string, string> = {},
+): void {
+  const [type, text] =
+    shape === 'html'
+      ? [
+          'text/html; charset=utf-8',
+          '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy login required</body></html>',
+        ]
+      : ['application/json', JSON.stringify('upstream unavailable, try later')];
+  res.writeHead(200, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -5,11 +5,11 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type Socket } from 'node:net';
-import { ApiError, invalidUrl, rateLimited, serverError } from './errors';
+import { ApiError, insufficientQuota, invalidUrl, rateLimited, serverError } from './errors';
 import { type FaultEngine } from './faults';
 import { type FileRegistry } from './files';
 import { type Handler } from './handlers';
-import { authenticate, readBody, sendJson } from './http';
+import { authenticate, readBody, sendJson, sendMalformed } from './http';
 import { httpRequestId } from './ids';
 import { matchRoute } from './routes';
 import { sendFile } from './send-file';
@@ -77,6 +77,15 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
       if (fault?.kind === 'rate_limit') {
         deps.faults.record('rate_limit');
         throw rateLimited(fault.retryAfterSeconds);
+      }
+      if (fault?.kind === 'quota_exceeded') {
+        deps.faults.record('quota_exceeded');
+        throw insufficientQuota();
+      }
+      if (fault?.kind === 'malformed_body') {
+        deps.faults.record('malformed_body');
+        sendMalformed(res, fault.shape, headers);
+        return;
       }
       authenticate(req, deps.apiKey);
       let body: Promise<Buffer> | undefined;

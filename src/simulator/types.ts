@@ -20,6 +20,8 @@ export const FAULT_KINDS = [
   'reset',
   'cut_body',
   'malformed_line',
+  'quota_exceeded',
+  'malformed_body',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -31,7 +33,17 @@ export type ScriptedFault =
   /** Destroy the socket without a response. */
   | { kind: 'reset' }
   /** `files.content` only: send the headers and `afterBytes` of the body, then destroy the socket. */
-  | { kind: 'cut_body'; afterBytes: number };
+  | { kind: 'cut_body'; afterBytes: number }
+  /** A 429 with code `insufficient_quota`: the account is out of credit, retrying cannot help. */
+  | { kind: 'quota_exceeded' }
+  /**
+   * Not `files.content`: a 200 whose body is not the API's object, as a misconfigured proxy or base
+   * URL answers: an HTML page (`text/html`) or a JSON string (`application/json`).
+   */
+  | { kind: 'malformed_body'; shape: MalformedBodyShape };
+
+export const MALFORMED_BODY_SHAPES = ['html', 'json-string'] as const;
+export type MalformedBodyShape = (typeof MALFORMED_BODY_SHAPES)[number];
 
 /** Random faults of one route; every rate is a probability in [0, 1] drawn from the seeded PRNG. */
 export interface RouteFaults {

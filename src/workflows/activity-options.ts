@@ -30,7 +30,9 @@ export const readBatchOptions: ActivityOptions = {
 /**
  * The poll schedule *is* the retry policy: each attempt reads the batch once and fails while it is
  * not terminal. The schedule-to-close bound lets a long API outage end one check-in (the workflow
- * then checks in and keeps waiting) instead of retrying silently forever.
+ * then checks in and keeps waiting) instead of retrying silently forever. Malformed answers are
+ * bounded inside each attempt instead (src/activities/malformed-response.ts): this policy's
+ * attempts are unbounded polls.
  */
 export function awaitTerminalOptions(poll: PollPolicy, checkInMs: number): ActivityOptions {
   return {

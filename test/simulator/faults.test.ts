@@ -78,6 +78,32 @@ describe('fault injection', () => {
     );
   });
 
+  it('answers 429 insufficient_quota in OpenAI error shape, with no Retry-After', async () => {
+    sim.injectFault('batches.cancel', { kind: 'quota_exceeded' });
+    const error = await client.batches.cancel('batch_x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error).toMatchObject({ status: 429, type: 'insufficient_quota', code: 'insufficient_quota' });
+    expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBeNull();
+    expect(sim.stats().faultsInjected.quota_exceeded).toBe(1);
+  });
+
+  it('answers 200 with an HTML page or a bare JSON string where a batch was due', async () => {
+    const b = sim.seedBatch({ status: 'in_progress', requests: 5 });
+    sim.injectFault('batches.retrieve', { kind: 'malformed_body', shape: 'html' });
+    sim.injectFault('batches.retrieve', { kind: 'malformed_body', shape: 'json-string' });
+    const html = await rawFetch(sim, `/batches/${b.id}`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await html.text()).toMatch(/^<!DOCTYPE html>/);
+    // Through the SDK: the JSON string comes back as a string, not as a batch.
+    expect(typeof (await client.batches.retrieve(b.id))).toBe('string');
+    expect((await client.batches.retrieve(b.id)).id).toBe(b.id);
+    expect(sim.stats().faultsInjected.malformed_body).toBe(2);
+    expect(() => sim.injectFault('files.content', { kind: 'malformed_body', shape: 'html' })).toThrow(
+      InvalidFaultError,
+    );
+  });
+
   it('serves malformed result lines at the configured rate, and expectedFile matches what is served', async () => {
     const b = sim.seedBatch({ status: 'completed', requests: 2000, failedFraction: 0 });
     const clean = await sim.expectedFile(b.output_file_id ?? '');

@@ -119,4 +119,25 @@ describe('parseDeadline', () => {
     expect(parseDeadline('tomorrow')).toBeNull();
     expect(parseDeadline('2025-13-45')).toBeNull();
   });
+
+  it('reads epoch milliseconds as milliseconds, not as seconds 1000 times too far', () => {
+    expect(parseDeadline('1700000000000')).toBe(1_700_000_000_000);
+    expect(parseDeadline(String(NOW))).toBe(NOW);
+    expect(parseDeadline('1700000000.5')).toBe(1_700_000_000_500);
+  });
+
+  it('honours explicit offsets and reads a bare date as UTC midnight', () => {
+    expect(parseDeadline('2025-06-01T14:00:00+02:00')).toBe(NOW);
+    expect(parseDeadline('2025-06-01T07:00-05:00')).toBe(NOW);
+    expect(parseDeadline('2025-06-01T12:00:00.250Z')).toBe(NOW + 250);
+    expect(parseDeadline('2025-06-01')).toBe(Date.UTC(2025, 5, 1));
+    expect(parseDeadline('2025-02-30')).toBeNull();
+    expect(parseDeadline('2025-06-01T24:30:00Z')).toBeNull();
+  });
+
+  it('refuses a date-time without an offset, which Date.parse would read in the worker time zone', () => {
+    for (const local of ['2025-06-01T12:00:00', '2025-06-01T12:00', '2025-06-01 12:00:00.5']) {
+      expect(parseDeadline(local)).toBeNull();
+    }
+  });
 });

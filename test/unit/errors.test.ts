@@ -1,12 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { retryAfterMs, toApplicationFailure } from '../../src/openai/errors';
+import { MalformedResponseError } from '../../src/openai/malformed';
 import { FailureType } from '../../src/shared/failure-types';
 
-const apiError = (status: number, headers: Record<string, string> = {}) =>
+const apiError = (status: number, headers: Record<string, string> = {}, code: string | null = null) =>
   OpenAI.APIError.generate(
     status,
-    { error: { message: `status ${status}`, type: 'x', param: null, code: null } },
+    { error: { message: `status ${status}`, type: code ?? 'x', param: null, code } },
     undefined,
     new Headers(headers),
   );
@@ -42,6 +43,26 @@ describe('OpenAI error classification', () => {
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure.type).toBe(FailureType.RateLimited);
     expect(failure.nextRetryDelay).toBe(7000);
+  });
+
+  it('fails 429 insufficient_quota at once with billing advice, unlike a rate limit', () => {
+    const failure = toApplicationFailure(apiError(429, {}, 'insufficient_quota'), {
+      action: 'cancel batch batch_x',
+    });
+    expect(failure).toMatchObject({ nonRetryable: true, type: FailureType.QuotaExceeded });
+    expect(failure.message).toMatch(/cancel batch batch_x.*insufficient_quota.*billing/);
+    expect(toApplicationFailure(apiError(429, {}, 'rate_limit_exceeded'), { action: 'a' }).nonRetryable).toBe(
+      false,
+    );
+  });
+
+  it('fails an answer that is not the documented object at once, quoting its first bytes', () => {
+    const err = new MalformedResponseError('a batch', '(input): expected object', '"<html>"');
+    const failure = toApplicationFailure(err, { action: 'read batch batch_x' });
+    expect(failure).toMatchObject({ nonRetryable: true, type: FailureType.UnexpectedResponse });
+    expect(failure.message).toMatch(
+      /read batch batch_x: .*not a batch.*First bytes: "<html>".*OPENAI_BASE_URL/,
+    );
   });
 
   it('parses Retry-After as seconds, HTTP date or retry-after-ms', () => {
