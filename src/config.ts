@@ -25,8 +25,16 @@ export const ConfigSchema = z.object({
   OPENAI_ORG_ID: optionalString,
   OPENAI_PROJECT_ID: optionalString,
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * Temporal connection: no defaults here, so that a `temporal.toml` profile's values are not
+   * replaced by built-in ones; `resolveTemporalTarget` (src/temporal-connection.ts) resolves them.
+   */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: optionalString,
+  /** Profile in the Temporal client config file. @default 'default' */
+  TEMPORAL_PROFILE: optionalString,
+  /** Temporal client config file. @default ~/.config/temporalio/temporal.toml */
+  TEMPORAL_CONFIG_FILE: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   RESULTS_DIR: z.string().min(1).default('./data/results'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
