@@ -35,11 +35,18 @@ export type CollectMode = (typeof COLLECT_MODES)[number];
 export const PollPolicySchema = z
   .object({
     /** First wait between two reads of the batch. @default 5s */
-    initialInterval: DurationSchema.default(5_000),
+    initialInterval: DurationSchema.default(5_000).describe(
+      'First wait between two reads of the batch (default 5s)',
+    ),
     /** Each wait is the previous one times this. @default 1.5 */
-    backoffCoefficient: z.number().min(1).max(10).default(1.5),
+    backoffCoefficient: z
+      .number()
+      .min(1)
+      .max(10)
+      .default(1.5)
+      .describe('Each wait is the previous one times this'),
     /** Longest wait between two reads: a status change is seen within this. @default 60s */
-    maxInterval: DurationSchema.default(60_000),
+    maxInterval: DurationSchema.default(60_000).describe('Longest wait between two reads (default 60s)'),
   })
   .refine((p) => p.maxInterval >= p.initialInterval, {
     message: 'maxInterval must be at least initialInterval',
@@ -48,21 +55,31 @@ export const PollPolicySchema = z
 export type PollPolicy = z.infer<typeof PollPolicySchema>;
 
 export const CancelBatchInputSchema = z.object({
-  batchId: BatchIdSchema,
+  batchId: BatchIdSchema.describe('The OpenAI batch to cancel, e.g. batch_abc123'),
   poll: PollPolicySchema.default({ initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 }),
   /** Give up waiting for a terminal status after this long. Cancellations have taken 25+ minutes. @default 2h */
-  maxWait: DurationSchema.default(2 * 60 * 60 * 1000),
+  maxWait: DurationSchema.default(2 * 60 * 60 * 1000).describe(
+    'Give up waiting for a terminal status after this long (default 2h)',
+  ),
   /**
    * How often the wait reports back to the workflow (current details, progress query) while the
    * batch stays non-terminal. Fewer check-ins keep history small. @default 10 minutes
    */
-  checkInInterval: DurationSchema.default(10 * 60 * 1000),
+  checkInInterval: DurationSchema.default(10 * 60 * 1000).describe(
+    'How often the wait reports progress while the batch stays non-terminal (default 10 minutes)',
+  ),
   /** When to download the output and error files. @default 'always' */
-  collectResults: z.enum(COLLECT_MODES).default('always'),
+  collectResults: z
+    .enum(COLLECT_MODES)
+    .default('always')
+    .describe('When to download the output and error files'),
   /** Also write `remaining.jsonl`: input lines with no successful result, ready to resubmit. @default true */
-  writeRemaining: z.boolean().default(true),
+  writeRemaining: z
+    .boolean()
+    .default(true)
+    .describe('Also write remaining.jsonl: input lines with no successful result, ready to resubmit'),
   /** Free text shown in the UI summary, e.g. who asked for the cancellation. */
-  reason: z.string().max(200).optional(),
+  reason: z.string().max(200).optional().describe('Free text shown in the UI summary'),
 });
 
 /** What callers pass: every option may be left out. */
