@@ -20,7 +20,11 @@ export function contractJsonSchemas(): Record<string, string> {
   return {
     // What a caller sends: every field but batchId may be left out; durations as ms or '30s'.
     'cancel-batch-input.schema.json': render('cancelBatchWorkflow input', CancelBatchInputSchema, 'input'),
-    'cancel-batch-result.schema.json': render('cancelBatchWorkflow result', CancelBatchResultSchema, 'output'),
+    'cancel-batch-result.schema.json': render(
+      'cancelBatchWorkflow result',
+      CancelBatchResultSchema,
+      'output',
+    ),
   };
 }
 
