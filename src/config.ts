@@ -19,6 +19,7 @@ const optionalString = z
   .optional()
   .transform((v) => (v === '' ? undefined : v));
 
+/** zod schema of the environment variables the worker, CLI and health check read. */
 export const ConfigSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url({ message: 'must be a URL such as https://api.openai.com/v1' }).optional(),
@@ -48,8 +49,10 @@ export const ConfigSchema = z.object({
   /** A workflow bundle prebuilt by `lib/build-bundle.js`; unset: bundle at start (development). */
   WORKFLOW_BUNDLE_PATH: optionalString,
 });
+/** The validated environment. */
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Validates the environment; throws ConfigError naming each bad variable (never its value). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked = Object.fromEntries(
     Object.keys(ConfigSchema.shape).flatMap((k) =>

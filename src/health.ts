@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { loadConfig, type Config } from './config';
 import { targetForConfig, type ConnectionFlags } from './temporal-connection';
 
+/** Result of `checkHealth`: reachable, pollers on the task queue, one line for people. */
 export interface Health {
   ok: boolean;
   temporalReachable: boolean;

@@ -7,6 +7,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 
 /** OpenAI batch ids: `batch_` then letters, digits, `_` or `-`. Nothing that could escape a directory. */
 export const BATCH_ID_PATTERN = /^batch_[A-Za-z0-9_-]{1,200}$/;
+/** zod schema of an OpenAI batch id (see `BATCH_ID_PATTERN`). */
 export const BatchIdSchema = z
   .string()
   .regex(BATCH_ID_PATTERN, 'must look like batch_abc123 (letters, digits, _ or - after "batch_")');
@@ -29,9 +30,12 @@ export const DurationSchema = z.union([z.number(), z.string()]).transform((value
   return ms;
 });
 
+/** When to download the result files: always, only if the batch ended cancelled, or never. */
 export const COLLECT_MODES = ['always', 'if-cancelled', 'never'] as const;
+/** One of `COLLECT_MODES`. */
 export type CollectMode = (typeof COLLECT_MODES)[number];
 
+/** zod schema of the poll schedule: first wait, growth factor, longest wait. */
 export const PollPolicySchema = z
   .object({
     /** First wait between two reads of the batch. @default 5s */
@@ -52,8 +56,13 @@ export const PollPolicySchema = z
     message: 'maxInterval must be at least initialInterval',
     path: ['maxInterval'],
   });
+/** The poll schedule with defaults applied, durations in ms. */
 export type PollPolicy = z.infer<typeof PollPolicySchema>;
 
+/**
+ * zod schema of the `cancelBatchWorkflow` input: only `batchId` is required. Its JSON Schema is
+ * docs/schemas/cancel-batch-input.schema.json.
+ */
 export const CancelBatchInputSchema = z.object({
   batchId: BatchIdSchema.describe('The OpenAI batch to cancel, e.g. batch_abc123'),
   poll: PollPolicySchema.default({ initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 }),

@@ -19,8 +19,10 @@ export interface BatchSnapshot {
   expiredAt: number | null;
 }
 
+/** Where the workflow is in the flow: cancel request, wait, collection, or finished. */
 export type CancelPhase = 'requesting-cancel' | 'waiting' | 'collecting-results' | 'done' | 'failed';
 
+/** Live progress of a cancellation, from the `progress` query. */
 export interface CancelProgress {
   batchId: string;
   phase: CancelPhase;
@@ -38,6 +40,7 @@ export interface CancelProgress {
   results: ResultsSummary | null;
 }
 
+/** Query returning `CancelProgress`; works on running and finished workflows. */
 export const progressQuery = defineQuery<CancelProgress>('progress');
 /** Reads the batch now, bypassing the poll schedule, and returns what it found. */
 export const refreshUpdate = defineUpdate<BatchSnapshot>('refresh');

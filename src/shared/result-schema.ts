@@ -14,6 +14,7 @@ const RequestCountsSchema = z
   .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
   .describe("The batch's request counts as OpenAI last reported them");
 
+/** zod schema of `BatchSnapshot`. */
 export const BatchSnapshotSchema = z
   .object({
     id: z.string(),
@@ -31,6 +32,7 @@ export const BatchSnapshotSchema = z
   })
   .describe('The part of the OpenAI Batch object the workflow keeps');
 
+/** zod schema of `ResultFileSummary`. */
 export const ResultFileSummarySchema = z.object({
   fileId: z.string().describe('OpenAI file id the lines came from'),
   path: z.string().describe('Where the valid lines were written (on the worker)'),
@@ -42,6 +44,7 @@ export const ResultFileSummarySchema = z.object({
   quarantined: z.number().int().describe('Lines that failed validation, kept in the quarantine file'),
 });
 
+/** zod schema of `ResultsSummary`. */
 export const ResultsSummarySchema = z
   .object({
     batchId: z.string(),
@@ -62,6 +65,10 @@ export const ResultsSummarySchema = z
   })
   .describe('Where the salvaged results are, and what they hold');
 
+/**
+ * zod schema of `CancelBatchResult`, the `cancelBatchWorkflow` result. Its JSON Schema is
+ * docs/schemas/cancel-batch-result.schema.json.
+ */
 export const CancelBatchResultSchema = z
   .object({
     batchId: z.string(),
