@@ -33,6 +33,7 @@ import type { cancelBatchWorkflow } from './workflows/cancel-batch';
 import { progressWithLiveWait } from './live-progress';
 import type { BatchStatus } from './shared/batch-status';
 
+/** Handle of one `cancelBatchWorkflow` run: `result()`, `query(progressQuery)`, `describe()`. */
 export type CancelHandle = WorkflowHandle<typeof cancelBatchWorkflow>;
 
 /** Thrown when the input is invalid before anything is started; names each bad field. */
@@ -43,6 +44,7 @@ export class InvalidCancelInputError extends Error {
   }
 }
 
+/** Options of `startBatchCancellation`. */
 export interface StartOptions {
   /** @default 'openai-batch-cancel' (or TEMPORAL_TASK_QUEUE for the worker) */
   taskQueue?: string;
@@ -94,6 +96,7 @@ export async function startBatchCancellation(
   }
 }
 
+/** The handle of the cancellation of `batchId` (workflow id `cancel-batch:<batchId>`); no server call. */
 export function getCancellationHandle(client: Client, batchId: string): CancelHandle {
   return client.workflow.getHandle(cancelWorkflowId(batchId));
 }
@@ -126,6 +129,7 @@ export async function stopCancellation(
   await getCancellationHandle(client, batchId).terminate(reason);
 }
 
+/** One row of `listCancellations`. */
 export interface CancellationListing {
   batchId: string;
   workflowId: string;

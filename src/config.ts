@@ -19,14 +19,23 @@ const optionalString = z
   .optional()
   .transform((v) => (v === '' ? undefined : v));
 
+/** zod schema of the environment variables the worker, CLI and health check read. */
 export const ConfigSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url({ message: 'must be a URL such as https://api.openai.com/v1' }).optional(),
   OPENAI_ORG_ID: optionalString,
   OPENAI_PROJECT_ID: optionalString,
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * Temporal connection: no defaults here, so that a `temporal.toml` profile's values are not
+   * replaced by built-in ones; `resolveTemporalTarget` (src/temporal-connection.ts) resolves them.
+   */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: optionalString,
+  /** Profile in the Temporal client config file. @default 'default' */
+  TEMPORAL_PROFILE: optionalString,
+  /** Temporal client config file. @default ~/.config/temporalio/temporal.toml */
+  TEMPORAL_CONFIG_FILE: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   RESULTS_DIR: z.string().min(1).default('./data/results'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
@@ -40,8 +49,10 @@ export const ConfigSchema = z.object({
   /** A workflow bundle prebuilt by `lib/build-bundle.js`; unset: bundle at start (development). */
   WORKFLOW_BUNDLE_PATH: optionalString,
 });
+/** The validated environment. */
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Validates the environment; throws ConfigError naming each bad variable (never its value). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked = Object.fromEntries(
     Object.keys(ConfigSchema.shape).flatMap((k) =>

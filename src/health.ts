@@ -4,8 +4,9 @@
  */
 import { Connection } from '@temporalio/client';
 import { loadConfig, type Config } from './config';
-import { temporalTarget } from './temporal-connection';
+import { targetForConfig, type ConnectionFlags } from './temporal-connection';
 
+/** Result of `checkHealth`: reachable, pollers on the task queue, one line for people. */
 export interface Health {
   ok: boolean;
   temporalReachable: boolean;
@@ -13,15 +14,20 @@ export interface Health {
   message: string;
 }
 
-export async function checkHealth(config: Config): Promise<Health> {
+/** Checks the target the worker would use (same flags > env > profile > default resolution). */
+export async function checkHealth(
+  config: Config,
+  flags: ConnectionFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Health> {
   let connection: Connection | undefined;
+  let address = flags.address ?? config.TEMPORAL_ADDRESS ?? '(unresolved)';
   try {
-    connection = await Connection.connect({
-      ...temporalTarget(config).connectionOptions,
-      connectTimeout: '5s',
-    });
+    const target = targetForConfig(config, flags, env);
+    address = target.address;
+    connection = await Connection.connect({ ...target.connectionOptions, connectTimeout: '5s' });
     const res = await connection.workflowService.describeTaskQueue({
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace: target.namespace,
       taskQueue: { name: config.TEMPORAL_TASK_QUEUE },
       taskQueueType: 1, // workflow task queue
     });
@@ -33,14 +39,14 @@ export async function checkHealth(config: Config): Promise<Health> {
       message:
         pollers > 0
           ? `ok: ${pollers} poller(s) on task queue ${config.TEMPORAL_TASK_QUEUE}`
-          : `no worker polls task queue ${config.TEMPORAL_TASK_QUEUE} at ${config.TEMPORAL_ADDRESS}`,
+          : `no worker polls task queue ${config.TEMPORAL_TASK_QUEUE} at ${address}`,
     };
   } catch (err) {
     return {
       ok: false,
       temporalReachable: false,
       taskQueuePollers: 0,
-      message: `cannot reach Temporal at ${config.TEMPORAL_ADDRESS}: ${err instanceof Error ? err.message : String(err)}`,
+      message: `cannot reach Temporal at ${address}: ${err instanceof Error ? err.message : String(err)}`,
     };
   } finally {
     await connection?.close();

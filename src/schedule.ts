@@ -33,6 +33,7 @@ export class InvalidScheduleError extends Error {
   }
 }
 
+/** What `upsertCleanupSchedule` creates: timing (interval or cron), policy and task queue. */
 export interface CleanupScheduleOptions {
   /** @default 'openai-batch-cleanup' */
   scheduleId?: string;
@@ -51,6 +52,7 @@ export interface CleanupScheduleOptions {
   note?: string;
 }
 
+/** Whether `upsertCleanupSchedule` created the schedule or updated the existing one. */
 export interface UpsertResult {
   scheduleId: string;
   outcome: 'created' | 'updated';
@@ -115,6 +117,7 @@ function handle(client: Client, scheduleId?: string): ScheduleHandle {
   return client.schedule.getHandle(scheduleId ?? DEFAULT_CLEANUP_SCHEDULE_ID);
 }
 
+/** What `describeCleanupSchedule` returns. */
 export interface CleanupScheduleInfo {
   scheduleId: string;
   paused: boolean;
@@ -154,6 +157,7 @@ export async function describeCleanupSchedule(
   };
 }
 
+/** Pauses the schedule (no runs until unpaused or triggered); `note` is shown with it. */
 export async function pauseCleanupSchedule(
   client: Client,
   scheduleId?: string,
@@ -162,6 +166,7 @@ export async function pauseCleanupSchedule(
   await handle(client, scheduleId).pause(note);
 }
 
+/** Resumes a paused schedule; `note` is shown with it. */
 export async function unpauseCleanupSchedule(
   client: Client,
   scheduleId?: string,

@@ -9,12 +9,17 @@ import { loadConfig, requireApiKey, type Config } from './config';
 import { createOpenAIClient } from './openai/client';
 import { LocalResultsStore } from './results/local-store';
 import { installRuntime } from './metrics';
-import { temporalTarget } from './temporal-connection';
+import { describeTarget, targetForConfig, type ConnectionFlags } from './temporal-connection';
 import { startWaitingGauges } from './waiting-gauges';
 
 export interface CreateWorkerOptions {
   config: Config;
   connection: NativeConnection;
+  /**
+   * Namespace to poll; use the one `connection` was resolved with.
+   * @default targetForConfig(config).namespace (TEMPORAL_NAMESPACE, the profile's, or 'default')
+   */
+  namespace?: string;
   /** Prebuilt bundle (production); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
 }
@@ -22,6 +27,7 @@ export interface CreateWorkerOptions {
 export async function createWorker({
   config,
   connection,
+  namespace,
   workflowBundlePath,
 }: CreateWorkerOptions): Promise<Worker> {
   const openai = createOpenAIClient({
@@ -38,7 +44,7 @@ export async function createWorker({
   });
   return Worker.create({
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace: namespace ?? targetForConfig(config).namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(workflowBundlePath
       ? { workflowBundle: { codePath: workflowBundlePath } }
@@ -55,19 +61,29 @@ export async function createWorker({
   });
 }
 
-export async function runWorker(config: Config = loadConfig()): Promise<void> {
+export interface RunWorkerOptions {
+  /** `--address`, `--namespace`, `--profile`: override the environment and the profile. */
+  flags?: ConnectionFlags;
+  /** Told where the worker connects, once resolved (the CLI prints it). */
+  onTarget?: (description: string) => void;
+}
+
+export async function runWorker(config: Config = loadConfig(), opts: RunWorkerOptions = {}): Promise<void> {
+  const target = targetForConfig(config, opts.flags);
+  opts.onTarget?.(describeTarget(target));
   installRuntime({ ...(config.METRICS_PORT ? { metricsPort: config.METRICS_PORT } : {}) });
-  const connection = await NativeConnection.connect(temporalTarget(config).connectionOptions);
+  const connection = await NativeConnection.connect(target.connectionOptions);
   try {
     const worker = await createWorker({
       config,
       connection,
+      namespace: target.namespace,
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : {}),
     });
     // Fleet-wide "waiting" gauges are exported wherever metrics are (every worker, same values).
     const gauges = config.METRICS_PORT
       ? startWaitingGauges(
-          new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+          new Client({ connection, namespace: target.namespace }),
           Runtime.instance().metricMeter,
         )
       : undefined;

@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps';
 import { makeListBatchesPage } from './list-batches';
 import { makeRequestCancel } from './request-cancel';
 
+/** The activities of both workflows, built from their dependencies: register them on your worker. */
 export function createActivities(deps: ActivityDeps) {
   return {
     requestCancel: makeRequestCancel(deps),
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
+/** The activity functions `createActivities` returns. */
 export type Activities = ReturnType<typeof createActivities>;
 export type { ActivityDeps } from './deps';
 export type { RequestCancelResult } from './request-cancel';

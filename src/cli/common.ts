@@ -1,12 +1,19 @@
 /** Options and argument parsers shared by the commands. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { BatchIdSchema } from '../shared/cancel-input';
-import { DEFAULT_CONNECT_TIMEOUT_MS } from './connect';
+import { DEFAULT_CONNECT_TIMEOUT_MS, useConnectionFlags } from './connect';
 import { CliError, ExitCode } from './errors';
 
-export interface CommonOptions {
+export interface CommonOptions extends ConnectionOptions {
   json?: boolean;
   connectTimeout: number;
+}
+
+/** Where to reach Temporal; each flag overrides its environment variable and the profile. */
+export interface ConnectionOptions {
+  address?: string;
+  namespace?: string;
+  profile?: string;
 }
 
 export function positiveInt(value: string): number {
@@ -21,9 +28,24 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
-/** `--json` and `--connect-timeout` on a command that talks to Temporal. */
-export function withCommonOptions(cmd: Command): Command {
+/**
+ * `--address`, `--namespace` and `--profile` (the one connection path: flag > env > profile >
+ * default); recorded before the action runs, so every command's `withTemporal` honours them.
+ */
+export function withConnectionOptions(cmd: Command): Command {
   return cmd
+    .option(
+      '--address <host:port>',
+      'Temporal frontend address (default: TEMPORAL_ADDRESS, the profile, localhost:7233)',
+    )
+    .option('--namespace <name>', 'Temporal namespace (default: TEMPORAL_NAMESPACE, the profile, default)')
+    .option('--profile <name>', 'profile in temporal.toml (default: TEMPORAL_PROFILE, default)')
+    .hook('preAction', (_self, action) => useConnectionFlags(action.opts<ConnectionOptions>()));
+}
+
+/** `--json`, `--connect-timeout` and the connection flags on a command that talks to Temporal. */
+export function withCommonOptions(cmd: Command): Command {
+  return withConnectionOptions(cmd)
     .option('--json', 'print machine-readable JSON on stdout')
     .option(
       '--connect-timeout <ms>',

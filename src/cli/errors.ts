@@ -28,7 +28,9 @@ export class TemporalUnreachableError extends CliError {
     readonly address: string,
     reason: string,
   ) {
-    super(`cannot reach Temporal at ${address}: ${reason} (is a server running? set TEMPORAL_ADDRESS)`);
+    super(
+      `cannot reach Temporal at ${address}: ${reason} (is a server running? set --address, TEMPORAL_ADDRESS or a temporal.toml profile)`,
+    );
     this.name = 'TemporalUnreachableError';
   }
 }
@@ -79,7 +81,7 @@ export function describeError(err: unknown, ctx: DescribeContext = {}): { line: 
   }
   if (err instanceof NamespaceNotFoundError) {
     return {
-      line: `namespace ${err.namespace} not found on Temporal${ctx.address ? ` at ${ctx.address}` : ''}: check TEMPORAL_NAMESPACE`,
+      line: `namespace ${err.namespace} not found on Temporal${ctx.address ? ` at ${ctx.address}` : ''}: check --namespace, TEMPORAL_NAMESPACE or the profile`,
       exitCode: ExitCode.Usage,
     };
   }

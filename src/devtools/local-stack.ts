@@ -100,10 +100,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: devServer.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: 'default' });
 
     log('starting the worker (bundling the workflows)...');
-    const worker = await createWorker({ config, connection: nativeConnection });
+    // The stack's own plaintext dev server: no profile or TLS settings from the environment apply.
+    const worker = await createWorker({ config, connection: nativeConnection, namespace: 'default' });
     const workerRun = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

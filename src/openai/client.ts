@@ -1,6 +1,7 @@
 /** The only place an OpenAI SDK client is built. */
 import OpenAI from 'openai';
 
+/** Options of `createOpenAIClient`. */
 export interface OpenAIClientOptions {
   apiKey: string;
   /** API base URL, e.g. the simulator's `http://127.0.0.1:8787/v1`. @default OpenAI's */

@@ -24,6 +24,7 @@ export const RESULT_FILES = {
 } as const;
 export type ResultFileName = keyof typeof RESULT_FILES;
 
+/** Results store on a local directory: one sub-directory per batch, files written atomically. */
 export class LocalResultsStore {
   readonly rootDir: string;
 

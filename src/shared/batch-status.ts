@@ -9,11 +9,13 @@ export const BATCH_STATUSES = [
   'cancelling',
   'cancelled',
 ] as const;
+/** An OpenAI batch status. */
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 /** Statuses after which a batch never changes again. */
 export const TERMINAL_STATUSES: readonly BatchStatus[] = ['completed', 'failed', 'expired', 'cancelled'];
 
+/** True for a status after which the batch never changes again. */
 export function isTerminalStatus(status: BatchStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

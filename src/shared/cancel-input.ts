@@ -7,6 +7,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 
 /** OpenAI batch ids: `batch_` then letters, digits, `_` or `-`. Nothing that could escape a directory. */
 export const BATCH_ID_PATTERN = /^batch_[A-Za-z0-9_-]{1,200}$/;
+/** zod schema of an OpenAI batch id (see `BATCH_ID_PATTERN`). */
 export const BatchIdSchema = z
   .string()
   .regex(BATCH_ID_PATTERN, 'must look like batch_abc123 (letters, digits, _ or - after "batch_")');
@@ -29,45 +30,72 @@ export const DurationSchema = z.union([z.number(), z.string()]).transform((value
   return ms;
 });
 
+/** When to download the result files: always, only if the batch ended cancelled, or never. */
 export const COLLECT_MODES = ['always', 'if-cancelled', 'never'] as const;
+/** One of `COLLECT_MODES`. */
 export type CollectMode = (typeof COLLECT_MODES)[number];
 
+/** zod schema of the poll schedule: first wait, growth factor, longest wait. */
 export const PollPolicySchema = z
   .object({
     /** First wait between two reads of the batch. @default 5s */
-    initialInterval: DurationSchema.default(5_000),
+    initialInterval: DurationSchema.default(5_000).describe(
+      'First wait between two reads of the batch (default 5s)',
+    ),
     /** Each wait is the previous one times this. @default 1.5 */
-    backoffCoefficient: z.number().min(1).max(10).default(1.5),
+    backoffCoefficient: z
+      .number()
+      .min(1)
+      .max(10)
+      .default(1.5)
+      .describe('Each wait is the previous one times this'),
     /** Longest wait between two reads: a status change is seen within this. @default 60s */
-    maxInterval: DurationSchema.default(60_000),
+    maxInterval: DurationSchema.default(60_000).describe('Longest wait between two reads (default 60s)'),
   })
   .refine((p) => p.maxInterval >= p.initialInterval, {
     message: 'maxInterval must be at least initialInterval',
     path: ['maxInterval'],
   });
+/** The poll schedule with defaults applied, durations in ms. */
 export type PollPolicy = z.infer<typeof PollPolicySchema>;
 
+/**
+ * zod schema of the `cancelBatchWorkflow` input: only `batchId` is required. Its JSON Schema is
+ * docs/schemas/cancel-batch-input.schema.json.
+ */
 export const CancelBatchInputSchema = z.object({
-  batchId: BatchIdSchema,
+  batchId: BatchIdSchema.describe('The OpenAI batch to cancel, e.g. batch_abc123'),
   poll: PollPolicySchema.default({ initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 }),
   /** Give up waiting for a terminal status after this long. Cancellations have taken 25+ minutes. @default 2h */
-  maxWait: DurationSchema.default(2 * 60 * 60 * 1000),
+  maxWait: DurationSchema.default(2 * 60 * 60 * 1000).describe(
+    'Give up waiting for a terminal status after this long (default 2h)',
+  ),
   /**
    * How often the wait reports back to the workflow (current details, progress query) while the
    * batch stays non-terminal. Fewer check-ins keep history small. @default 10 minutes
    */
-  checkInInterval: DurationSchema.default(10 * 60 * 1000),
+  checkInInterval: DurationSchema.default(10 * 60 * 1000).describe(
+    'How often the wait reports progress while the batch stays non-terminal (default 10 minutes)',
+  ),
   /**
    * A batch still `cancelling` this long after the cancellation started is marked stuck
    * (`OpenAIBatchStuck`, current details, `list --stuck`). @default 30 minutes
    */
-  stuckAfter: DurationSchema.default(30 * 60 * 1000),
+  stuckAfter: DurationSchema.default(30 * 60 * 1000).describe(
+    'A batch still cancelling this long after the cancellation started is marked stuck (default 30 minutes)',
+  ),
   /** When to download the output and error files. @default 'always' */
-  collectResults: z.enum(COLLECT_MODES).default('always'),
+  collectResults: z
+    .enum(COLLECT_MODES)
+    .default('always')
+    .describe('When to download the output and error files'),
   /** Also write `remaining.jsonl`: input lines with no successful result, ready to resubmit. @default true */
-  writeRemaining: z.boolean().default(true),
+  writeRemaining: z
+    .boolean()
+    .default(true)
+    .describe('Also write remaining.jsonl: input lines with no successful result, ready to resubmit'),
   /** Free text shown in the UI summary, e.g. who asked for the cancellation. */
-  reason: z.string().max(200).optional(),
+  reason: z.string().max(200).optional().describe('Free text shown in the UI summary'),
 });
 
 /** What callers pass: every option may be left out. */

@@ -19,6 +19,7 @@ const MetadataFilterSchema = z
     return { key: s.slice(0, eq), value: s.slice(eq + 1) };
   });
 
+/** zod schema of the cleanup policy run by `cleanupBatchesWorkflow`. */
 export const CleanupPolicySchema = z.object({
   /** Non-terminal batches created longer ago than this are cancelled. Unset: age alone cancels nothing. */
   maxAge: DurationSchema.optional(),
@@ -64,6 +65,7 @@ export interface BatchSummary {
   metadata: Record<string, string>;
 }
 
+/** What one cleanup run did: batches seen, cancelled, collected, skipped, and errors. */
 export interface CleanupSummary {
   /** Batches listed. */
   scanned: number;

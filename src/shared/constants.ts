@@ -14,3 +14,14 @@ export function cancelWorkflowId(batchId: string): string {
 export function batchIdFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : undefined;
 }
+
+/**
+ * Workflow type names, for starting a workflow by name from any Temporal SDK (and for visibility
+ * queries such as `WorkflowType = 'cancelBatchWorkflow'`). Equal to the exported functions' names.
+ */
+export const WORKFLOW_TYPES = {
+  /** Cancels one batch and collects its partial results; input and result in docs/schemas/. */
+  cancelBatch: 'cancelBatchWorkflow',
+  /** One run of the periodic cleanup started by the cleanup schedule. */
+  cleanupBatches: 'cleanupBatchesWorkflow',
+} as const;

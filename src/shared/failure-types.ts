@@ -30,6 +30,7 @@ export const FailureType = {
   /** The results store could not be written. */
   ResultsStore: 'ResultsStoreError',
 } as const;
+/** One of the `FailureType` strings. */
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
 /** Failure types that retrying cannot fix. */

@@ -19,8 +19,10 @@ export interface BatchSnapshot {
   expiredAt: number | null;
 }
 
+/** Where the workflow is in the flow: cancel request, wait, collection, or finished. */
 export type CancelPhase = 'requesting-cancel' | 'waiting' | 'collecting-results' | 'done' | 'failed';
 
+/** Live progress of a cancellation, from the `progress` query. */
 export interface CancelProgress {
   batchId: string;
   phase: CancelPhase;
@@ -85,6 +87,7 @@ export function mergeWaitHeartbeat(
   return { ...merged, batch: hb.batch, polls: state.polls + hb.polls, lastReadAt: hb.readAt };
 }
 
+/** Query returning `CancelProgress`; works on running and finished workflows. */
 export const progressQuery = defineQuery<CancelProgress>('progress');
 /** Reads the batch now, bypassing the poll schedule, and returns what it found. */
 export const refreshUpdate = defineUpdate<BatchSnapshot>('refresh');

@@ -2,6 +2,7 @@
 import type { BatchSnapshot } from './progress';
 import type { BatchStatus } from './batch-status';
 
+/** One salvaged file (output or errors) as written by the results store. */
 export interface ResultFileSummary {
   /** OpenAI file id the lines came from. */
   fileId: string;
@@ -19,6 +20,7 @@ export interface ResultFileSummary {
   quarantined: number;
 }
 
+/** Where a batch's salvaged results are, and what they hold. */
 export interface ResultsSummary {
   batchId: string;
   directory: string;
@@ -35,6 +37,7 @@ export interface ResultsSummary {
   summaryPath: string;
 }
 
+/** The result of `cancelBatchWorkflow` (see `CancelBatchResultSchema`). */
 export interface CancelBatchResult {
   batchId: string;
   finalStatus: BatchStatus;

@@ -6,7 +6,9 @@
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 
+/** Search attribute: the OpenAI batch id of a cancellation. */
 export const OPENAI_BATCH_ID = defineSearchAttributeKey('OpenAIBatchId', 'KEYWORD');
+/** Search attribute: the batch status last seen (`unknown` before the first read). */
 export const OPENAI_BATCH_STATUS = defineSearchAttributeKey('OpenAIBatchStatus', 'KEYWORD');
 /** True while the batch has stayed `cancelling` past the stuck threshold; false once it left. */
 export const OPENAI_BATCH_STUCK = defineSearchAttributeKey('OpenAIBatchStuck', 'BOOL');
@@ -18,6 +20,7 @@ export const OPENAI_BATCH_REQUESTS_COMPLETED = defineSearchAttributeKey(
 export const OPENAI_BATCH_REQUESTS_FAILED = defineSearchAttributeKey('OpenAIBatchRequestsFailed', 'INT');
 export const OPENAI_BATCH_REQUESTS_TOTAL = defineSearchAttributeKey('OpenAIBatchRequestsTotal', 'INT');
 
+/** Every custom search attribute: register these, each with its type, in your namespace before starting workflows. */
 export const CUSTOM_SEARCH_ATTRIBUTES = [
   OPENAI_BATCH_ID,
   OPENAI_BATCH_STATUS,

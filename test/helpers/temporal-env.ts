@@ -24,6 +24,8 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** Fixed gRPC port, needed to restart a persistent server on the same address. */
   port?: number;
+  /** More namespaces to create at start (the project's search attributes are registered in each). */
+  namespaces?: string[];
 }
 
 /** A dev server with the project's search attributes registered. */
@@ -37,6 +39,7 @@ export async function createDevServerEnv(opts: DevServerOptions = {}): Promise<T
       ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
       ...(opts.port ? { port: opts.port } : {}),
       log: { format: 'pretty', level: 'error' },
+      ...(opts.namespaces?.length ? { extraArgs: opts.namespaces.flatMap((n) => ['--namespace', n]) } : {}),
     },
   });
 }

@@ -5,10 +5,10 @@ import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-s
 describe('config', () => {
   it('applies defaults', () => {
     const c = loadConfig({ OPENAI_API_KEY: 'sk-x' });
-    expect(c).toMatchObject({
-      TEMPORAL_ADDRESS: 'localhost:7233',
-      TEMPORAL_TASK_QUEUE: 'openai-batch-cancel',
-    });
+    expect(c).toMatchObject({ TEMPORAL_TASK_QUEUE: 'openai-batch-cancel' });
+    // No Temporal address/namespace default here: it would replace a temporal.toml profile's.
+    expect(c.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(c.TEMPORAL_NAMESPACE).toBeUndefined();
   });
 
   it('names the bad variable without echoing its value', () => {

@@ -111,7 +111,7 @@ export function cancelCommand(): Command {
     const inputs = batchIds.map((id) => buildInput(id, opts));
     const outcomes = await withTemporal(
       { connectTimeoutMs: opts.connectTimeout },
-      async ({ client, config }) =>
+      async ({ client, config, target }) =>
         mapBounded(inputs, opts.concurrency, async (input): Promise<CancelOutcome> => {
           const batchId = input.batchId;
           const workflowId = cancelWorkflowId(batchId);
@@ -129,7 +129,7 @@ export function cancelCommand(): Command {
             const line =
               err instanceof WorkflowFailedError
                 ? cancellationFailed(batchId, err).message
-                : describeError(err, { address: config.TEMPORAL_ADDRESS }).line;
+                : describeError(err, { address: target.address }).line;
             process.stderr.write(`openai-batch-cancel: ${line}\n`);
             return { batchId, workflowId, ok: false, error: line };
           }

@@ -2,25 +2,32 @@
 import { Command } from 'commander';
 import { requireApiKey } from '../../config';
 import { runWorker } from '../../worker';
-import { readConfig } from '../connect';
+import { withConnectionOptions, type ConnectionOptions } from '../common';
+import { connectionContext, readConfig, readTarget } from '../connect';
 import { TemporalUnreachableError } from '../errors';
 
 export function workerCommand(): Command {
-  return new Command('worker')
-    .description('run a worker: needs OPENAI_API_KEY (and OPENAI_BASE_URL for the simulator)')
-    .action(async () => {
-      const config = readConfig();
-      requireApiKey(config);
-      process.stderr.write(
-        `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}), results in ${config.RESULTS_DIR}\n`,
-      );
-      try {
-        await runWorker(config);
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        if (/connect|transport|unavailable/i.test(message))
-          throw new TemporalUnreachableError(config.TEMPORAL_ADDRESS, message);
-        throw err;
-      }
-    });
+  return withConnectionOptions(
+    new Command('worker').description(
+      'run a worker: needs OPENAI_API_KEY (and OPENAI_BASE_URL for the simulator)',
+    ),
+  ).action(async (flags: ConnectionOptions) => {
+    const config = readConfig();
+    requireApiKey(config);
+    const target = readTarget();
+    try {
+      await runWorker(config, {
+        flags,
+        onTarget: (where) =>
+          process.stderr.write(
+            `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${config.RESULTS_DIR}\n`,
+          ),
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (/connect|transport|unavailable/i.test(message))
+        throw new TemporalUnreachableError(connectionContext.address ?? target.address, message);
+      throw err;
+    }
+  });
 }

@@ -1,0 +1,78 @@
+"""Cancel an OpenAI batch from Python through openai-batch-cancel's TypeScript worker.
+
+The worker registers `cancelBatchWorkflow` on the task queue; any Temporal SDK can start it by
+name. Its input and result are plain JSON, described by docs/schemas/cancel-batch-input.schema.json
+and docs/schemas/cancel-batch-result.schema.json.
+
+    pip install temporalio
+    python cancel_batch.py batch_abc123 [--max-wait 2h] [--poll-interval 5s]
+
+Connection: the same temporal.toml profile and TEMPORAL_* variables (TEMPORAL_ADDRESS,
+TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*) as the worker and the CLI.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.envconfig import ClientConfig
+from temporalio.exceptions import ApplicationError
+
+WORKFLOW_TYPE = "cancelBatchWorkflow"
+DEFAULT_TASK_QUEUE = "openai-batch-cancel"
+
+
+def workflow_id(batch_id: str) -> str:
+    # One workflow per batch: a second start joins the first instead of cancelling twice.
+    return f"cancel-batch:{batch_id}"
+
+
+async def cancel_batch(args: argparse.Namespace) -> int:
+    connect = ClientConfig.load_client_connect_config()
+    connect.setdefault("target_host", "localhost:7233")
+    client = await Client.connect(**connect)
+
+    workflow_input: dict = {"batchId": args.batch_id}
+    if args.max_wait:
+        workflow_input["maxWait"] = args.max_wait  # ms or a string such as "2h"
+    if args.poll_interval:
+        workflow_input["poll"] = {"initialInterval": args.poll_interval}
+    if args.reason:
+        workflow_input["reason"] = args.reason
+
+    handle = await client.start_workflow(
+        WORKFLOW_TYPE,
+        workflow_input,
+        id=workflow_id(args.batch_id),
+        task_queue=os.environ.get("TEMPORAL_TASK_QUEUE", DEFAULT_TASK_QUEUE),
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    print(f"{args.batch_id}: cancellation started (workflow {handle.id})", file=sys.stderr)
+    try:
+        result = await handle.result()  # a dict: see cancel-batch-result.schema.json
+    except WorkflowFailureError as err:
+        cause = err.cause
+        while cause is not None and cause.cause is not None:
+            cause = cause.cause
+        kind = f"{cause.type}: " if isinstance(cause, ApplicationError) and cause.type else ""
+        print(f"cancellation of {args.batch_id} failed: {kind}{cause}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Cancel an OpenAI batch and collect its partial results.")
+    parser.add_argument("batch_id", help="e.g. batch_abc123")
+    parser.add_argument("--max-wait", help="give up waiting for a terminal status after this long, e.g. 2h")
+    parser.add_argument("--poll-interval", help="first wait between two reads of the batch, e.g. 5s")
+    parser.add_argument("--reason", help="shown in the Temporal UI")
+    return asyncio.run(cancel_batch(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

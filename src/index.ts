@@ -1,0 +1,133 @@
+/**
+ * openai-batch-cancel: durably cancel OpenAI Batch API jobs and salvage their partial results, on
+ * Temporal. This is the one public entry point (`require('openai-batch-cancel')`); the workflows for
+ * embedding in your own worker are also at `openai-batch-cancel/workflows`.
+ *
+ * @example Start a cancellation from a backend and await its result
+ * ```ts
+ * import { Client, Connection } from '@temporalio/client';
+ * import { resolveTemporalTarget, startBatchCancellation } from 'openai-batch-cancel';
+ *
+ * const target = resolveTemporalTarget(); // TEMPORAL_* env, temporal.toml profile, or localhost
+ * const connection = await Connection.connect(target.connectionOptions);
+ * const client = new Client({ connection, namespace: target.namespace });
+ * const handle = await startBatchCancellation(client, { batchId: 'batch_abc123' });
+ * const result = await handle.result(); // CancelBatchResult
+ * ```
+ *
+ * @example Run the workflows on your own worker
+ * ```ts
+ * import { Worker } from '@temporalio/worker';
+ * import { createActivities, createOpenAIClient, DEFAULT_TASK_QUEUE, LocalResultsStore, workflowsPath }
+ *   from 'openai-batch-cancel';
+ *
+ * const worker = await Worker.create({
+ *   taskQueue: DEFAULT_TASK_QUEUE,
+ *   workflowsPath,
+ *   activities: createActivities({
+ *     openai: createOpenAIClient({ apiKey: process.env.OPENAI_API_KEY! }),
+ *     results: new LocalResultsStore('./data/results'),
+ *   }),
+ * });
+ * ```
+ *
+ * Only product modules are exported here: never the simulator, dev tools or demo.
+ */
+
+// Client: start, observe, refresh, await, stop and list cancellations.
+export {
+  startBatchCancellation,
+  getCancellationHandle,
+  getCancellationProgress,
+  refreshCancellation,
+  awaitCancellationResult,
+  stopCancellation,
+  listCancellations,
+  InvalidCancelInputError,
+  type CancelHandle,
+  type StartOptions,
+  type CancellationListing,
+} from './client';
+
+// Schedules: the periodic cleanup of stale and expired batches.
+export {
+  DEFAULT_CLEANUP_SCHEDULE_ID,
+  InvalidScheduleError,
+  upsertCleanupSchedule,
+  describeCleanupSchedule,
+  pauseCleanupSchedule,
+  unpauseCleanupSchedule,
+  triggerCleanupSchedule,
+  deleteCleanupSchedule,
+  type CleanupScheduleOptions,
+  type CleanupScheduleInfo,
+  type UpsertResult,
+} from './schedule';
+
+// The workflow contract: input, result and progress, as types and zod schemas.
+export {
+  CancelBatchInputSchema,
+  BatchIdSchema,
+  BATCH_ID_PATTERN,
+  DurationSchema,
+  PollPolicySchema,
+  COLLECT_MODES,
+  describeZodError,
+  type CancelBatchInput,
+  type CancelBatchOptions,
+  type CollectMode,
+  type PollPolicy,
+} from './shared/cancel-input';
+export {
+  CancelBatchResultSchema,
+  BatchSnapshotSchema,
+  ResultsSummarySchema,
+  ResultFileSummarySchema,
+} from './shared/result-schema';
+export type { CancelBatchResult, ResultsSummary, ResultFileSummary } from './shared/results';
+export {
+  progressQuery,
+  refreshUpdate,
+  type CancelProgress,
+  type CancelPhase,
+  type BatchSnapshot,
+} from './shared/progress';
+export { BATCH_STATUSES, TERMINAL_STATUSES, isTerminalStatus, type BatchStatus } from './shared/batch-status';
+export {
+  CleanupPolicySchema,
+  COLLECTABLE_STATUSES,
+  type CleanupPolicyInput,
+  type CleanupPolicy,
+  type CleanupSummary,
+} from './shared/cleanup-policy';
+
+// Failure types: the stable `ApplicationFailure.type` strings to switch on.
+export { FailureType, NON_RETRYABLE_FAILURE_TYPES, type FailureTypeName } from './shared/failure-types';
+
+// Names: task queue, workflow types, workflow ids, search attributes.
+export {
+  DEFAULT_TASK_QUEUE,
+  WORKFLOW_TYPES,
+  cancelWorkflowId,
+  batchIdFromWorkflowId,
+} from './shared/constants';
+export { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS, CUSTOM_SEARCH_ATTRIBUTES } from './shared/search-attributes';
+
+// Running the workflows on your own worker.
+export { workflowsPath } from './workflows-path';
+export { createActivities, type Activities, type ActivityDeps } from './activities';
+export { createOpenAIClient, type OpenAIClientOptions } from './openai/client';
+export { LocalResultsStore } from './results/local-store';
+
+// Configuration and the one Temporal connection path (flags > env > temporal.toml profile > default).
+export { loadConfig, ConfigSchema, ConfigError, type Config } from './config';
+export {
+  resolveTemporalTarget,
+  targetForConfig,
+  describeTarget,
+  DEFAULT_TEMPORAL_ADDRESS,
+  DEFAULT_TEMPORAL_NAMESPACE,
+  type ConnectionFlags,
+  type TemporalTarget,
+} from './temporal-connection';
+export { checkHealth, type Health } from './health';

@@ -1,0 +1,104 @@
+/**
+ * The workflow's result as a zod schema: the contract for callers in any language (its JSON Schema
+ * is generated into docs/schemas/ from here). The compile-time checks at the bottom keep it equal to
+ * the TypeScript types the workflow returns, so the two cannot drift apart.
+ */
+import { z } from 'zod';
+import { BATCH_STATUSES } from './batch-status';
+import type { BatchSnapshot } from './progress';
+import type { CancelBatchResult, ResultFileSummary, ResultsSummary } from './results';
+
+const epochSeconds = z.number().describe('Unix time in seconds, as OpenAI reports it');
+const nullableEpochSeconds = epochSeconds.nullable();
+const RequestCountsSchema = z
+  .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
+  .describe("The batch's request counts as OpenAI last reported them");
+
+/** zod schema of `BatchSnapshot`. */
+export const BatchSnapshotSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(BATCH_STATUSES),
+    requestCounts: RequestCountsSchema,
+    inputFileId: z.string(),
+    outputFileId: z.string().nullable(),
+    errorFileId: z.string().nullable(),
+    createdAt: epochSeconds,
+    cancellingAt: nullableEpochSeconds,
+    cancelledAt: nullableEpochSeconds,
+    completedAt: nullableEpochSeconds,
+    failedAt: nullableEpochSeconds,
+    expiredAt: nullableEpochSeconds,
+  })
+  .describe('The part of the OpenAI Batch object the workflow keeps');
+
+/** zod schema of `ResultFileSummary`. */
+export const ResultFileSummarySchema = z.object({
+  fileId: z.string().describe('OpenAI file id the lines came from'),
+  path: z.string().describe('Where the valid lines were written (on the worker)'),
+  lines: z.number().int().describe('Valid lines written'),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  sourceBytes: z.number().int().describe('Bytes of the file exactly as served'),
+  sourceSha256: z.string(),
+  quarantined: z.number().int().describe('Lines that failed validation, kept in the quarantine file'),
+});
+
+/** zod schema of `ResultsSummary`. */
+export const ResultsSummarySchema = z
+  .object({
+    batchId: z.string(),
+    directory: z.string(),
+    output: ResultFileSummarySchema.nullable(),
+    errors: ResultFileSummarySchema.nullable(),
+    succeeded: z.number().int().describe('Results with a 2xx response and no error'),
+    failedByCode: z
+      .record(z.string(), z.number().int())
+      .describe('Other results, counted by error code (batch_cancelled, batch_expired, http_400, ...)'),
+    quarantinePath: z.string().nullable(),
+    quarantined: z.number().int(),
+    remaining: z
+      .object({ path: z.string(), lines: z.number().int(), inputFileId: z.string() })
+      .nullable()
+      .describe('remaining.jsonl: input lines with no successful result; null when not asked for'),
+    summaryPath: z.string(),
+  })
+  .describe('Where the salvaged results are, and what they hold');
+
+/**
+ * zod schema of `CancelBatchResult`, the `cancelBatchWorkflow` result. Its JSON Schema is
+ * docs/schemas/cancel-batch-result.schema.json.
+ */
+export const CancelBatchResultSchema = z
+  .object({
+    batchId: z.string(),
+    finalStatus: z.enum(BATCH_STATUSES).describe('The terminal status the batch reached'),
+    cancelOutcome: z
+      .enum(['cancel-requested', 'already-cancelling', 'already-terminal'])
+      .describe('What the cancel request found'),
+    requestCounts: RequestCountsSchema,
+    batch: BatchSnapshotSchema,
+    results: ResultsSummarySchema.nullable().describe(
+      "Null when collection was not asked for (collectResults 'never', or 'if-cancelled' and not cancelled)",
+    ),
+    polls: z.number().int().describe('Reads of the batch made'),
+    timings: z
+      .object({
+        startedAt: z.number(),
+        terminalSeenAt: z.number(),
+        finishedAt: z.number(),
+        waitedMs: z.number(),
+      })
+      .describe('Epoch milliseconds, and the time spent waiting for a terminal status'),
+  })
+  .describe('The result of cancelBatchWorkflow');
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertSame<T extends true>(): T | undefined {
+  return undefined;
+}
+// A failure here means a result type changed: change its schema the same way (and `npm run schemas`).
+assertSame<Equal<z.infer<typeof BatchSnapshotSchema>, BatchSnapshot>>();
+assertSame<Equal<z.infer<typeof ResultFileSummarySchema>, ResultFileSummary>>();
+assertSame<Equal<z.infer<typeof ResultsSummarySchema>, ResultsSummary>>();
+assertSame<Equal<z.infer<typeof CancelBatchResultSchema>, CancelBatchResult>>();

@@ -1,0 +1,202 @@
+/**
+ * The public entry point, used as a backend team would: every exported function is called here
+ * through `src/index.ts`, against a real dev server, the simulator, and a worker the "team" builds
+ * itself from the exported `workflowsPath` and `createActivities`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import * as api from '../../src/index';
+import { startSimulator, type BatchSimulator } from '../../src/simulator';
+import { cancelBatchWorkflow, cleanupBatchesWorkflow } from '../../src/workflows';
+import { createDevServerEnv } from '../helpers/temporal-env';
+
+/** Every function the package exports, and the test below that calls it. Adding one means testing it. */
+const EXERCISED_FUNCTIONS = [
+  'startBatchCancellation',
+  'getCancellationHandle',
+  'getCancellationProgress',
+  'refreshCancellation',
+  'awaitCancellationResult',
+  'stopCancellation',
+  'listCancellations',
+  'upsertCleanupSchedule',
+  'describeCleanupSchedule',
+  'pauseCleanupSchedule',
+  'unpauseCleanupSchedule',
+  'triggerCleanupSchedule',
+  'deleteCleanupSchedule',
+  'describeZodError',
+  'isTerminalStatus',
+  'cancelWorkflowId',
+  'batchIdFromWorkflowId',
+  'createActivities',
+  'createOpenAIClient',
+  'loadConfig',
+  'resolveTemporalTarget',
+  'targetForConfig',
+  'describeTarget',
+  'checkHealth',
+];
+const CLASSES = ['InvalidCancelInputError', 'InvalidScheduleError', 'ConfigError', 'LocalResultsStore'];
+
+describe('public API (src/index.ts)', () => {
+  let env: TestWorkflowEnvironment;
+  let sim: BatchSimulator;
+  let resultsDir: string;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `api-${process.pid}`;
+
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    sim = await startSimulator({ timing: { cancelDelayMs: 1_000, perRequestMs: 1_000 } });
+    resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-api-'));
+    // A team's own worker, from the exports alone.
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: api.workflowsPath,
+      activities: api.createActivities({
+        openai: api.createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+        results: new api.LocalResultsStore(resultsDir),
+      }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    if (worker) {
+      worker.shutdown();
+      await running;
+    }
+    await sim?.close();
+    await env?.teardown();
+    if (resultsDir) fs.rmSync(resultsDir, { recursive: true, force: true });
+  });
+
+  it('exports only functions this file exercises, and the documented classes', () => {
+    const fns = Object.entries(api)
+      .filter(([, v]) => typeof v === 'function' && !/^[A-Z]/.test((v as { name: string }).name))
+      .map(([k]) => k);
+    expect(fns.sort()).toEqual([...EXERCISED_FUNCTIONS].sort());
+    for (const name of CLASSES) expect(typeof (api as Record<string, unknown>)[name]).toBe('function');
+  });
+
+  it('names the workflow types and the task queue as the worker registers them', () => {
+    expect(api.WORKFLOW_TYPES).toEqual({
+      cancelBatch: cancelBatchWorkflow.name,
+      cleanupBatches: cleanupBatchesWorkflow.name,
+    });
+    expect(api.DEFAULT_TASK_QUEUE).toBe('openai-batch-cancel');
+    expect(fs.existsSync(api.workflowsPath)).toBe(true);
+    expect(api.cancelWorkflowId('batch_a')).toBe('cancel-batch:batch_a');
+    expect(api.batchIdFromWorkflowId('cancel-batch:batch_a')).toBe('batch_a');
+    expect(api.batchIdFromWorkflowId('other')).toBeUndefined();
+    expect(api.isTerminalStatus('cancelled')).toBe(true);
+    expect(api.isTerminalStatus('cancelling')).toBe(false);
+    expect(api.FailureType.NotFound).toBe('OpenAINotFound');
+  });
+
+  it('rejects bad input before starting anything, naming the field', async () => {
+    const parsed = api.CancelBatchInputSchema.safeParse({ batchId: 'nope' });
+    expect(parsed.success).toBe(false);
+    if (!parsed.success)
+      expect(api.describeZodError(parsed.error)).toMatch(/^batchId: must look like batch_/);
+    await expect(api.startBatchCancellation(env.client, { batchId: 'nope' }, { taskQueue })).rejects.toThrow(
+      api.InvalidCancelInputError,
+    );
+  });
+
+  it('starts, refreshes, reads progress of, awaits and lists a cancellation', async () => {
+    const batch = sim.seedBatch({
+      status: 'in_progress',
+      requests: 20,
+      completedFraction: 0.5,
+      cancelDelayMs: 3_000,
+    });
+    const input = { batchId: batch.id, poll: { initialInterval: '10s', maxInterval: '10s' } };
+    const handle = await api.startBatchCancellation(env.client, input, { taskQueue });
+    expect(handle.workflowId).toBe(api.cancelWorkflowId(batch.id));
+    // Idempotent: a second start joins the running one.
+    const again = await api.startBatchCancellation(env.client, input, { taskQueue });
+    expect((await again.describe()).runId).toBe((await handle.describe()).runId);
+    expect(api.getCancellationHandle(env.client, batch.id).workflowId).toBe(handle.workflowId);
+
+    // The poll waits 10s; refresh reads the batch now, while it is still cancelling.
+    const snapshot = await api.refreshCancellation(env.client, batch.id);
+    expect(snapshot).toMatchObject({ id: batch.id, status: 'cancelling' });
+    const progress = await api.getCancellationProgress(env.client, batch.id);
+    expect(progress).toMatchObject({ batchId: batch.id, phase: 'waiting' });
+    expect(progress.batch?.status).toBe('cancelling');
+
+    await new Promise((r) => setTimeout(r, 3_500));
+    // After the simulator has cancelled it, a refresh sees it at once instead of after the 10s wait.
+    expect(await api.refreshCancellation(env.client, batch.id)).toMatchObject({ status: 'cancelled' });
+    const result = await api.awaitCancellationResult(env.client, batch.id);
+    expect(api.CancelBatchResultSchema.parse(result)).toEqual(result);
+    expect(result).toMatchObject({ batchId: batch.id, finalStatus: 'cancelled' });
+    expect(result.results?.output?.lines).toBe(result.requestCounts.completed);
+
+    const listed = await api.listCancellations(env.client, { batchStatus: 'cancelled' });
+    expect(listed).toEqual(
+      expect.arrayContaining([expect.objectContaining({ batchId: batch.id, workflowStatus: 'COMPLETED' })]),
+    );
+  });
+
+  it('stops a cancellation: the workflow ends terminated, awaiting it throws', async () => {
+    const batch = sim.seedBatch({ status: 'in_progress', requests: 10, cancelDelayMs: 600_000 });
+    await api.startBatchCancellation(env.client, { batchId: batch.id }, { taskQueue });
+    await api.stopCancellation(env.client, batch.id, 'test stops it');
+    const described = await api.getCancellationHandle(env.client, batch.id).describe();
+    expect(described.status.name).toBe('TERMINATED');
+    await expect(api.awaitCancellationResult(env.client, batch.id)).rejects.toThrow(WorkflowFailedError);
+  });
+
+  it('manages the cleanup schedule', async () => {
+    const scheduleId = 'api-test-cleanup';
+    const opts = {
+      scheduleId,
+      interval: '1h',
+      policy: { maxAge: '24h', dryRun: true },
+      taskQueue,
+      paused: true,
+    };
+    expect(await api.upsertCleanupSchedule(env.client, opts)).toEqual({ scheduleId, outcome: 'created' });
+    expect(await api.upsertCleanupSchedule(env.client, opts)).toEqual({ scheduleId, outcome: 'updated' });
+    await expect(api.upsertCleanupSchedule(env.client, { ...opts, cron: '0 * * * *' })).rejects.toThrow(
+      api.InvalidScheduleError,
+    );
+    expect(await api.describeCleanupSchedule(env.client, scheduleId)).toMatchObject({
+      paused: true,
+      taskQueue,
+    });
+    await api.unpauseCleanupSchedule(env.client, scheduleId, 'go');
+    expect(await api.describeCleanupSchedule(env.client, scheduleId)).toMatchObject({
+      paused: false,
+      note: 'go',
+    });
+    await api.pauseCleanupSchedule(env.client, scheduleId, 'hold');
+    await api.triggerCleanupSchedule(env.client, scheduleId);
+    const deadline = Date.now() + 20_000;
+    let info = await api.describeCleanupSchedule(env.client, scheduleId);
+    while (info.runsTaken === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      info = await api.describeCleanupSchedule(env.client, scheduleId);
+    }
+    expect(info).toMatchObject({ paused: true, runsTaken: 1 });
+    await api.deleteCleanupSchedule(env.client, scheduleId);
+    await expect(api.describeCleanupSchedule(env.client, scheduleId)).rejects.toThrow(/not found/i);
+  });
+
+  it('resolves the connection and checks health through the exported helpers', async () => {
+    const config = api.loadConfig({ TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue });
+    const target = api.targetForConfig(config, {}, {});
+    expect(api.describeTarget(target)).toBe(`${env.address} (namespace default, plaintext)`);
+    expect(api.resolveTemporalTarget({ address: env.address }, {}).address).toBe(env.address);
+    expect(await api.checkHealth(config, {}, {})).toMatchObject({ ok: true, taskQueuePollers: 1 });
+    expect(() => api.loadConfig({ OPENAI_BASE_URL: 'nope' })).toThrow(api.ConfigError);
+  });
+});
