@@ -15,11 +15,12 @@ import { watchCommand } from './cli/commands/watch';
 import { workerCommand } from './cli/commands/worker';
 import { connectionContext } from './cli/connect';
 import { describeError, ExitCode } from './cli/errors';
+import { packageVersion } from './package-version';
 
 export function buildProgram(): Command {
   const program = new Command('openai-batch-cancel')
     .description('Durably cancel OpenAI Batch API jobs and salvage their partial results, on Temporal.')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) })
     .exitOverride();
