@@ -44,4 +44,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The package ships src/ only: product code must not depend on the repository's tooling.
+    files: ['src/**/*.ts'],
+    ignores: ['src/workflows/**/*.ts', 'src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/tools/**', '**/test/**', '**/bench/**'],
+              message: 'src/ is the published package: it cannot import tooling.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBatchCancellation } from '../src/client';
 import type { CancelBatchInput } from '../src/shared/cancel-input';
-import { startSimulator } from '../src/simulator';
+import { startSimulator } from '../tools/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 
 export function machine() {

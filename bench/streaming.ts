@@ -18,7 +18,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
 import { createOpenAIClient } from '../src/openai/client';
 import { LocalResultsStore } from '../src/results/local-store';
-import { startSimulator } from '../src/simulator';
+import { startSimulator } from '../tools/simulator';
 import { runBench, arg, machine, MB, round } from './lib';
 
 const MODES = ['project', 'raw', 'naive'] as const;

@@ -12,7 +12,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../src/activities';
 import { createOpenAIClient } from '../src/openai/client';
 import { cancelWorkflowId } from '../src/shared/constants';
-import type { SimulatorStats } from '../src/simulator';
+import type { SimulatorStats } from '../tools/simulator';
 import { cancelBatchWorkflow } from '../src/workflows';
 import { createTimeSkippingEnv } from '../test/helpers/temporal-env';
 import { createHarness, serverTimeClock } from '../test/helpers/cancel-harness';

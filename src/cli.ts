@@ -5,16 +5,15 @@
  */
 import { Command } from 'commander';
 import { cancelCommand } from './cli/commands/cancel';
-import { devCommand } from './cli/commands/dev';
 import { listCommand } from './cli/commands/list';
 import { resultCommand } from './cli/commands/result';
 import { scheduleCommand } from './cli/commands/schedule';
-import { simulatorCommand } from './cli/commands/simulator';
 import { statusCommand } from './cli/commands/status';
 import { watchCommand } from './cli/commands/watch';
 import { workerCommand } from './cli/commands/worker';
 import { connectionContext } from './cli/connect';
 import { describeError, ExitCode } from './cli/errors';
+import { toolCommands } from './cli/tool-commands';
 import { packageVersion } from './package-version';
 
 export function buildProgram(): Command {
@@ -31,9 +30,8 @@ export function buildProgram(): Command {
     resultCommand(),
     listCommand(),
     workerCommand(),
-    simulatorCommand(),
-    devCommand(),
     scheduleCommand(),
+    ...toolCommands(),
   ]) {
     program.addCommand(command.exitOverride());
   }

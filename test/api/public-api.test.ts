@@ -10,7 +10,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import * as api from '../../src/index';
-import { startSimulator, type BatchSimulator } from '../../src/simulator';
+import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { cancelBatchWorkflow, cleanupBatchesWorkflow } from '../../src/workflows';
 import { createDevServerEnv } from '../helpers/temporal-env';
 

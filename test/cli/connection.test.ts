@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../src/config';
 import { checkHealth } from '../../src/health';
 import type { CancelBatchResult } from '../../src/shared/results';
-import { startSimulator, type BatchSimulator } from '../../src/simulator';
+import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { makeCertificates, startTlsProxy, type TestCertificates, type TlsProxy } from '../helpers/tls-proxy';
 import { cleanEnv, ROOT, runCli, stderrLines } from './run-cli';

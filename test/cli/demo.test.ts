@@ -18,7 +18,7 @@ describe('npm run demo -- --once', () => {
 
   it('cancels the seeded batches, writes their results and stops everything', async () => {
     const r = await runTsx(
-      'src/demo.ts',
+      'tools/demo.ts',
       ['--once', '--data-dir', dataDir, '--cancel-delay-ms', '2000', '--port', '0', '--ui-port', '0'],
       cleanEnv(),
       90_000,

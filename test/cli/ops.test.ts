@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveTemporalCli } from '../../src/devtools/temporal-tools';
+import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
 import { getCancellationProgress, listCancellations, startBatchCancellation } from '../../src/client';
 import {
   OPENAI_BATCH_REQUESTS_COMPLETED,

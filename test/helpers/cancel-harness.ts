@@ -10,7 +10,7 @@ import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createOpenAIClient } from '../../src/openai/client';
 import { LocalResultsStore } from '../../src/results/local-store';
-import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../src/simulator';
+import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../tools/simulator';
 
 /**
  * A simulator clock that follows the Temporal server's time: before each activity attempt it moves

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { toolsCacheDir } from '../../src/devtools/temporal-tools';
+import { toolsCacheDir } from '../../tools/devtools/temporal-tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const PYTHON_EXAMPLE_DIR = path.join(ROOT, 'examples', 'python');

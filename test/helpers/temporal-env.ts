@@ -5,7 +5,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { resolveTemporalCli, resolveTestServer } from '../../src/devtools/temporal-tools';
+import { resolveTemporalCli, resolveTestServer } from '../../tools/devtools/temporal-tools';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { installQuietRuntime } from './quiet-logger';
 

@@ -18,7 +18,7 @@ import { LocalResultsStore } from '../../src/results/local-store';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { ResultsSummary } from '../../src/shared/results';
-import { startSimulator } from '../../src/simulator';
+import { startSimulator } from '../../tools/simulator';
 import { applicationFailureOf } from '../helpers/failures';
 import { createHarness, digestFile, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';

@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBatchCancellation } from '../../src/client';
-import type { FaultPlan } from '../../src/simulator';
+import type { FaultPlan } from '../../tools/simulator';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { expectExactResults, printFigures } from './support';

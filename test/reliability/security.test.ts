@@ -15,7 +15,7 @@ import { getCancellationProgress, InvalidCancelInputError, startBatchCancellatio
 import { createOpenAIClient } from '../../src/openai/client';
 import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
 import { FailureType } from '../../src/shared/failure-types';
-import { startSimulator, type BatchSimulator } from '../../src/simulator';
+import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { fastPoll, printFigures, startChildWorker, type ChildWorker } from './support';
 

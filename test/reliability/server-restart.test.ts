@@ -11,7 +11,7 @@ import { createActivities } from '../../src/activities';
 import { getCancellationProgress, getCancellationHandle, startBatchCancellation } from '../../src/client';
 import { createOpenAIClient } from '../../src/openai/client';
 import { LocalResultsStore } from '../../src/results/local-store';
-import { startSimulator, type BatchSimulator } from '../../src/simulator';
+import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { expectExactResults, fastPoll, freePort, printFigures, waitFor } from './support';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getCancellationProgress, startBatchCancellation } from '../../src/client';
-import { startSimulator, type BatchSimulator } from '../../src/simulator';
+import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import {
   expectExactResults,

@@ -3,7 +3,7 @@
  * produce, scripted faults come first, and random faults are a pure function of the seed.
  */
 import OpenAI from 'openai';
-import { type BatchSimulator, InvalidFaultError, type RouteName } from '../../src/simulator';
+import { type BatchSimulator, InvalidFaultError, type RouteName } from '../../tools/simulator';
 import { clientFor, jsonlLines, measureResponse, rawFetch, startSimulator } from './helpers';
 
 describe('fault injection', () => {

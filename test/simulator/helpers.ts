@@ -1,7 +1,7 @@
 /** Shared helpers of the simulator tests: an SDK client, uploads, and stream measurement. */
 import { createHash } from 'node:crypto';
 import OpenAI, { toFile } from 'openai';
-import { type BatchSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator';
+import { type BatchSimulator, type SimulatorOptions, startSimulator } from '../../tools/simulator';
 
 export const T0 = Date.UTC(2025, 0, 1);
 

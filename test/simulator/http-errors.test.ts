@@ -1,6 +1,6 @@
 /** Exact error bodies, read with raw fetch: clients classify errors by these, so they must match OpenAI's. */
 import OpenAI from 'openai';
-import { type BatchSimulator } from '../../src/simulator';
+import { type BatchSimulator } from '../../tools/simulator';
 import { clientFor, rawFetch, startSimulator } from './helpers';
 
 describe('simulator error responses', () => {

@@ -3,7 +3,7 @@
  * downloaded through the SDK while memory stays far below the file's size, and its bytes are exactly
  * what `expectedFile` and the Content-Length header announce.
  */
-import { type BatchSimulator } from '../../src/simulator';
+import { type BatchSimulator } from '../../tools/simulator';
 import { clientFor, measureResponse, startSimulator } from './helpers';
 
 const LINES = 200_000;

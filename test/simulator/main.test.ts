@@ -16,7 +16,7 @@ describe('simulator command', () => {
     const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
     const proc = spawn(
       tsx,
-      ['src/simulator/main.ts', '--port', '0', '--seed', '3', '--cancel-delay-ms', '0'],
+      ['tools/simulator/main.ts', '--port', '0', '--seed', '3', '--cancel-delay-ms', '0'],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],

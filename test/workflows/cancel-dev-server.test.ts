@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFileSync } from 'node:child_process';
-import { resolveTemporalCli } from '../../src/devtools/temporal-tools';
+import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
 import { startBatchCancellation, listCancellations, getCancellationProgress } from '../../src/client';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';

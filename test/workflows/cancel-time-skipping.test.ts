@@ -9,7 +9,7 @@ import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
-import type { SeedBatchSpec } from '../../src/simulator';
+import type { SeedBatchSpec } from '../../tools/simulator';
 import { applicationFailureOf } from '../helpers/failures';
 import { createHarness, digestFile, serverTimeClock, type Harness } from '../helpers/cancel-harness';
 

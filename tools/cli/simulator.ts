@@ -1,8 +1,8 @@
 /** `simulator`: an OpenAI-compatible Batch API simulator until Ctrl-C (for the worker's OPENAI_BASE_URL). */
 import { Command } from 'commander';
-import { startSimulator } from '../../simulator';
-import { nonNegativeInt, print } from '../common';
-import { waitForStopSignal } from '../signals';
+import { startSimulator } from '../simulator';
+import { nonNegativeInt, print } from '../../src/cli/common';
+import { waitForStopSignal } from '../../src/cli/signals';
 
 interface SimulatorCommandOptions {
   port: number;

@@ -1,8 +1,8 @@
 /** `dev`: Temporal dev server (Web UI, search attributes) + simulator + worker until Ctrl-C. */
 import { Command } from 'commander';
-import { startLocalStack } from '../../devtools/local-stack';
-import { nonNegativeInt, print } from '../common';
-import { waitForStopSignal } from '../signals';
+import { startLocalStack } from '../devtools/local-stack';
+import { nonNegativeInt, print } from '../../src/cli/common';
+import { waitForStopSignal } from '../../src/cli/signals';
 
 interface DevOptions {
   dataDir: string;

@@ -15,11 +15,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBatchCancellation, type CancelBatchInput } from './client';
-import { checkBatchId } from './cli/common';
-import { describeError } from './cli/errors';
-import { resultText } from './cli/format';
-import type { ProgressView } from './cli/read-progress';
+import { startBatchCancellation, type CancelBatchInput } from '../src/client';
+import { checkBatchId } from '../src/cli/common';
+import { describeError } from '../src/cli/errors';
+import { resultText } from '../src/cli/format';
+import type { ProgressView } from '../src/cli/read-progress';
 import { showProgress, type BoardRow } from './demo/board';
 import { seedDemoBatches } from './demo/seed';
 import { startLocalStack, type LocalStack } from './devtools/local-stack';

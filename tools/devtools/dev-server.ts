@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { CUSTOM_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../shared/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../../src/shared/search-attributes';
 import { preferredOrFreePort } from './ports';
 
 export interface DevServerOptions {

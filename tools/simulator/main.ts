@@ -1,6 +1,6 @@
 /**
  * Runs the simulator until SIGINT/SIGTERM:
- *   npx tsx src/simulator/main.ts --port 8787 [--host 127.0.0.1] [--cancel-delay-ms N] [--seed N] [--api-key K]
+ *   npx tsx tools/simulator/main.ts --port 8787 [--host 127.0.0.1] [--cancel-delay-ms N] [--seed N] [--api-key K]
  */
 import { parseArgs } from 'node:util';
 import { startSimulator } from './simulator';

@@ -3,8 +3,8 @@
  * changes otherwise. Returns once every cancellation has finished or `stop` resolves.
  */
 import type { Client } from '@temporalio/client';
-import { progressLine } from '../cli/format';
-import { isFinished, readProgress, type ProgressView } from '../cli/read-progress';
+import { progressLine } from '../../src/cli/format';
+import { isFinished, readProgress, type ProgressView } from '../../src/cli/read-progress';
 
 export interface BoardRow {
   batchId: string;
