@@ -10,15 +10,9 @@
  * const result = await handle.result();   // CancelBatchResult
  * ```
  */
-import {
-  WorkflowExecutionAlreadyStartedError,
-  type Client,
-  type WorkflowHandle,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from './shared/cancel-input';
-import { batchIdFromWorkflowId, cancelWorkflowId, DEFAULT_TASK_QUEUE } from './shared/constants';
+import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import { batchIdFromWorkflowId, cancelWorkflowId } from './shared/constants';
 import { refreshUpdate, type BatchSnapshot, type CancelProgress } from './shared/progress';
 import type { CancelBatchResult } from './shared/results';
 import {
@@ -29,72 +23,21 @@ import {
   OPENAI_BATCH_STATUS,
   OPENAI_BATCH_STUCK,
 } from './shared/search-attributes';
-import type { cancelBatchWorkflow } from './workflows/cancel-batch';
 import { progressWithLiveWait } from './live-progress';
 import type { BatchStatus } from './shared/batch-status';
+import type { CancelBatchInput } from './shared/cancel-input';
+import type { CancelHandle } from './start-cancellation';
 
-/** Handle of one `cancelBatchWorkflow` run: `result()`, `query(progressQuery)`, `describe()`. */
-export type CancelHandle = WorkflowHandle<typeof cancelBatchWorkflow>;
-
-/** Thrown when the input is invalid before anything is started; names each bad field. */
-export class InvalidCancelInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidCancelInputError';
-  }
-}
-
-/** Options of `startBatchCancellation`. */
-export interface StartOptions {
-  /** @default 'openai-batch-cancel' (or TEMPORAL_TASK_QUEUE for the worker) */
-  taskQueue?: string;
-  /**
-   * Start a new run even if a finished one exists for this batch (e.g. to collect again).
-   * A running one is always reused. @default false
-   */
-  rerunIfFinished?: boolean;
-}
-
-/**
- * Starts `cancelBatchWorkflow` for a batch, or returns the handle of the one already running
- * (or finished, unless `rerunIfFinished`). The workflow id is `cancel-batch:<batchId>`.
- */
-export async function startBatchCancellation(
-  client: Client,
-  input: CancelBatchInput,
-  opts: StartOptions = {},
-): Promise<CancelHandle> {
-  const parsed = CancelBatchInputSchema.safeParse(input);
-  if (!parsed.success)
-    throw new InvalidCancelInputError(`invalid cancellation input: ${describeZodError(parsed.error)}`);
-  const { batchId } = parsed.data;
-  const workflowId = cancelWorkflowId(batchId);
-  try {
-    return await client.workflow.start<typeof cancelBatchWorkflow>('cancelBatchWorkflow', {
-      taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: opts.rerunIfFinished ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: OPENAI_BATCH_ID, value: batchId },
-        { key: OPENAI_BATCH_STATUS, value: 'unknown' },
-      ]),
-      staticSummary: `Cancel OpenAI batch \`${batchId}\` and collect its partial results`,
-      staticDetails: [
-        `**Batch** \`${batchId}\``,
-        input.reason ? `**Reason** ${input.reason}` : '',
-        `**Collect results** ${parsed.data.collectResults}`,
-        `**Max wait** ${Math.round(parsed.data.maxWait / 60_000)} min`,
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(workflowId);
-    throw err;
-  }
-}
+export {
+  InvalidCancelInputError,
+  startBatchCancellation,
+  type CancelHandle,
+  type CancellationStart,
+  type PreviousRun,
+  type StartedCancellation,
+  type StartOptions,
+  type StartOutcome,
+} from './start-cancellation';
 
 /** The handle of the cancellation of `batchId` (workflow id `cancel-batch:<batchId>`); no server call. */
 export function getCancellationHandle(client: Client, batchId: string): CancelHandle {

@@ -17,6 +17,7 @@ import {
   type ScheduleSpec,
   type ScheduleSpecDescription,
 } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { describeZodError } from './shared/cancel-input';
 import { CleanupPolicySchema, type CleanupPolicyInput } from './shared/cleanup-policy';
 import { DEFAULT_TASK_QUEUE } from './shared/constants';
@@ -82,15 +83,43 @@ function build(opts: CleanupScheduleOptions) {
     overlap: ScheduleOverlapPolicy.SKIP,
     catchupWindow: (opts.catchupWindow ?? '10 minutes') as never,
   };
-  return { scheduleId, spec, action, policies };
+  return { scheduleId, spec, action, policies, lookbackMs: parsed.data.lookback };
 }
 
-/** Creates the cleanup schedule, or updates it in place if it exists (same id): safe to repeat. */
+const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 10) / 10}h`;
+
+/**
+ * Rejects a lookback longer than the namespace's retention: a batch still inside the window whose
+ * finished child was deleted by retention would be processed (collected) again. A client that may
+ * not describe the namespace skips the check.
+ */
+async function checkLookback(client: Client, lookbackMs: number): Promise<void> {
+  let retentionMs: number | undefined;
+  try {
+    const ns = await client.workflowService.describeNamespace({ namespace: client.options.namespace });
+    retentionMs = optionalTsToMs(ns.config?.workflowExecutionRetentionTtl);
+  } catch {
+    return;
+  }
+  if (retentionMs === undefined || retentionMs <= 0 || lookbackMs <= retentionMs) return;
+  throw new InvalidScheduleError(
+    `invalid cleanup policy: lookback ${hours(lookbackMs)} is longer than the retention of namespace ` +
+      `${client.options.namespace} (${hours(retentionMs)}): batches whose cancellation records were ` +
+      `deleted would be collected again. Set policy.lookback (--lookback) to at most ${hours(retentionMs)}, ` +
+      `or raise the namespace's retention.`,
+  );
+}
+
+/**
+ * Creates the cleanup schedule, or updates it in place if it exists (same id): safe to repeat.
+ * Throws InvalidScheduleError when the policy's lookback exceeds the namespace's retention.
+ */
 export async function upsertCleanupSchedule(
   client: Client,
   opts: CleanupScheduleOptions,
 ): Promise<UpsertResult> {
-  const { scheduleId, spec, action, policies } = build(opts);
+  const { scheduleId, spec, action, policies, lookbackMs } = build(opts);
+  await checkLookback(client, lookbackMs);
   const note = opts.note ?? 'openai-batch-cancel cleanup';
   try {
     await client.schedule.create({

@@ -1,5 +1,5 @@
 /** Human-readable text for progress, results and listings. `--json` output bypasses this file. */
-import type { CancellationListing } from '../client';
+import type { CancellationListing, CancellationStart } from '../client';
 import type { CancelProgress } from '../shared/progress';
 import type { CancelBatchResult, ResultsSummary } from '../shared/results';
 import type { ProgressView } from './read-progress';
@@ -103,6 +103,29 @@ export function resultText(r: CancelBatchResult): string {
   if (r.results) rows.push(...resultsRows(r.results));
   else rows.push(['results', 'not collected']);
   return table(rows);
+}
+
+/** One line saying what `cancel` found and did for a batch. */
+export function startText(batchId: string, s: CancellationStart): string {
+  const prev = s.previous;
+  switch (s.outcome) {
+    case 'started':
+      return `${batchId}: cancellation started (run ${s.runId})`;
+    case 'already-running':
+      return `${batchId}: cancellation already running (run ${s.runId}); nothing new started`;
+    case 'already-finished': {
+      const r = s.result;
+      const where = r?.results ? `, results in ${r.results.summaryPath}` : '';
+      return `${batchId}: already finished: ${r?.finalStatus ?? 'unknown'} (${r?.cancelOutcome ?? '-'})${where}; pass --rerun to collect again`;
+    }
+    case 'restarted-after-failure':
+      return (
+        `${batchId}: cancellation restarted after the previous run ${prev?.status ?? 'failed'}` +
+        `${prev?.failure ? ` (${prev.failure})` : ''} (run ${s.runId})`
+      );
+    case 'rerun-after-finish':
+      return `${batchId}: cancellation started again (--rerun; the previous run completed) (run ${s.runId})`;
+  }
 }
 
 /** A table of cancellations, newest first. */

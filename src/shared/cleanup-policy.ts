@@ -36,8 +36,18 @@ export const CleanupPolicySchema = z.object({
   deleteFilesAfterCollect: z.boolean().default(false),
   /** Only report what would be done: start no child, change nothing. @default false */
   dryRun: z.boolean().default(false),
-  /** Children awaited at once. @default 10 */
+  /**
+   * Children started per second. Each child's first step is the batch's cancel request, so this
+   * bounds the rate of cancel requests; how many children are then waiting is not bounded by it
+   * (a wait costs nothing while the batch finishes). @default 10
+   */
   maxConcurrentChildren: z.number().int().min(1).max(100).default(10),
+  /**
+   * Only batches created within this window are looked at; paging stops at the first older one
+   * (the list is newest first). Keep it within the namespace's retention: a batch whose finished
+   * child has been deleted by retention would otherwise be collected again. @default 72h
+   */
+  lookback: DurationSchema.default(72 * 60 * 60 * 1000),
   /** Batches per list call (OpenAI allows 1..100). @default 100 */
   pageSize: z.number().int().min(1).max(100).default(100),
   /** Pages per run before continuing as new (history stays small). @default 10 */
@@ -53,7 +63,12 @@ export type CleanupPolicy = z.output<typeof CleanupPolicySchema>;
 
 /** Why a batch was left alone. */
 export type SkipReason =
-  'not-stale' | 'invalid-deadline' | 'status-not-collected' | 'metadata-mismatch' | 'already-processed';
+  | 'not-stale'
+  | 'invalid-deadline'
+  | 'status-not-collected'
+  | 'metadata-mismatch'
+  | 'already-processed'
+  | 'older-than-lookback';
 
 /** The few fields of a listed batch the cleanup needs; pages of full batches never enter history. */
 export interface BatchSummary {
@@ -74,7 +89,10 @@ export interface CleanupSummary {
   /** Terminal batches whose collection child finished (or, in a dry run, would be started). */
   collected: number;
   skipped: Partial<Record<SkipReason, number>>;
-  /** Children that failed or could not start; at most {@link MAX_REPORTED_ERRORS} are kept. */
+  /**
+   * Children that failed or could not start; at most {@link MAX_REPORTED_ERRORS} are kept. A failed
+   * child is started again by the next run (its batch is not counted as processed).
+   */
   errors: { batchId: string; message: string }[];
   /** Output/error files deleted after collection. */
   filesDeleted: number;

@@ -1,19 +1,24 @@
 /**
- * cleanupBatchesWorkflow: walks the batch list page by page and, per batch, starts a
- * `cancelBatchWorkflow` child to cancel it (non-terminal and stale or past its deadline) or to
- * collect its results (already terminal). Children use the cancel workflow's own id and
- * REJECT_DUPLICATE, so a batch processed before (by any run, schedule or CLI) is never processed
- * twice; they are ABANDONed so they outlive the cleanup. Deterministic: no I/O here.
+ * cleanupBatchesWorkflow: walks the batch list page by page (newest first, back to the policy's
+ * lookback) and, per batch, starts a `cancelBatchWorkflow` child to cancel it (non-terminal and
+ * stale or past its deadline) or to collect its results (already terminal). Children use the
+ * cancel workflow's own id and ALLOW_DUPLICATE_FAILED_ONLY: a batch whose cancellation is running
+ * or completed (from any run, schedule or CLI) is skipped, one whose cancellation failed is tried
+ * again. Children are started at a bounded rate, then awaited together; they are ABANDONed so they
+ * outlive the cleanup. Deterministic: no I/O here.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
+  sleep,
   startChild,
   workflowInfo,
+  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { describeZodError, type CancelBatchInput } from '../shared/cancel-input';
@@ -37,6 +42,15 @@ import { deleteFilesOptions, listBatchesPageOptions } from './cleanup-activity-o
 
 const { listBatchesPage } = proxyActivities<Activities>(listBatchesPageOptions);
 const { deleteFiles } = proxyActivities<Activities>(deleteFilesOptions);
+
+/**
+ * Marks runs that start children at a bounded rate and await them together, restart failed
+ * children and stop paging at the lookback. Older histories replay the earlier path.
+ */
+const PACED_STARTS_PATCH = 'cleanup-paced-starts-lookback';
+
+/** Children awaited at once: far below the server's limit of pending children per workflow (2000). */
+const MAX_PENDING_CHILDREN = 1000;
 
 function parsePolicy(raw: CleanupPolicyInput): CleanupPolicy {
   const parsed = CleanupPolicySchema.safeParse(raw);
@@ -80,18 +94,23 @@ export async function cleanupBatchesWorkflow(
         `errors ${totals.errors.length}`,
     );
 
-  async function handleBatch(batch: BatchSummary, kind: 'cancel' | 'collect', why: string): Promise<void> {
+  const paced = patched(PACED_STARTS_PATCH);
+  type Kind = 'cancel' | 'collect';
+  type Child = ChildWorkflowHandle<typeof cancelBatchWorkflow>;
+
+  /** Starts the child; null when it exists already (skipped) or could not start (reported). */
+  async function startOne(batch: BatchSummary, kind: Kind, why: string): Promise<Child | null> {
     const input: CancelBatchInput = {
       ...policy.cancelOptions,
       batchId: batch.id,
       reason: `scheduled cleanup: ${why}`,
     };
-    let child;
     try {
-      child = await startChild<typeof cancelBatchWorkflow>('cancelBatchWorkflow', {
+      return await startChild<typeof cancelBatchWorkflow>('cancelBatchWorkflow', {
         workflowId: cancelWorkflowId(batch.id),
         args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // A failed, terminated or timed-out child is no outcome: the next run tries again.
+        workflowIdReusePolicy: paced ? 'ALLOW_DUPLICATE_FAILED_ONLY' : 'REJECT_DUPLICATE',
         parentClosePolicy: 'ABANDON',
         typedSearchAttributes: [
           { key: OPENAI_BATCH_ID, value: batch.id },
@@ -102,8 +121,11 @@ export async function cleanupBatchesWorkflow(
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) skip('already-processed');
       else fail(batch.id, err);
-      return;
+      return null;
     }
+  }
+
+  async function finishOne(child: Child, batch: BatchSummary, kind: Kind): Promise<void> {
     let result;
     try {
       result = await child.result();
@@ -129,12 +151,36 @@ export async function cleanupBatchesWorkflow(
     }
   }
 
-  // Bounded concurrency: at most maxConcurrentChildren children are awaited at once.
   const inFlight = new Set<Promise<void>>();
-  const launch = async (batch: BatchSummary, kind: 'cancel' | 'collect', why: string) => {
+  const track = (p: Promise<void>) => {
+    const tracked: Promise<void> = p.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+
+  // Before the patch: at most maxConcurrentChildren children, each started and awaited in turn, so
+  // a cancel request waited for earlier batches to finish.
+  const launchAwaited = async (batch: BatchSummary, kind: Kind, why: string) => {
     while (inFlight.size >= policy.maxConcurrentChildren) await Promise.race(inFlight);
-    const p: Promise<void> = handleBatch(batch, kind, why).finally(() => inFlight.delete(p));
-    inFlight.add(p);
+    track(
+      (async () => {
+        const child = await startOne(batch, kind, why);
+        if (child) await finishOne(child, batch, kind);
+      })(),
+    );
+  };
+
+  // Since the patch: up to maxConcurrentChildren starts per second, never waiting for a result.
+  let nextGroupAt = 0;
+  const launchPaced = async (group: { batch: BatchSummary; kind: Kind; why: string }[]) => {
+    while (inFlight.size + group.length > MAX_PENDING_CHILDREN) await Promise.race(inFlight);
+    const wait = nextGroupAt - Date.now();
+    if (wait > 0) await sleep(wait);
+    nextGroupAt = Date.now() + 1000;
+    const children = await Promise.all(group.map((c) => startOne(c.batch, c.kind, c.why)));
+    children.forEach((child, i) => {
+      const c = group[i];
+      if (child && c) track(finishOne(child, c.batch, c.kind));
+    });
   };
 
   for (let pages = 0; ; pages++) {
@@ -150,7 +196,15 @@ export async function cleanupBatchesWorkflow(
     );
     totals.scanned += page.batches.length;
     const nowMs = Date.now();
+    const candidates: { batch: BatchSummary; kind: Kind; why: string }[] = [];
+    let pastLookback = false;
     for (const batch of page.batches) {
+      if (paced && nowMs - batch.createdAt * 1000 > policy.lookback) {
+        // Newest first: this batch and every later one are older than the window.
+        pastLookback = true;
+        skip('older-than-lookback');
+        continue;
+      }
       const decision = selectBatch(batch, policy, nowMs);
       if (decision.action === 'skip') {
         skip(decision.reason);
@@ -162,9 +216,13 @@ export async function cleanupBatchesWorkflow(
         continue;
       }
       const why = decision.action === 'cancel' ? decision.why : `${batch.status}, collect results`;
-      await launch(batch, decision.action, why);
+      if (paced) candidates.push({ batch, kind: decision.action, why });
+      else await launchAwaited(batch, decision.action, why);
     }
-    if (!page.hasMore || page.lastId === null) break;
+    for (let i = 0; i < candidates.length; i += policy.maxConcurrentChildren) {
+      await launchPaced(candidates.slice(i, i + policy.maxConcurrentChildren));
+    }
+    if (pastLookback || !page.hasMore || page.lastId === null) break;
     after = page.lastId;
   }
   await Promise.all(inFlight);

@@ -31,7 +31,15 @@ describe('openai-batch-cancel CLI', () => {
     const started = await runCli(['cancel', batch.id, '--json', '--poll-interval', '200ms'], cliEnv);
     expect(started).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(started.stdout)).toEqual({
-      cancellations: [{ batchId: batch.id, workflowId: `cancel-batch:${batch.id}`, ok: true }],
+      cancellations: [
+        {
+          batchId: batch.id,
+          workflowId: `cancel-batch:${batch.id}`,
+          start: 'started',
+          runId: expect.any(String),
+          ok: true,
+        },
+      ],
     });
 
     const finished = await runCli(['result', batch.id, '--json'], cliEnv);

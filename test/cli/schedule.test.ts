@@ -26,7 +26,9 @@ describe('openai-batch-cancel schedule', () => {
   };
 
   it('creates, updates, describes, pauses, unpauses, triggers and deletes the cleanup schedule', async () => {
-    expect(await json(['schedule', 'create', '--every', '1h', '--max-age', '24h'])).toEqual({
+    expect(
+      await json(['schedule', 'create', '--every', '1h', '--max-age', '24h', '--lookback', '24h']),
+    ).toEqual({
       scheduleId: 'cli-test-cleanup',
       outcome: 'created',
     });
@@ -38,6 +40,8 @@ describe('openai-batch-cancel schedule', () => {
         '2h',
         '--max-age',
         '12h',
+        '--lookback',
+        '20h',
         '--collect',
         'expired',
         'failed',
@@ -51,7 +55,7 @@ describe('openai-batch-cancel schedule', () => {
       scheduleId: 'cli-test-cleanup',
       paused: false,
       taskQueue: 'no-worker-here',
-      policy: { maxAge: '12h', collectStatuses: ['expired', 'failed'] },
+      policy: { maxAge: '12h', lookback: '20h', collectStatuses: ['expired', 'failed'] },
     });
 
     await json(['schedule', 'pause']);
@@ -72,6 +76,16 @@ describe('openai-batch-cancel schedule', () => {
     expect(gone.code).not.toBe(0);
     expect(gone.stderr.trim().split('\n')).toHaveLength(1);
   }, 90_000);
+
+  it('rejects a lookback longer than the namespace retention (24 h on the dev server), naming both', async () => {
+    const r = await runCli(['schedule', 'create', ...id, '--every', '1h', '--max-age', '24h'], cliEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'lookback 72h is longer than the retention of namespace default (24h): batches whose cancellation records were deleted would be collected again',
+    );
+    const gone = await runCli(['schedule', 'describe', ...id], cliEnv);
+    expect(gone.code).not.toBe(0);
+  });
 
   it('rejects a create with neither --every nor --cron as a usage error', async () => {
     const r = await runCli(['schedule', 'create', ...id], cliEnv);

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { BatchStatus } from '../../src/openai/schemas';
 import {
@@ -44,6 +45,11 @@ describe('cleanupBatchesWorkflow and its schedule (dev server)', () => {
   beforeAll(async () => {
     env = await createDevServerEnv();
     client = env.client;
+    // Like a production namespace: retention (7 days) longer than the policy's lookback (72 h).
+    await client.workflowService.updateNamespace({
+      namespace: 'default',
+      config: { workflowExecutionRetentionTtl: msToTs('7 days') },
+    });
     // Hours per request and for finalizing: nothing finishes by itself while the test runs.
     h = await createHarness(env, {
       timing: { cancelDelayMs: 1000, perRequestMs: 3_600_000, finalizingMs: 3_600_000 },

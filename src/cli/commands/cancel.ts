@@ -1,12 +1,20 @@
 /**
- * `cancel <batchId...>`: starts (or finds) one cancellation per batch, a bounded number at a time;
- * with `--wait`, also awaits and prints each result.
+ * `cancel <batchId...>`: starts (or finds) one cancellation per batch, a bounded number of start
+ * calls at a time, and says for each what it found; with `--wait`, then awaits every result. Every
+ * cancellation is started before any is waited for: a wait takes minutes, and a batch whose cancel
+ * is not requested yet keeps running and billing.
  */
 import fs from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { Command, Option } from 'commander';
-import { awaitCancellationResult, startBatchCancellation, type CancelBatchInput } from '../../client';
+import {
+  awaitCancellationResult,
+  startBatchCancellation,
+  type CancelBatchInput,
+  type PreviousRun,
+  type StartOutcome,
+} from '../../client';
 import { COLLECT_MODES, type CollectMode } from '../../shared/cancel-input';
 import { cancelWorkflowId } from '../../shared/constants';
 import type { CancelBatchResult } from '../../shared/results';
@@ -20,7 +28,7 @@ import {
 } from '../common';
 import { withTemporal } from '../connect';
 import { cancellationFailed, CliError, describeError, ExitCode } from '../errors';
-import { resultText } from '../format';
+import { resultText, startText } from '../format';
 import { mapBounded } from '../pool';
 
 interface CancelOptions extends CommonOptions {
@@ -37,10 +45,17 @@ interface CancelOptions extends CommonOptions {
 interface CancelOutcome {
   batchId: string;
   workflowId: string;
+  /** Absent when the start itself failed. */
+  start?: StartOutcome;
+  runId?: string;
+  previous?: PreviousRun;
   ok: boolean;
   result?: CancelBatchResult;
   error?: string;
 }
+
+/** Results awaited at once with --wait: each is one long poll, so this only caps open streams. */
+const WAIT_CONCURRENCY = 256;
 
 /** Ids from the arguments and from `--from-file` (one per line; blank lines and `#` comments skipped). */
 export function collectBatchIds(args: string[], fromFile?: string): string[] {
@@ -99,41 +114,66 @@ export function cancelCommand(): Command {
       .description('cancel OpenAI batches durably and collect their partial results')
       .argument('[batchId...]', 'batch ids such as batch_abc123')
       .option('--from-file <path>', 'read batch ids from a file, one per line')
-      .option('--concurrency <n>', 'start at most this many cancellations at a time', positiveInt, 8)
+      .option(
+        '--concurrency <n>',
+        'start calls in flight at once; with --wait, every cancellation is started before any wait',
+        positiveInt,
+        8,
+      )
       .option('--wait', 'wait for each cancellation to finish and print its result')
       .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (e.g. 2h)')
       .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
       .option('--poll-interval <duration>', 'first wait between two reads of the batch (e.g. 5s)')
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
-      .option('--rerun', 'start again even if a finished cancellation exists (e.g. to collect again)'),
+      .option(
+        '--rerun',
+        'start again even if the last cancellation completed (e.g. to collect again); failed runs restart without it',
+      ),
   ).action(async (args: string[], opts: CancelOptions) => {
     const batchIds = collectBatchIds(args, opts.fromFile);
     const inputs = batchIds.map((id) => buildInput(id, opts));
     const outcomes = await withTemporal(
       { connectTimeoutMs: opts.connectTimeout },
-      async ({ client, config, target }) =>
-        mapBounded(inputs, opts.concurrency, async (input): Promise<CancelOutcome> => {
+      async ({ client, config, target }) => {
+        const failed = (o: CancelOutcome, err: unknown): CancelOutcome => {
+          const line =
+            err instanceof WorkflowFailedError
+              ? cancellationFailed(o.batchId, err).message
+              : describeError(err, { address: target.address }).line;
+          process.stderr.write(`openai-batch-cancel: ${line}\n`);
+          return { ...o, ok: false, error: line };
+        };
+        // 1. Request every cancellation (each workflow's first step is the cancel request).
+        const started = await mapBounded(inputs, opts.concurrency, async (input): Promise<CancelOutcome> => {
           const batchId = input.batchId;
-          const workflowId = cancelWorkflowId(batchId);
+          const base: CancelOutcome = { batchId, workflowId: cancelWorkflowId(batchId), ok: true };
           try {
-            const handle = await startBatchCancellation(client, input, {
+            const { start } = await startBatchCancellation(client, input, {
               taskQueue: config.TEMPORAL_TASK_QUEUE,
               rerunIfFinished: opts.rerun ?? false,
             });
-            if (!opts.json) print(`${batchId}: cancellation started (workflow ${handle.workflowId})`);
-            if (!opts.wait) return { batchId, workflowId, ok: true };
-            const result = await awaitCancellationResult(client, batchId);
-            if (!opts.json) print(`${resultText(result)}\n`);
-            return { batchId, workflowId, ok: true, result };
+            if (!opts.json) print(startText(batchId, start));
+            const o: CancelOutcome = { ...base, start: start.outcome, runId: start.runId };
+            if (start.previous) o.previous = start.previous;
+            if (start.result) o.result = start.result;
+            return o;
           } catch (err) {
-            const line =
-              err instanceof WorkflowFailedError
-                ? cancellationFailed(batchId, err).message
-                : describeError(err, { address: target.address }).line;
-            process.stderr.write(`openai-batch-cancel: ${line}\n`);
-            return { batchId, workflowId, ok: false, error: line };
+            return failed(base, err);
           }
-        }),
+        });
+        if (!opts.wait) return started;
+        // 2. Then wait for all of them, printing each result as it arrives.
+        return mapBounded(started, WAIT_CONCURRENCY, async (o): Promise<CancelOutcome> => {
+          if (!o.ok) return o;
+          try {
+            const result = o.result ?? (await awaitCancellationResult(client, o.batchId));
+            if (!opts.json) print(`${resultText(result)}\n`);
+            return { ...o, result };
+          } catch (err) {
+            return failed(o, err);
+          }
+        });
+      },
     );
     if (opts.json) printJson({ cancellations: outcomes });
     if (outcomes.some((o) => !o.ok)) process.exitCode = ExitCode.Failed;

@@ -32,6 +32,7 @@ interface CreateOptions extends IdOptions {
   deleteFiles?: boolean;
   dryRun?: boolean;
   concurrency?: number;
+  lookback?: string;
   paused?: boolean;
   catchupWindow: string;
   taskQueue?: string;
@@ -63,7 +64,11 @@ function createCommand(): Command {
     .option('--filter <key=value>', 'only batches whose metadata has this key=value')
     .option('--delete-files', 'delete output and error files after collecting them')
     .option('--dry-run', 'report what would be done, do nothing')
-    .option('--concurrency <n>', 'cancellations in flight per run', positiveInt)
+    .option('--concurrency <n>', 'children (cancel requests) started per second', positiveInt)
+    .option(
+      '--lookback <duration>',
+      'only batches created within this long (default 72h; at most the retention)',
+    )
     .option('--paused', 'create it paused (runs only when triggered)')
     .option('--catchup-window <duration>', 'how late a missed run may still start', '10 minutes')
     .option('--note <text>', 'note shown with the schedule')
@@ -83,6 +88,7 @@ function createCommand(): Command {
               deleteFilesAfterCollect: o.deleteFiles ?? false,
               dryRun: o.dryRun ?? false,
               ...(o.concurrency ? { maxConcurrentChildren: o.concurrency } : {}),
+              ...(o.lookback ? { lookback: o.lookback } : {}),
             },
             taskQueue: o.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
             catchupWindow: o.catchupWindow,
