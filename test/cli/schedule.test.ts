@@ -78,7 +78,10 @@ describe('openai-batch-cancel schedule', () => {
   }, 90_000);
 
   it('rejects a lookback longer than the namespace retention (24 h on the dev server), naming both', async () => {
-    const r = await runCli(['schedule', 'create', ...id, '--every', '1h', '--max-age', '24h'], cliEnv);
+    const r = await runCli(
+      ['schedule', 'create', ...id, '--every', '1h', '--max-age', '24h', '--lookback', '72h'],
+      cliEnv,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'lookback 72h is longer than the retention of namespace default (24h): batches whose cancellation records were deleted would be collected again',
