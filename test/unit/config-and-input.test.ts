@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config';
+import { buildInput } from '../../src/cli/commands/cancel';
 import { CancelBatchInputSchema } from '../../src/shared/cancel-input';
 import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
 
@@ -47,6 +48,13 @@ describe('cancel input', () => {
       if (!r.success) expect(r.error.issues[0]?.path).toEqual(['batchId']);
     },
   );
+
+  it('takes the stuck threshold from `cancel --stuck-after`, defaulting to 30 minutes', () => {
+    const flags = { concurrency: 8, json: false, connectTimeout: 5_000 };
+    const input = buildInput('batch_a', { ...flags, stuckAfter: '45m' });
+    expect(CancelBatchInputSchema.parse(input).stuckAfter).toBe(45 * 60_000);
+    expect(CancelBatchInputSchema.parse(buildInput('batch_a', flags)).stuckAfter).toBe(30 * 60_000);
+  });
 
   it('rejects a poll policy whose max is below its initial interval', () => {
     const r = CancelBatchInputSchema.safeParse({

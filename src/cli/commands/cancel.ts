@@ -38,6 +38,7 @@ interface CancelOptions extends CommonOptions {
   maxWait?: string;
   collect?: CollectMode;
   pollInterval?: string;
+  stuckAfter?: string;
   reason?: string;
   rerun?: boolean;
 }
@@ -97,6 +98,7 @@ function duration(name: string, value: string): number {
 export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInput {
   const input: CancelBatchInput = { batchId };
   if (opts.maxWait) input.maxWait = duration('--max-wait', opts.maxWait);
+  if (opts.stuckAfter) input.stuckAfter = duration('--stuck-after', opts.stuckAfter);
   if (opts.collect) input.collectResults = opts.collect;
   if (opts.reason) input.reason = opts.reason;
   if (opts.pollInterval) {
@@ -124,6 +126,7 @@ export function cancelCommand(): Command {
       .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (e.g. 2h)')
       .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
       .option('--poll-interval <duration>', 'first wait between two reads of the batch (e.g. 5s)')
+      .option('--stuck-after <duration>', 'mark the cancellation stuck if still cancelling after this (default 30m)')
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
       .option(
         '--rerun',
