@@ -39,6 +39,8 @@ describe('cleanupBatchesWorkflow and its schedule (dev server)', () => {
     pageSize: 100,
     pagesPerRun: 2, // 260 batches = 3 pages: the run continues as new once
     maxConcurrentChildren: 10,
+    // The seeded expired batches are days old: look back further than the 24 h default.
+    lookback: '72h',
     cancelOptions: { poll: { initialInterval: '200ms', maxInterval: '1s' } },
   };
 
