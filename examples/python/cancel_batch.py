@@ -75,4 +75,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown: the client's native threads can outlive the event loop and abort a
+    # short-lived process at exit ("PyGILState_Release ... finalizing", temporalio/sdk-python#300).
+    os._exit(code)
