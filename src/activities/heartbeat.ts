@@ -9,10 +9,17 @@ export async function withHeartbeat<T>(
   details: () => unknown,
   work: () => Promise<T>,
   everyMs = 2_000,
+  /**
+   * When given, a tick heartbeats only if this says the work moved since the last tick: a write
+   * stuck on a dead disk then stops heartbeating, and the heartbeat timeout ends the attempt.
+   */
+  moved?: () => boolean,
 ): Promise<T> {
   const ctx = Context.current();
   ctx.heartbeat(details());
-  const timer = setInterval(() => ctx.heartbeat(details()), everyMs);
+  const timer = setInterval(() => {
+    if (!moved || moved()) ctx.heartbeat(details());
+  }, everyMs);
   try {
     return await work();
   } finally {

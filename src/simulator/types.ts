@@ -20,6 +20,7 @@ export const FAULT_KINDS = [
   'reset',
   'cut_body',
   'malformed_line',
+  'content_encoding',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -31,7 +32,14 @@ export type ScriptedFault =
   /** Destroy the socket without a response. */
   | { kind: 'reset' }
   /** `files.content` only: send the headers and `afterBytes` of the body, then destroy the socket. */
-  | { kind: 'cut_body'; afterBytes: number };
+  | { kind: 'cut_body'; afterBytes: number }
+  /**
+   * `files.content` only: serve the body compressed (`Content-Encoding: gzip` or `br`, with the
+   * compressed Content-Length), as a proxy or CDN may. `afterBytes` also cuts the compressed body.
+   */
+  | { kind: 'content_encoding'; encoding: ContentEncoding; afterBytes?: number };
+
+export type ContentEncoding = 'gzip' | 'br';
 
 /** Random faults of one route; every rate is a probability in [0, 1] drawn from the seeded PRNG. */
 export interface RouteFaults {
@@ -51,6 +59,8 @@ export interface FaultPlan {
   routes?: Partial<Record<RouteName | '*', RouteFaults>>;
   /** Fraction of result-file lines (output and error files) served as invalid JSON, chosen by seed. */
   malformedLineRate?: number;
+  /** Serve every `files.content` body compressed with this encoding (buffers the body: test sizes). */
+  contentEncoding?: ContentEncoding;
 }
 
 export interface SimulatorTiming {
