@@ -48,9 +48,12 @@ export interface SendFileOptions {
   headers: Record<string, string>;
 }
 
+const gzip = promisify<Buffer, Buffer>(zlib.gzip);
+const brotli = promisify<Buffer, zlib.BrotliOptions, Buffer>(zlib.brotliCompress);
+// Brotli's default quality (11) takes seconds on a test-sized file; a CDN uses a low one too.
 const compress = {
-  gzip: promisify<Buffer, Buffer>(zlib.gzip),
-  br: promisify<Buffer, Buffer>(zlib.brotliCompress),
+  gzip: (b: Buffer) => gzip(b),
+  br: (b: Buffer) => brotli(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }),
 };
 
 /** The whole body compressed: Content-Length then counts compressed bytes, as a proxy would send. */
