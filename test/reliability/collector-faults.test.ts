@@ -26,6 +26,7 @@ const figures = {
   failedReasonKept: '',
   remaining: {} as Record<string, number>,
   resumeContentCalls: { expected: 0, made: 0 },
+  sourcesKeptForQuarantine: 0,
 };
 
 function lines(file: string): string[] {
@@ -241,5 +242,42 @@ describe('collecting results when things go wrong', () => {
     // output once, errors twice (cut, then whole), input once: the output is not downloaded again.
     expect(made).toBe(4);
     figures.resumeContentCalls = { expected: 4, made };
+  });
+
+  it('never deletes (deleteFilesAfterCollect) a source file that produced quarantined lines', async () => {
+    h.sim.setFaults({ malformedLineRate: 0.01 });
+    const batch = h.sim.seedBatch({
+      status: 'expired',
+      requests: 600,
+      completedFraction: 0.6,
+      createdAt: Math.floor(Date.now() / 1000) - 25 * 3600,
+      metadata: { suite: 'keep-quarantined' },
+    });
+    const summary = await env.client.workflow.execute('cleanupBatchesWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: `cleanup-keep-quarantined-${process.pid}`,
+      args: [{ metadataFilter: 'suite=keep-quarantined', deleteFilesAfterCollect: true }],
+    });
+    expect(summary).toMatchObject({ collected: 1, errors: [] });
+    const written = JSON.parse(
+      fs.readFileSync(h.store.pathOf(batch.id, 'summary'), 'utf8'),
+    ) as CancelBatchResult['results'] & object;
+    const openai = createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url });
+    const exists = (id: string) =>
+      openai.files.retrieve(id).then(
+        () => true,
+        () => false,
+      );
+    const kept: string[] = [];
+    for (const file of [written.output!, written.errors!]) {
+      // Deleted exactly when nothing was quarantined from it.
+      expect({ file: file.fileId, exists: await exists(file.fileId) }).toEqual({
+        file: file.fileId,
+        exists: file.quarantined > 0,
+      });
+      if (file.quarantined > 0) kept.push(file.fileId);
+    }
+    expect(kept.length).toBeGreaterThan(0);
+    figures.sourcesKeptForQuarantine = kept.length;
   });
 });
