@@ -83,14 +83,22 @@ export {
   BatchSnapshotSchema,
   ResultsSummarySchema,
   ResultFileSummarySchema,
+  RemainingSummarySchema,
+  BatchFailureReasonSchema,
 } from './shared/result-schema';
-export type { CancelBatchResult, ResultsSummary, ResultFileSummary } from './shared/results';
+export type {
+  CancelBatchResult,
+  ResultsSummary,
+  ResultFileSummary,
+  RemainingSummary,
+} from './shared/results';
 export {
   progressQuery,
   refreshUpdate,
   type CancelProgress,
   type CancelPhase,
   type BatchSnapshot,
+  type BatchFailureReason,
 } from './shared/progress';
 export { BATCH_STATUSES, TERMINAL_STATUSES, isTerminalStatus, type BatchStatus } from './shared/batch-status';
 export {

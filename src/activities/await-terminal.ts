@@ -61,8 +61,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
       batch = await withHeartbeat(
         () => previous ?? { batchId: input.batchId, attempt },
         async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
-        2_000,
-        false,
+        { immediately: false },
       );
     } catch (err) {
       throw classifyApiError(err, { action: `read batch ${input.batchId}` });

@@ -2,7 +2,7 @@
 import type OpenAI from 'openai';
 import { parseResponse } from '../openai/malformed';
 import { BatchSchema, type Batch } from '../openai/schemas';
-import type { BatchSnapshot } from '../shared/progress';
+import { MAX_BATCH_ERRORS_KEPT, type BatchFailureReason, type BatchSnapshot } from '../shared/progress';
 import { readWellFormed } from './malformed-response';
 
 /** Validates a batch object; throws `MalformedResponseError` (quoting its first bytes) if it is not one. */
@@ -34,6 +34,24 @@ export function toSnapshot(batch: Batch): BatchSnapshot {
     completedAt: batch.completed_at ?? null,
     failedAt: batch.failed_at ?? null,
     expiredAt: batch.expired_at ?? null,
+    errors: failureReason(batch),
+  };
+}
+
+const MAX_ERROR_MESSAGE = 500;
+
+/** The API's `errors.data[]`, bounded: a failed batch's reason must survive into the result. */
+export function failureReason(batch: Batch): BatchFailureReason | null {
+  const data = batch.errors?.data ?? [];
+  if (data.length === 0) return null;
+  return {
+    count: data.length,
+    data: data.slice(0, MAX_BATCH_ERRORS_KEPT).map((e) => ({
+      code: e.code ?? null,
+      message: e.message == null ? null : e.message.slice(0, MAX_ERROR_MESSAGE),
+      line: e.line ?? null,
+      param: e.param ?? null,
+    })),
   };
 }
 

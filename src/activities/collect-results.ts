@@ -1,22 +1,26 @@
+import fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from './classify';
 import { METRIC } from '../metrics';
-import {
-  BatchInputLineSchema,
-  BatchResultLineSchema,
-  isSuccessfulResult,
-  type BatchResultLine,
-} from '../openai/schemas';
-import { sha256OfFile, type AtomicFile } from '../results/atomic-file';
-import type { Line } from '../results/line-splitter';
 import { UnsafeBatchIdError, type LocalResultsStore } from '../results/local-store';
-import { streamLines } from '../results/stream-lines';
-import { validateLine } from '../results/validate-line';
+import { ResultTally } from '../results/result-tally';
+import { isStorageErrno, ResultsStorageError } from '../results/storage-error';
 import { FailureType } from '../shared/failure-types';
-import type { ResultFileSummary, ResultsSummary } from '../shared/results';
+import type { BatchFailureReason } from '../shared/progress';
+import type { RemainingSummary, ResultFileSummary, ResultsSummary } from '../shared/results';
+import { resultsStoreRetry } from '../workflows/activity-options';
+import {
+  collectFile,
+  quarantinePartOf,
+  resumeFile,
+  type FileJob,
+  type Progress,
+  type ResultKind,
+} from './collect-file';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { InputFileGoneError, writeRemaining } from './write-remaining';
 
 export interface CollectResultsInput {
   batchId: string;
@@ -25,218 +29,133 @@ export interface CollectResultsInput {
   errorFileId: string | null;
   /** Write `remaining.jsonl` (input lines without a successful result). */
   writeRemaining: boolean;
+  /** For a failed batch: why it failed, kept in summary.json. */
+  batchErrors?: BatchFailureReason | null;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
-const QUARANTINE_RAW_LIMIT = 64 * 1024;
+/** No byte moved for this long: stop heartbeating, so the heartbeat timeout ends a stuck attempt. */
+const STALL_MS = 20_000;
 
-interface Progress {
-  file: string;
-  bytes: number;
-  lines: number;
+/**
+ * Heartbeat details, which the next attempt receives: the files already committed (with their
+ * sha256, so a retry downloads only the others) and how many storage failures happened so far.
+ */
+interface Checkpoint extends Progress {
+  committed: Partial<Record<ResultKind, ResultFileSummary>>;
+  storageFailures: number;
 }
 
-/** Tallies what the result lines say, across the output and error files. */
-class Tally {
-  succeeded = 0;
-  failedByCode: Record<string, number> = {};
-  quarantined = 0;
-  readonly succeededIds: Set<string> | null;
-  constructor(trackIds: boolean) {
-    this.succeededIds = trackIds ? new Set() : null;
-  }
-  add(line: BatchResultLine): void {
-    if (isSuccessfulResult(line)) {
-      this.succeeded++;
-      this.succeededIds?.add(line.custom_id);
-      return;
-    }
-    const code = line.error?.code ?? (line.response ? `http_${line.response.status_code}` : 'unknown');
-    this.failedByCode[code] = (this.failedByCode[code] ?? 0) + 1;
-  }
+function previousCheckpoint(details: unknown): Pick<Checkpoint, 'committed' | 'storageFailures'> {
+  const d = (details ?? {}) as Partial<Checkpoint>;
+  return {
+    committed: typeof d.committed === 'object' && d.committed !== null ? d.committed : {},
+    storageFailures: typeof d.storageFailures === 'number' ? d.storageFailures : 0,
+  };
 }
 
 /**
- * Streams the output and error files into the results store, validating every line, and writes
- * a summary. Files are written under temporary names and renamed only when complete, so a retry
- * after a crash or a cut connection starts clean and never duplicates a line. Returns the
- * summary, never the lines.
+ * Streams the output and error files into the results store, validating every line, writes
+ * remaining.jsonl (what is safe to resubmit) and a summary. Files are written under temporary
+ * names and renamed only when complete, so a retry after a crash or a cut connection never
+ * duplicates a line; a file committed by an earlier attempt is kept, not downloaded again.
+ * Returns the summary, never the lines.
  */
 export function makeCollectResults(deps: ActivityDeps) {
   const maxLineBytes = deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-
-  async function download(fileId: string, signal: AbortSignal) {
-    const res = await deps.openai.files.content(fileId, { signal });
-    if (!res.body)
-      throw ApplicationFailure.retryable(`file ${fileId} came back without a body`, FailureType.Transient);
-    const length = res.headers.get('content-length');
-    return {
-      body: res.body as AsyncIterable<Uint8Array>,
-      expectedBytes: length ? Number(length) : undefined,
-    };
-  }
-
-  async function collectFile(
-    store: LocalResultsStore,
-    batchId: string,
-    kind: 'output' | 'errors',
-    fileId: string,
-    tally: Tally,
-    quarantine: AtomicFile,
-    progress: Progress,
-    signal: AbortSignal,
-  ): Promise<ResultFileSummary> {
-    const target = store.open(batchId, kind);
-    let lines = 0;
-    let quarantined = 0;
-    let lineNumber = 0;
-    try {
-      const { body, expectedBytes } = await download(fileId, signal);
-      const source = await streamLines(body, {
-        maxLineBytes,
-        ...(expectedBytes !== undefined ? { expectedBytes } : {}),
-        onLines: async (batch: Line[]) => {
-          const valid: Buffer[] = [];
-          for (const line of batch) {
-            lineNumber++;
-            progress.lines++;
-            progress.bytes += line.length;
-            const verdict = validateLine(line, BatchResultLineSchema);
-            if (verdict.ok) {
-              tally.add(verdict.value);
-              valid.push(line.raw);
-              lines++;
-            } else {
-              quarantined++;
-              await quarantine.write(quarantineRecord(kind, fileId, lineNumber, verdict.reason, line));
-            }
-          }
-          await target.write(valid.length === 1 ? valid[0]! : Buffer.concat(valid));
-        },
-      });
-      const written = await target.commit();
-      tally.quarantined += quarantined;
-      // With nothing quarantined every served line was written, so the file is the source byte for
-      // byte and its digest is already known: hashing a second time cost ~8% of a large download.
-      const sha256 =
-        quarantined === 0 && written.bytes === source.bytes
-          ? source.sha256
-          : await sha256OfFile(written.path);
-      return {
-        fileId,
-        path: written.path,
-        lines,
-        bytes: written.bytes,
-        sha256,
-        sourceBytes: source.bytes,
-        sourceSha256: source.sha256,
-        quarantined,
-      };
-    } catch (err) {
-      await target.abort();
-      throw err;
-    }
-  }
-
-  async function writeRemaining(
-    store: LocalResultsStore,
-    batchId: string,
-    inputFileId: string,
-    succeeded: Set<string>,
-    progress: Progress,
-    signal: AbortSignal,
-  ): Promise<{ path: string; lines: number; inputFileId: string }> {
-    const target = store.open(batchId, 'remaining');
-    let lines = 0;
-    try {
-      const { body, expectedBytes } = await download(inputFileId, signal);
-      await streamLines(body, {
-        maxLineBytes,
-        ...(expectedBytes !== undefined ? { expectedBytes } : {}),
-        onLines: async (batch) => {
-          const keep: Buffer[] = [];
-          for (const line of batch) {
-            progress.lines++;
-            progress.bytes += line.length;
-            if (line.content.length === 0) continue;
-            const verdict = validateLine(line, BatchInputLineSchema);
-            if (verdict.ok && succeeded.has(verdict.value.custom_id)) continue;
-            // Unparseable input lines are kept too: they never ran, so they are still to do.
-            keep.push(line.oversized ? Buffer.alloc(0) : line.content, Buffer.from('\n'));
-            lines++;
-          }
-          await target.write(Buffer.concat(keep));
-        },
-      });
-      const written = await target.commit();
-      return { path: written.path, lines, inputFileId };
-    } catch (err) {
-      await target.abort();
-      throw err;
-    }
-  }
+  const storeRetry = deps.resultsStoreRetry ?? resultsStoreRetry;
 
   return async function collectResults(input: CollectResultsInput): Promise<ResultsSummary> {
     const ctx = Context.current();
     const store = deps.results;
     const { batchId } = input;
-    const progress: Progress = { file: '', bytes: 0, lines: 0 };
-    const tally = new Tally(input.writeRemaining);
-    let quarantine: AtomicFile | undefined;
+    const before = previousCheckpoint(ctx.info.heartbeatDetails);
+    const checkpoint: Checkpoint = {
+      file: '',
+      bytes: 0,
+      lines: 0,
+      ...before,
+      committed: { ...before.committed },
+    };
+    let lastBytes = 0;
+    let lastMoveAt = Date.now();
+    const moved = () => {
+      if (checkpoint.bytes !== lastBytes) {
+        lastBytes = checkpoint.bytes;
+        lastMoveAt = Date.now();
+      }
+      return Date.now() - lastMoveAt < STALL_MS;
+    };
+    const tally = new ResultTally(input.writeRemaining);
     try {
       const directory = await store.prepare(batchId);
-      const q = (quarantine = store.open(batchId, 'quarantine'));
       return await withHeartbeat(
-        () => ({ ...progress }),
+        () => ({ ...checkpoint }),
         async () => {
-          progress.file = 'output';
-          const output = input.outputFileId
-            ? await collectFile(
+          const job = (kind: ResultKind, fileId: string): FileJob => ({
+            openai: deps.openai,
+            store,
+            batchId,
+            kind,
+            fileId,
+            tally,
+            progress: checkpoint,
+            maxLineBytes,
+            signal: ctx.cancellationSignal,
+          });
+          const one = async (kind: ResultKind, fileId: string | null): Promise<ResultFileSummary | null> => {
+            checkpoint.file = kind;
+            if (!fileId) {
+              await store.remove(batchId, kind);
+              await store.remove(batchId, quarantinePartOf(kind));
+              return null;
+            }
+            const earlier = checkpoint.committed[kind];
+            const resumed = earlier ? await resumeFile(job(kind, fileId), earlier) : undefined;
+            if (resumed) {
+              ctx.log.info('result file already committed by an earlier attempt: not downloaded again', {
+                batchId,
+                file: kind,
+                sha256: resumed.sha256,
+              });
+              return resumed;
+            }
+            const summary = await collectFile(job(kind, fileId));
+            checkpoint.committed[kind] = summary;
+            ctx.heartbeat({ ...checkpoint });
+            return summary;
+          };
+          const output = await one('output', input.outputFileId);
+          const errors = await one('errors', input.errorFileId);
+
+          checkpoint.file = 'remaining';
+          let remaining: RemainingSummary | null = null;
+          let remainingUnavailable: ResultsSummary['remainingUnavailable'] = null;
+          if (input.writeRemaining) {
+            try {
+              remaining = await writeRemaining({
+                openai: deps.openai,
                 store,
                 batchId,
-                'output',
-                input.outputFileId,
+                inputFileId: input.inputFileId,
                 tally,
-                q,
-                progress,
-                ctx.cancellationSignal,
-              )
-            : null;
-          progress.file = 'errors';
-          const errors = input.errorFileId
-            ? await collectFile(
-                store,
-                batchId,
-                'errors',
-                input.errorFileId,
-                tally,
-                q,
-                progress,
-                ctx.cancellationSignal,
-              )
-            : null;
-          progress.file = 'remaining';
-          const remaining =
-            input.writeRemaining && tally.succeededIds
-              ? await writeRemaining(
-                  store,
-                  batchId,
-                  input.inputFileId,
-                  tally.succeededIds,
-                  progress,
-                  ctx.cancellationSignal,
-                )
-              : null;
-          // Files a previous collection wrote but this one has no source for would mislead: remove them.
-          if (!output) await store.remove(batchId, 'output');
-          if (!errors) await store.remove(batchId, 'errors');
-          if (!remaining) await store.remove(batchId, 'remaining');
-          let quarantinePath: string | null = null;
-          if (tally.quarantined > 0) quarantinePath = (await q.commit()).path;
-          else {
-            await q.abort();
-            await store.remove(batchId, 'quarantine');
+                progress: checkpoint,
+                maxLineBytes,
+                signal: ctx.cancellationSignal,
+              });
+            } catch (err) {
+              if (!(err instanceof InputFileGoneError)) throw err;
+              // The downloaded results stand on their own: say why remaining.jsonl is missing.
+              remainingUnavailable = { inputFileId: input.inputFileId, reason: err.message };
+              ctx.log.warn('input file gone: results kept, remaining.jsonl not written', { batchId });
+            }
           }
+          // Files a previous collection wrote but this one has no source for would mislead: remove them.
+          if (!remaining) {
+            await store.remove(batchId, 'remaining');
+            await store.remove(batchId, 'failedPermanent');
+          }
+          const quarantinePath = await mergeQuarantine(store, batchId, tally.quarantined);
           const summary: ResultsSummary = {
             batchId,
             directory,
@@ -246,7 +165,10 @@ export function makeCollectResults(deps: ActivityDeps) {
             failedByCode: tally.failedByCode,
             quarantinePath,
             quarantined: tally.quarantined,
+            quarantineRecovered: tally.recovered,
             remaining,
+            remainingUnavailable,
+            batchErrors: input.batchErrors ?? null,
             summaryPath: store.pathOf(batchId, 'summary'),
           };
           await store.writeJson(batchId, 'summary', { ...summary, collectedAt: new Date().toISOString() });
@@ -264,32 +186,76 @@ export function makeCollectResults(deps: ActivityDeps) {
           });
           return summary;
         },
+        { moved },
       );
     } catch (err) {
-      await quarantine?.abort();
       if (err instanceof UnsafeBatchIdError) {
         throw ApplicationFailure.nonRetryable(err.message, FailureType.InvalidInput);
+      }
+      if (err instanceof ResultsStorageError || isStorageErrno(err)) {
+        checkpoint.storageFailures++;
+        // Recorded with the failure, so the next attempt knows how much of the budget is left.
+        ctx.heartbeat({ ...checkpoint });
+        throw storageFailure(err, store, batchId, checkpoint.storageFailures, storeRetry);
       }
       throw classifyApiError(err, { action: `collect results of batch ${batchId}` });
     }
   };
 }
 
-function quarantineRecord(
-  source: string,
-  fileId: string,
-  lineNumber: number,
-  reason: string,
-  line: Line,
-): string {
-  const raw = line.content.subarray(0, QUARANTINE_RAW_LIMIT);
-  return `${JSON.stringify({
-    source,
-    fileId,
-    lineNumber,
-    reason,
-    bytes: line.length,
-    raw: raw.toString('utf8'),
-    rawBase64: raw.toString('base64'),
-  })}\n`;
+function storageFailure(
+  err: unknown,
+  store: LocalResultsStore,
+  batchId: string,
+  failures: number,
+  retry: { maxFailures: number; retryDelayMs: number },
+): ApplicationFailure {
+  const directory = store.batchDir(batchId);
+  const final = failures >= retry.maxFailures;
+  const what = err instanceof Error ? err.message : String(err);
+  const next = final
+    ? `gave up after ${failures} storage failures; no result file was left half written. Start the cancellation again once the directory is writable`
+    : `retrying in ${Math.round(retry.retryDelayMs / 1000)}s (storage failure ${failures} of ${retry.maxFailures})`;
+  return ApplicationFailure.create({
+    message: `cannot write the results of ${batchId} to ${directory}: ${what}. Free space on, or fix the permissions of, the results volume (RESULTS_DIR=${store.rootDir}); ${next}.`,
+    type: FailureType.ResultsStore,
+    nonRetryable: final,
+    ...(final ? {} : { nextRetryDelay: retry.retryDelayMs }),
+    details: [
+      {
+        directory,
+        path: err instanceof ResultsStorageError ? err.path : null,
+        code: err instanceof ResultsStorageError ? err.code : ((err as NodeJS.ErrnoException).code ?? null),
+        storageFailures: failures,
+      },
+    ],
+  });
+}
+
+/** quarantine.jsonl: the committed per-file parts, output first, joined; the parts removed. */
+async function mergeQuarantine(
+  store: LocalResultsStore,
+  batchId: string,
+  quarantined: number,
+): Promise<string | null> {
+  const parts = (['output', 'errors'] as const).map((k) => quarantinePartOf(k));
+  if (quarantined === 0) {
+    await store.remove(batchId, 'quarantine');
+    for (const part of parts) await store.remove(batchId, part);
+    return null;
+  }
+  const merged = store.open(batchId, 'quarantine');
+  try {
+    for (const part of parts) {
+      const file = store.pathOf(batchId, part);
+      if (!fs.existsSync(file)) continue;
+      for await (const chunk of fs.createReadStream(file)) await merged.write(chunk as Buffer);
+    }
+    const written = await merged.commit();
+    for (const part of parts) await store.remove(batchId, part);
+    return written.path;
+  } catch (err) {
+    await merged.abort();
+    throw err;
+  }
 }

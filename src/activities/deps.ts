@@ -7,4 +7,6 @@ export interface ActivityDeps {
   results: LocalResultsStore;
   /** Lines longer than this are quarantined instead of buffered. @default 64 MiB */
   maxLineBytes?: number;
+  /** Storage-failure retry budget of collectResults. @default resultsStoreRetry (activity-options) */
+  resultsStoreRetry?: { maxFailures: number; retryDelayMs: number };
 }

@@ -5,19 +5,32 @@
  */
 import { Context } from '@temporalio/activity';
 
+export interface HeartbeatOptions {
+  /** How often to heartbeat. @default 2_000 ms */
+  everyMs?: number;
+  /**
+   * Heartbeat before the work starts. Off when the work's result is heartbeated right after: the
+   * SDK sends an attempt's first heartbeat at once but throttles the next ones. @default true
+   */
+  immediately?: boolean;
+  /**
+   * When given, a tick heartbeats only if this says the work moved since the last tick: a write
+   * stuck on a dead disk then stops heartbeating, and the heartbeat timeout ends the attempt.
+   */
+  moved?: () => boolean;
+}
+
 export async function withHeartbeat<T>(
   details: () => unknown,
   work: () => Promise<T>,
-  everyMs = 2_000,
-  /**
-   * Heartbeat before the work starts. Off when the work's result is heartbeated right after: the
-   * SDK sends an attempt's first heartbeat at once but throttles the next ones.
-   */
-  immediately = true,
+  opts: HeartbeatOptions = {},
 ): Promise<T> {
+  const { everyMs = 2_000, immediately = true, moved } = opts;
   const ctx = Context.current();
   if (immediately) ctx.heartbeat(details());
-  const timer = setInterval(() => ctx.heartbeat(details()), everyMs);
+  const timer = setInterval(() => {
+    if (!moved || moved()) ctx.heartbeat(details());
+  }, everyMs);
   try {
     return await work();
   } finally {

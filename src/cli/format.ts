@@ -2,6 +2,7 @@
 import type { CancellationListing, CancellationStart } from '../client';
 import type { CancelProgress } from '../shared/progress';
 import type { CancelBatchResult, ResultsSummary } from '../shared/results';
+import { describeFailureReason } from '../workflows/details';
 import type { ProgressView } from './read-progress';
 
 /** `950ms`, `12s`, `1m 05s`, `2h 03m`. */
@@ -56,7 +57,26 @@ function resultsRows(r: ResultsSummary): [string, string][] {
   if (r.errors) rows.push(['errors', `${r.errors.path} (${r.errors.lines} lines)`]);
   if (r.quarantinePath && r.quarantined > 0)
     rows.push(['quarantined', `${r.quarantinePath} (${r.quarantined} lines)`]);
-  if (r.remaining) rows.push(['remaining', `${r.remaining.path} (${r.remaining.lines} lines to resubmit)`]);
+  if (r.quarantineRecovered)
+    rows.push(['recovered', `${r.quarantineRecovered} quarantined lines still named their custom_id`]);
+  if (r.remaining) {
+    const skipped = r.remaining.succeededSkipped
+      ? `; ${r.remaining.succeededSkipped} succeeded, left out`
+      : '';
+    rows.push(['remaining', `${r.remaining.path} (${r.remaining.lines} lines to resubmit${skipped})`]);
+    if (r.remaining.failedPermanent)
+      rows.push([
+        'failed for good',
+        `${r.remaining.failedPermanent.path} (${r.remaining.failedPermanent.lines} lines that a resubmission would fail again)`,
+      ]);
+    if (r.remaining.unresolved)
+      rows.push([
+        'unresolved',
+        `${r.remaining.unresolved} lines left out: their result is damaged, see quarantined`,
+      ]);
+  } else if (r.remainingUnavailable) {
+    rows.push(['remaining', `not written: ${r.remainingUnavailable.reason}`]);
+  }
   rows.push(['summary', r.summaryPath]);
   return rows;
 }
@@ -100,6 +120,7 @@ export function resultText(r: CancelBatchResult): string {
     ['requests', `${c.completed} completed, ${c.failed} failed, ${c.total} total`],
     ['took', `${formatDuration(r.timings.finishedAt - r.timings.startedAt)}, ${r.polls} reads`],
   ];
+  if (r.batch.errors) rows.push(['failed because', describeFailureReason(r.batch.errors).join('; ')]);
   if (r.results) rows.push(...resultsRows(r.results));
   else rows.push(['results', 'not collected']);
   return table(rows);

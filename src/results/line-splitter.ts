@@ -2,7 +2,8 @@
  * Splits a byte stream into lines without decoding it, so what is written is byte-for-byte what
  * was served (CRLF, odd bytes and all). Lines longer than `maxLineBytes` are not buffered: they are
  * reported as oversized with a short preview and skipped to the next newline, so one huge line
- * cannot exhaust memory.
+ * cannot exhaust memory. With `streamOversized`, such a line is instead handed over in fragments
+ * as its bytes arrive (for copying a line through whole without holding it).
  */
 export interface Line {
   /** The line's bytes including its terminator (`\n`, `\r\n`, or none for a last unterminated line). */
@@ -13,6 +14,12 @@ export interface Line {
   oversized: boolean;
   /** Full length of the line in bytes, terminator included. */
   length: number;
+  /**
+   * Only with `streamOversized`: this is a piece of an oversized line, `raw` holds its bytes, in
+   * order: 'first' (with the preview as content), then 'more' pieces, then 'last' (whose `length`
+   * is the whole line's). A line that arrives whole is one 'whole' piece.
+   */
+  fragment?: 'first' | 'more' | 'last' | 'whole';
 }
 
 const NEWLINE = 0x0a;
@@ -30,8 +37,12 @@ export class LineSplitter {
   private carry: Buffer[] = [];
   private carryLength = 0;
   private skipping: { preview: Buffer; length: number } | null = null;
+  private fragments: Line[] = [];
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly opts: { streamOversized?: boolean } = {},
+  ) {}
 
   /** Feeds one chunk; returns the lines it completed. Returned buffers may share the chunk's memory. */
   push(chunk: Buffer): Line[] {
@@ -43,7 +54,7 @@ export class LineSplitter {
       const piece = chunk.subarray(start, nl + 1);
       start = nl + 1;
       if (this.skipping) {
-        lines.push(this.finishOversized(piece.length));
+        lines.push(this.finishOversized(piece));
       } else if (this.carryLength === 0) {
         lines.push({ raw: piece, content: contentOf(piece), oversized: false, length: piece.length });
       } else {
@@ -54,12 +65,16 @@ export class LineSplitter {
       }
     }
     if (start < chunk.length) this.hold(chunk.subarray(start));
+    if (this.fragments.length > 0) {
+      lines.push(...this.fragments);
+      this.fragments = [];
+    }
     return lines;
   }
 
   /** Ends the stream; returns the last line when it had no terminator. */
   end(): Line[] {
-    if (this.skipping) return [this.finishOversized(0)];
+    if (this.skipping) return [this.finishOversized(Buffer.alloc(0))];
     if (this.carryLength === 0) return [];
     const raw = Buffer.concat(this.carry, this.carryLength);
     this.carry = [];
@@ -70,6 +85,14 @@ export class LineSplitter {
   private lineOrOversized(raw: Buffer): Line {
     if (raw.length <= this.maxLineBytes)
       return { raw, content: contentOf(raw), oversized: false, length: raw.length };
+    if (this.opts.streamOversized)
+      return {
+        raw,
+        content: raw.subarray(0, PREVIEW_BYTES),
+        oversized: true,
+        length: raw.length,
+        fragment: 'whole',
+      };
     return {
       raw: Buffer.alloc(0),
       content: raw.subarray(0, PREVIEW_BYTES),
@@ -81,6 +104,8 @@ export class LineSplitter {
   private hold(rest: Buffer): void {
     if (this.skipping) {
       this.skipping.length += rest.length;
+      if (this.opts.streamOversized)
+        this.fragments.push({ ...this.fragment('more', Buffer.from(rest)), length: this.skipping.length });
       return;
     }
     // Copy: the caller's chunk may be reused once push returns.
@@ -91,14 +116,22 @@ export class LineSplitter {
       this.skipping = { preview: Buffer.from(joined.subarray(0, PREVIEW_BYTES)), length: joined.length };
       this.carry = [];
       this.carryLength = 0;
+      if (this.opts.streamOversized)
+        this.fragments.push({ ...this.fragment('first', joined), length: joined.length });
     }
   }
 
-  private finishOversized(tailLength: number): Line {
+  private fragment(fragment: NonNullable<Line['fragment']>, raw: Buffer): Line {
+    return { raw, content: this.skipping!.preview, oversized: true, length: raw.length, fragment };
+  }
+
+  private finishOversized(tail: Buffer): Line {
+    const tailLength = tail.length;
     const skipped = this.skipping!;
     this.skipping = null;
     return {
-      raw: Buffer.alloc(0),
+      raw: this.opts.streamOversized ? tail : Buffer.alloc(0),
+      ...(this.opts.streamOversized ? { fragment: 'last' as const } : {}),
       content: skipped.preview,
       oversized: true,
       length: skipped.length + tailLength,

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BATCH_ID_PATTERN } from '../shared/cancel-input';
-import { AtomicFile, DIR_MODE, writeJsonAtomic } from './atomic-file';
+import { AtomicFile, DIR_MODE, writeJsonAtomic, type OpenWriteStream } from './atomic-file';
+import { onVolume } from './storage-error';
 
 /** Thrown when a batch id would not make a safe directory name. */
 export class UnsafeBatchIdError extends Error {
@@ -20,15 +21,28 @@ export const RESULT_FILES = {
   errors: 'errors.jsonl',
   quarantine: 'quarantine.jsonl',
   remaining: 'remaining.jsonl',
+  failedPermanent: 'failed-permanent.jsonl',
   summary: 'summary.json',
+  // Quarantined lines of each source, committed with that source so a resumed collection keeps
+  // them; merged into quarantine.jsonl at the end.
+  quarantineOutput: 'quarantine.output.part',
+  quarantineErrors: 'quarantine.errors.part',
 } as const;
 export type ResultFileName = keyof typeof RESULT_FILES;
+
+export interface LocalResultsStoreOptions {
+  /** How temporary files are opened. @default fs.createWriteStream (tests inject failing streams) */
+  openWriteStream?: OpenWriteStream;
+}
 
 /** Results store on a local directory: one sub-directory per batch, files written atomically. */
 export class LocalResultsStore {
   readonly rootDir: string;
 
-  constructor(rootDir: string) {
+  constructor(
+    rootDir: string,
+    private readonly opts: LocalResultsStoreOptions = {},
+  ) {
     this.rootDir = path.resolve(rootDir);
   }
 
@@ -47,11 +61,13 @@ export class LocalResultsStore {
   /** Creates the root and the batch directory, owner-only, and returns the latter. */
   async prepare(batchId: string): Promise<string> {
     const dir = this.batchDir(batchId);
-    await fs.promises.mkdir(this.rootDir, { recursive: true, mode: DIR_MODE });
-    await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
-    // mkdir's mode is filtered by the umask and ignored for existing directories: set it outright.
-    await fs.promises.chmod(dir, DIR_MODE);
-    await this.removeStaleTemporaries(dir);
+    await onVolume(dir, async () => {
+      await fs.promises.mkdir(this.rootDir, { recursive: true, mode: DIR_MODE });
+      await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
+      // mkdir's mode is filtered by the umask and ignored for existing directories: set it outright.
+      await fs.promises.chmod(dir, DIR_MODE);
+      await this.removeStaleTemporaries(dir);
+    });
     return dir;
   }
 
@@ -71,12 +87,12 @@ export class LocalResultsStore {
   }
 
   open(batchId: string, file: ResultFileName): AtomicFile {
-    return new AtomicFile(this.pathOf(batchId, file));
+    return new AtomicFile(this.pathOf(batchId, file), this.opts.openWriteStream);
   }
 
   async writeJson(batchId: string, file: ResultFileName, value: unknown): Promise<string> {
     const target = this.pathOf(batchId, file);
-    await writeJsonAtomic(target, value);
+    await writeJsonAtomic(target, value, this.opts.openWriteStream);
     return target;
   }
 
@@ -91,6 +107,7 @@ export class LocalResultsStore {
 
   /** Removes a file left over from an earlier collection that this one did not produce. */
   async remove(batchId: string, file: ResultFileName): Promise<void> {
-    await fs.promises.rm(this.pathOf(batchId, file), { force: true });
+    const target = this.pathOf(batchId, file);
+    await onVolume(target, () => fs.promises.rm(target, { force: true }));
   }
 }

@@ -18,6 +18,8 @@ export class TruncatedDownloadError extends Error {
 
 export interface StreamLinesOptions {
   maxLineBytes: number;
+  /** Hand over oversized lines in fragments instead of skipping them (see LineSplitter). */
+  streamOversized?: boolean;
   /** Content-Length, when the server sent one. */
   expectedBytes?: number;
   /** Called with the lines completed by each chunk; awaited, so a slow writer slows the reader. */
@@ -33,7 +35,7 @@ export async function streamLines(
   source: AsyncIterable<Uint8Array>,
   opts: StreamLinesOptions,
 ): Promise<StreamedSource> {
-  const splitter = new LineSplitter(opts.maxLineBytes);
+  const splitter = new LineSplitter(opts.maxLineBytes, { streamOversized: opts.streamOversized ?? false });
   const hash = createHash('sha256');
   let bytes = 0;
   for await (const chunk of source) {

@@ -17,6 +17,18 @@ export interface BatchSnapshot {
   completedAt: number | null;
   failedAt: number | null;
   expiredAt: number | null;
+  /** For a failed batch: the API's `errors` (why it failed), first entries only. */
+  errors?: BatchFailureReason | null;
+}
+
+/** At most this many of a failed batch's errors are kept: the rest are only counted. */
+export const MAX_BATCH_ERRORS_KEPT = 100;
+
+/** Why a batch failed, as the API said in `errors.data[]`, bounded for history. */
+export interface BatchFailureReason {
+  /** Entries in the API's list (may exceed `data.length`). */
+  count: number;
+  data: { code: string | null; message: string | null; line: number | null; param: string | null }[];
 }
 
 /** Where the workflow is in the flow: cancel request, wait, collection, or finished. */

@@ -5,14 +5,29 @@
  */
 import { z } from 'zod';
 import { BATCH_STATUSES } from './batch-status';
-import type { BatchSnapshot } from './progress';
-import type { CancelBatchResult, ResultFileSummary, ResultsSummary } from './results';
+import { MAX_BATCH_ERRORS_KEPT, type BatchFailureReason, type BatchSnapshot } from './progress';
+import type { CancelBatchResult, RemainingSummary, ResultFileSummary, ResultsSummary } from './results';
 
 const epochSeconds = z.number().describe('Unix time in seconds, as OpenAI reports it');
 const nullableEpochSeconds = epochSeconds.nullable();
 const RequestCountsSchema = z
   .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
   .describe("The batch's request counts as OpenAI last reported them");
+
+/** zod schema of `BatchFailureReason`. */
+export const BatchFailureReasonSchema = z
+  .object({
+    count: z.number().int().describe("Entries in the API's list (may exceed data.length)"),
+    data: z.array(
+      z.object({
+        code: z.string().nullable(),
+        message: z.string().nullable(),
+        line: z.number().int().nullable(),
+        param: z.string().nullable(),
+      }),
+    ),
+  })
+  .describe(`Why a batch failed, as the API said in errors.data[] (first ${MAX_BATCH_ERRORS_KEPT} kept)`);
 
 /** zod schema of `BatchSnapshot`. */
 export const BatchSnapshotSchema = z
@@ -29,6 +44,9 @@ export const BatchSnapshotSchema = z
     completedAt: nullableEpochSeconds,
     failedAt: nullableEpochSeconds,
     expiredAt: nullableEpochSeconds,
+    errors: BatchFailureReasonSchema.nullable()
+      .optional()
+      .describe("For a failed batch: the API's errors.data, bounded (absent in runs before this field)"),
   })
   .describe('The part of the OpenAI Batch object the workflow keeps');
 
@@ -44,6 +62,24 @@ export const ResultFileSummarySchema = z.object({
   quarantined: z.number().int().describe('Lines that failed validation, kept in the quarantine file'),
 });
 
+/** zod schema of `RemainingSummary`. */
+export const RemainingSummarySchema = z.object({
+  path: z.string(),
+  lines: z.number().int().describe('Input lines written to remaining.jsonl'),
+  inputFileId: z.string(),
+  failedPermanent: z
+    .object({ path: z.string(), lines: z.number().int() })
+    .nullable()
+    .optional()
+    .describe('failed-permanent.jsonl: requests that failed with a 4xx a resubmission would repeat'),
+  succeededSkipped: z.number().int().optional().describe('Input lines left out because they succeeded'),
+  unresolved: z
+    .number()
+    .int()
+    .optional()
+    .describe('Input lines left out because their only result line was damaged and unreadable'),
+});
+
 /** zod schema of `ResultsSummary`. */
 export const ResultsSummarySchema = z
   .object({
@@ -57,10 +93,20 @@ export const ResultsSummarySchema = z
       .describe('Other results, counted by error code (batch_cancelled, batch_expired, http_400, ...)'),
     quarantinePath: z.string().nullable(),
     quarantined: z.number().int(),
-    remaining: z
-      .object({ path: z.string(), lines: z.number().int(), inputFileId: z.string() })
+    remaining: RemainingSummarySchema.nullable().describe(
+      'remaining.jsonl: input lines safe to resubmit; null when not asked for or the input file could not be read',
+    ),
+    remainingUnavailable: z
+      .object({ inputFileId: z.string(), reason: z.string() })
       .nullable()
-      .describe('remaining.jsonl: input lines with no successful result; null when not asked for'),
+      .optional()
+      .describe('Why remaining is null although it was asked for (e.g. the input file was deleted)'),
+    quarantineRecovered: z
+      .number()
+      .int()
+      .optional()
+      .describe('Quarantined result lines whose custom_id was read from the raw bytes'),
+    batchErrors: BatchFailureReasonSchema.nullable().optional(),
     summaryPath: z.string(),
   })
   .describe('Where the salvaged results are, and what they hold');
@@ -98,6 +144,8 @@ function assertSame<T extends true>(): T | undefined {
   return undefined;
 }
 // A failure here means a result type changed: change its schema the same way (and `npm run schemas`).
+assertSame<Equal<z.infer<typeof BatchFailureReasonSchema>, BatchFailureReason>>();
+assertSame<Equal<z.infer<typeof RemainingSummarySchema>, RemainingSummary>>();
 assertSame<Equal<z.infer<typeof BatchSnapshotSchema>, BatchSnapshot>>();
 assertSame<Equal<z.infer<typeof ResultFileSummarySchema>, ResultFileSummary>>();
 assertSame<Equal<z.infer<typeof ResultsSummarySchema>, ResultsSummary>>();

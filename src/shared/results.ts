@@ -1,5 +1,5 @@
 /** Shapes returned through Temporal after a cancellation: summaries and locations, never lines. */
-import type { BatchSnapshot } from './progress';
+import type { BatchFailureReason, BatchSnapshot } from './progress';
 import type { BatchStatus } from './batch-status';
 
 /** One salvaged file (output or errors) as written by the results store. */
@@ -32,9 +32,31 @@ export interface ResultsSummary {
   failedByCode: Record<string, number>;
   quarantinePath: string | null;
   quarantined: number;
-  /** `remaining.jsonl`: input lines with no successful result; null when not asked for. */
-  remaining: { path: string; lines: number; inputFileId: string } | null;
+  /**
+   * `remaining.jsonl`: input lines safe to resubmit (never run, cancelled, expired, 408/409/429/5xx);
+   * null when not asked for or when the input file could not be read (see `remainingUnavailable`).
+   */
+  remaining: RemainingSummary | null;
+  /** Why `remaining` is null although it was asked for (e.g. the input file was deleted). */
+  remainingUnavailable?: { inputFileId: string; reason: string } | null;
+  /** Quarantined result lines whose custom_id was read from the raw bytes. */
+  quarantineRecovered?: number;
+  /** For a failed batch: why it failed (the API's `errors`), bounded. */
+  batchErrors?: BatchFailureReason | null;
   summaryPath: string;
+}
+
+export interface RemainingSummary {
+  path: string;
+  /** Input lines written to remaining.jsonl. */
+  lines: number;
+  inputFileId: string;
+  /** `failed-permanent.jsonl`: requests that failed with a 4xx that a resubmission would repeat. */
+  failedPermanent?: { path: string; lines: number } | null;
+  /** Input lines left out because they succeeded. */
+  succeededSkipped?: number;
+  /** Input lines left out because their only result line was damaged and its outcome unreadable. */
+  unresolved?: number;
 }
 
 /** The result of `cancelBatchWorkflow` (see `CancelBatchResultSchema`). */

@@ -48,6 +48,16 @@ export function awaitTerminalOptions(poll: PollPolicy, checkInMs: number): Activ
   };
 }
 
+/**
+ * A results volume that is full, read-only or failing is retried apart from the network: each
+ * storage failure waits `retryDelayMs` (nextRetryDelay), and after `maxFailures` of them the
+ * activity fails for good (non-retryable `ResultsStoreError` naming the directory), so the workflow
+ * fails with what to fix instead of retrying forever. collectResults counts its storage failures in
+ * its heartbeat details, which survive from one attempt to the next; network failures do not use
+ * up this budget. Plain data, so the activity reads it from here too.
+ */
+export const resultsStoreRetry = { maxFailures: 5, retryDelayMs: 30_000 };
+
 /** Downloads can be large: long start-to-close, short heartbeat timeout to notice a dead worker. */
 export const collectResultsOptions: ActivityOptions = {
   startToCloseTimeout: '4 hours',

@@ -189,6 +189,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
           outputFileId: batch.outputFileId,
           errorFileId: batch.errorFileId,
           writeRemaining: opts.writeRemaining,
+          batchErrors: batch.errors ?? null,
         },
       ],
     );

@@ -136,9 +136,15 @@ export async function cleanupBatchesWorkflow(
     if (kind === 'cancel') totals.cancelled++;
     else totals.collected++;
     if (!policy.deleteFilesAfterCollect || !result.results) return;
-    const fileIds = [result.batch.outputFileId, result.batch.errorFileId].filter(
-      (id): id is string => id !== null,
-    );
+    const r = result.results;
+    // A source that produced quarantined lines is the only full copy of those lines: keep it.
+    const keepQuarantined = patched('keep-sources-with-quarantined-lines');
+    const deletable = (id: string | null, written: { quarantined: number } | null): id is string =>
+      id !== null && (!keepQuarantined || !written || written.quarantined === 0);
+    const fileIds = [
+      ...(deletable(result.batch.outputFileId, r.output) ? [result.batch.outputFileId] : []),
+      ...(deletable(result.batch.errorFileId, r.errors) ? [result.batch.errorFileId] : []),
+    ];
     if (fileIds.length === 0) return;
     try {
       const deleted = await deleteFiles.executeWithOptions(

@@ -1,5 +1,17 @@
 /** The markdown shown as "current details" in the Temporal UI. */
-import type { CancelProgress } from '../shared/progress';
+import type { BatchFailureReason, CancelProgress } from '../shared/progress';
+
+const REASONS_SHOWN = 3;
+
+/** `code: message (line n)` for the first few errors of a failed batch, and how many more. */
+export function describeFailureReason(reason: BatchFailureReason): string[] {
+  const shown = reason.data.slice(0, REASONS_SHOWN).map((e) => {
+    const where = e.line !== null ? ` (line ${e.line})` : '';
+    return `${e.code ?? 'error'}: ${e.message ?? 'no message'}${where}`;
+  });
+  if (reason.count > shown.length) shown.push(`and ${reason.count - shown.length} more`);
+  return shown;
+}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -31,6 +43,7 @@ export function renderDetails(state: CancelProgress, opts: DetailsOptions): stri
     const c = b.requestCounts;
     lines.push(`**Status** ${b.status}`);
     lines.push(`**Requests** ${c.completed} completed, ${c.failed} failed, ${c.total} total`);
+    if (b.errors) lines.push(`**Failed because** ${describeFailureReason(b.errors).join('; ')}`);
   } else {
     lines.push('**Status** not read yet');
   }

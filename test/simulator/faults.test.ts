@@ -72,6 +72,27 @@ describe('fault injection', () => {
     expect(sim.stats().faultsInjected.cut_body).toBe(1);
   });
 
+  it.each(['gzip', 'br'] as const)(
+    'serves a %s-encoded body whose Content-Length counts the compressed bytes; fetch decodes it exactly',
+    async (encoding) => {
+      const b = sim.seedBatch({ status: 'completed', requests: 300 });
+      const expected = await sim.expectedFile(b.output_file_id ?? '');
+      sim.injectFault('files.content', { kind: 'content_encoding', encoding });
+      const response = await client.files.content(b.output_file_id ?? '');
+      expect(response.headers.get('content-encoding')).toBe(encoding);
+      expect(Number(response.headers.get('content-length'))).toBeLessThan(expected.bytes);
+      const decoded = await measureResponse(response);
+      expect(decoded).toEqual({ bytes: expected.bytes, lines: expected.lines, sha256: expected.sha256 });
+      expect(sim.stats().faultsInjected.content_encoding).toBe(1);
+    },
+  );
+
+  it('refuses content_encoding on a route that serves no file', () => {
+    expect(() => sim.injectFault('batches.retrieve', { kind: 'content_encoding', encoding: 'gzip' })).toThrow(
+      InvalidFaultError,
+    );
+  });
+
   it('refuses cut_body on a route without a body to cut', () => {
     expect(() => sim.injectFault('batches.list', { kind: 'cut_body', afterBytes: 1 })).toThrow(
       InvalidFaultError,

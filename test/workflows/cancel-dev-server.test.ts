@@ -68,7 +68,10 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
     const summary = JSON.parse(fs.readFileSync(result.results!.summaryPath, 'utf8'));
     expect(summary).toMatchObject({ batchId: batch.id, succeeded: final.request_counts!.completed });
     const remaining = await digestFile(result.results!.remaining!.path);
-    expect(remaining.lines).toBe(300 - final.request_counts!.completed);
+    // The HTTP 400 failures would fail again: failed-permanent.jsonl, not remaining.jsonl.
+    const failed = final.request_counts!.failed;
+    expect(remaining.lines).toBe(300 - final.request_counts!.completed - failed);
+    expect(result.results!.remaining!.failedPermanent?.lines ?? 0).toBe(failed);
 
     const progress = await getCancellationProgress(env.client, batch.id);
     expect(progress).toMatchObject({ phase: 'done', batch: { status: 'cancelled' } });

@@ -90,7 +90,9 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
     // The error file holds the HTTP-style failures plus one batch_cancelled line per unprocessed request.
     expect(results.errors!.lines).toBe(counts.total - counts.completed);
     expect(results.failedByCode['batch_cancelled']).toBe(counts.total - counts.completed - counts.failed);
-    expect(results.remaining!.lines).toBe(counts.total - counts.completed);
+    // The HTTP 400 failures would fail again: failed-permanent.jsonl, not remaining.jsonl.
+    expect(results.remaining!.lines).toBe(counts.total - counts.completed - counts.failed);
+    expect(results.remaining!.failedPermanent?.lines ?? 0).toBe(counts.failed);
     for (const [summary, fileId] of [
       [results.output!, final.output_file_id!],
       [results.errors!, final.error_file_id!],

@@ -5,6 +5,7 @@
  */
 import { unitFloat } from './prng';
 import {
+  type ContentEncoding,
   FAULT_KINDS,
   type FaultKind,
   type FaultPlan,
@@ -28,6 +29,8 @@ export interface FaultDecision {
     | { kind: 'quota_exceeded' }
     | { kind: 'malformed_body'; shape: MalformedBodyShape }
     | null;
+  /** `files.content`: compress the body with this encoding. */
+  encoding?: ContentEncoding;
 }
 
 /** Thrown when a scripted fault cannot apply to the route it is aimed at. */
@@ -59,8 +62,8 @@ export class FaultEngine {
   }
 
   inject(route: RouteName, fault: ScriptedFault, times = 1): void {
-    if (fault.kind === 'cut_body' && route !== 'files.content') {
-      throw new InvalidFaultError(`cut_body only applies to files.content, not ${route}`);
+    if ((fault.kind === 'cut_body' || fault.kind === 'content_encoding') && route !== 'files.content') {
+      throw new InvalidFaultError(`${fault.kind} only applies to files.content, not ${route}`);
     }
     if (fault.kind === 'malformed_body' && route === 'files.content') {
       throw new InvalidFaultError('malformed_body applies to JSON routes, not files.content');
@@ -74,7 +77,13 @@ export class FaultEngine {
   decide(route: RouteName): FaultDecision {
     const n = this.calls[route]++;
     const scripted = this.scripted.get(route)?.shift();
-    if (scripted) return this.fromScript(scripted);
+    const decision = scripted ? this.fromScript(scripted) : this.drawn(route, n);
+    const encoding = this.plan.contentEncoding;
+    if (route === 'files.content' && encoding && !decision.encoding) return { ...decision, encoding };
+    return decision;
+  }
+
+  private drawn(route: RouteName, n: number): FaultDecision {
     const rates: RouteFaults = { ...this.plan.routes?.['*'], ...this.plan.routes?.[route] };
     const draw = (salt: number): number => unitFloat(this.seed, ROUTE_NAMES.indexOf(route), n, salt);
     const latencyMs = rates.latencyMs ?? 0;
@@ -98,6 +107,15 @@ export class FaultEngine {
         return { latencyMs: 0, fault: { kind: 'server_error', status: fault.status ?? 500 } };
       case 'cut_body':
         return { latencyMs: 0, fault: { kind: 'cut_body', afterBytes: fault.afterBytes, fraction: 0 } };
+      case 'content_encoding':
+        return {
+          latencyMs: 0,
+          encoding: fault.encoding,
+          fault:
+            fault.afterBytes === undefined
+              ? null
+              : { kind: 'cut_body', afterBytes: fault.afterBytes, fraction: 0 },
+        };
       default:
         return { latencyMs: 0, fault };
     }

@@ -3,6 +3,8 @@
  * file; and the `cut_body` fault, which promises the full Content-Length and then hangs up.
  */
 import { type ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { type FaultDecision, type FaultEngine } from './faults';
 import { type FilePlan } from './file-content';
 import { type FileEntry } from './files';
@@ -46,23 +48,52 @@ export interface SendFileOptions {
   headers: Record<string, string>;
 }
 
+const gzip = promisify<Buffer, Buffer>(zlib.gzip);
+const brotli = promisify<Buffer, zlib.BrotliOptions, Buffer>(zlib.brotliCompress);
+// Brotli's default quality (11) takes seconds on a test-sized file; a CDN uses a low one too.
+const compress = {
+  gzip: (b: Buffer) => gzip(b),
+  br: (b: Buffer) => brotli(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }),
+};
+
+/** The whole body compressed: Content-Length then counts compressed bytes, as a proxy would send. */
+async function compressed(
+  opts: SendFileOptions,
+  corruption: Parameters<typeof planChunks>[1],
+): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const chunk of planChunks(opts.plan, corruption)) parts.push(Buffer.from(chunk));
+  return compress[opts.decision.encoding!](Buffer.concat(parts));
+}
+
 export async function sendFile(res: ServerResponse, opts: SendFileOptions): Promise<void> {
-  const { bytes, faults, decision } = opts;
-  const cut = decision.fault?.kind === 'cut_body' ? decision.fault : undefined;
-  const cutAt = cut ? Math.min(bytes, cut.afterBytes ?? Math.floor(cut.fraction * bytes)) : undefined;
-  res.writeHead(200, {
-    ...opts.headers,
-    'content-type': 'application/octet-stream',
-    'content-length': bytes,
-  });
+  const { faults, decision } = opts;
   const corruption = {
     rate: faults.malformedLineRate,
     seed: opts.seed,
     fileKey: opts.entry.key,
     onCorrupt: () => faults.record('malformed_line'),
   };
+  let body: Iterable<Buffer> = planChunks(opts.plan, corruption);
+  let bytes = opts.bytes;
+  const encoding: Record<string, string> = {};
+  if (decision.encoding) {
+    const packed = await compressed(opts, corruption);
+    faults.record('content_encoding');
+    body = [packed];
+    bytes = packed.length;
+    encoding['content-encoding'] = decision.encoding;
+  }
+  const cut = decision.fault?.kind === 'cut_body' ? decision.fault : undefined;
+  const cutAt = cut ? Math.min(bytes, cut.afterBytes ?? Math.floor(cut.fraction * bytes)) : undefined;
+  res.writeHead(200, {
+    ...opts.headers,
+    ...encoding,
+    'content-type': 'application/octet-stream',
+    'content-length': bytes,
+  });
   let sent = 0;
-  for (const chunk of planChunks(opts.plan, corruption)) {
+  for (const chunk of body) {
     if (cutAt !== undefined && sent + chunk.length >= cutAt) {
       faults.record('cut_body');
       await cutOff(res, chunk.subarray(0, cutAt - sent));

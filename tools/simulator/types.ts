@@ -22,6 +22,7 @@ export const FAULT_KINDS = [
   'malformed_line',
   'quota_exceeded',
   'malformed_body',
+  'content_encoding',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -40,10 +41,17 @@ export type ScriptedFault =
    * Not `files.content`: a 200 whose body is not the API's object, as a misconfigured proxy or base
    * URL answers: an HTML page (`text/html`) or a JSON string (`application/json`).
    */
-  | { kind: 'malformed_body'; shape: MalformedBodyShape };
+  | { kind: 'malformed_body'; shape: MalformedBodyShape }
+  /**
+   * `files.content` only: serve the body compressed (`Content-Encoding: gzip` or `br`, with the
+   * compressed Content-Length), as a proxy or CDN may. `afterBytes` also cuts the compressed body.
+   */
+  | { kind: 'content_encoding'; encoding: ContentEncoding; afterBytes?: number };
 
 export const MALFORMED_BODY_SHAPES = ['html', 'json-string'] as const;
 export type MalformedBodyShape = (typeof MALFORMED_BODY_SHAPES)[number];
+
+export type ContentEncoding = 'gzip' | 'br';
 
 /** Random faults of one route; every rate is a probability in [0, 1] drawn from the seeded PRNG. */
 export interface RouteFaults {
@@ -63,6 +71,8 @@ export interface FaultPlan {
   routes?: Partial<Record<RouteName | '*', RouteFaults>>;
   /** Fraction of result-file lines (output and error files) served as invalid JSON, chosen by seed. */
   malformedLineRate?: number;
+  /** Serve every `files.content` body compressed with this encoding (buffers the body: test sizes). */
+  contentEncoding?: ContentEncoding;
 }
 
 export interface SimulatorTiming {

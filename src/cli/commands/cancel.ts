@@ -126,7 +126,10 @@ export function cancelCommand(): Command {
       .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (e.g. 2h)')
       .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
       .option('--poll-interval <duration>', 'first wait between two reads of the batch (e.g. 5s)')
-      .option('--stuck-after <duration>', 'mark the cancellation stuck if still cancelling after this (default 30m)')
+      .option(
+        '--stuck-after <duration>',
+        'mark the cancellation stuck if still cancelling after this (default 30m)',
+      )
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
       .option(
         '--rerun',

@@ -1,0 +1,164 @@
+/**
+ * One result file (output or errors): downloaded, validated line by line, written atomically with
+ * its quarantined lines beside it; or, when an earlier attempt already committed it, re-read from
+ * disk after checking its sha256, so a retry downloads only what is missing.
+ */
+import fs from 'node:fs';
+import type OpenAI from 'openai';
+import { BatchResultLineSchema } from '../openai/schemas';
+import { sha256OfFile } from '../results/atomic-file';
+import type { Line } from '../results/line-splitter';
+import type { LocalResultsStore, ResultFileName } from '../results/local-store';
+import type { ResultTally } from '../results/result-tally';
+import { streamLines } from '../results/stream-lines';
+import { validateLine } from '../results/validate-line';
+import type { ResultFileSummary } from '../shared/results';
+import { download } from './download';
+
+const QUARANTINE_RAW_LIMIT = 64 * 1024;
+
+export type ResultKind = 'output' | 'errors';
+
+/** Bytes and lines moved so far: heartbeat details, and the sign that the attempt is not stuck. */
+export interface Progress {
+  file: string;
+  bytes: number;
+  lines: number;
+}
+
+export interface FileJob {
+  openai: OpenAI;
+  store: LocalResultsStore;
+  batchId: string;
+  kind: ResultKind;
+  fileId: string;
+  tally: ResultTally;
+  progress: Progress;
+  maxLineBytes: number;
+  signal: AbortSignal;
+}
+
+export function quarantinePartOf(kind: ResultKind): ResultFileName {
+  return kind === 'output' ? 'quarantineOutput' : 'quarantineErrors';
+}
+
+export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
+  const { store, batchId, kind, fileId, tally, progress } = job;
+  const target = store.open(batchId, kind);
+  const quarantine = store.open(batchId, quarantinePartOf(kind));
+  let lines = 0;
+  let quarantined = 0;
+  let lineNumber = 0;
+  try {
+    const { body, expectedBytes } = await download(job.openai, fileId, job.signal);
+    const source = await streamLines(body, {
+      maxLineBytes: job.maxLineBytes,
+      ...(expectedBytes !== undefined ? { expectedBytes } : {}),
+      onLines: async (batch: Line[]) => {
+        const valid: Buffer[] = [];
+        for (const line of batch) {
+          lineNumber++;
+          progress.lines++;
+          progress.bytes += line.length;
+          const verdict = validateLine(line, BatchResultLineSchema);
+          if (verdict.ok) {
+            tally.add(verdict.value);
+            valid.push(line.raw);
+            lines++;
+          } else {
+            quarantined++;
+            tally.addQuarantined(line.content);
+            await quarantine.write(quarantineRecord(kind, fileId, lineNumber, verdict.reason, line));
+          }
+        }
+        await target.write(valid.length === 1 ? valid[0]! : Buffer.concat(valid));
+      },
+    });
+    // The quarantine part first: a committed result file always has its quarantined lines beside it.
+    if (quarantined > 0) await quarantine.commit();
+    else {
+      await quarantine.abort();
+      await store.remove(batchId, quarantinePartOf(kind));
+    }
+    const written = await target.commit();
+    // With nothing quarantined every served line was written, so the file is the source byte for
+    // byte and its digest is already known: hashing a second time cost ~8% of a large download.
+    const sha256 =
+      quarantined === 0 && written.bytes === source.bytes ? source.sha256 : await sha256OfFile(written.path);
+    return {
+      fileId,
+      path: written.path,
+      lines,
+      bytes: written.bytes,
+      sha256,
+      sourceBytes: source.bytes,
+      sourceSha256: source.sha256,
+      quarantined,
+    };
+  } catch (err) {
+    await quarantine.abort();
+    await target.abort();
+    throw err;
+  }
+}
+
+/**
+ * Takes over a file an earlier attempt committed: checks it is still the file it recorded
+ * (sha256), then tallies it from disk. Undefined when it is not: the caller downloads it again.
+ */
+export async function resumeFile(
+  job: FileJob,
+  committed: ResultFileSummary,
+): Promise<ResultFileSummary | undefined> {
+  const { store, batchId, kind, tally, progress } = job;
+  if (committed.fileId !== job.fileId || committed.path !== store.pathOf(batchId, kind)) return undefined;
+  const part = store.pathOf(batchId, quarantinePartOf(kind));
+  try {
+    if ((await sha256OfFile(committed.path)) !== committed.sha256) return undefined;
+    if (committed.quarantined > 0) await fs.promises.access(part);
+  } catch {
+    return undefined;
+  }
+  await streamLines(fs.createReadStream(committed.path), {
+    maxLineBytes: job.maxLineBytes,
+    onLines: async (batch) => {
+      for (const line of batch) {
+        progress.lines++;
+        progress.bytes += line.length;
+        const verdict = validateLine(line, BatchResultLineSchema);
+        if (verdict.ok) tally.add(verdict.value);
+      }
+    },
+  });
+  if (committed.quarantined > 0) {
+    await streamLines(fs.createReadStream(part), {
+      maxLineBytes: 4 * QUARANTINE_RAW_LIMIT,
+      onLines: async (batch) => {
+        for (const line of batch) {
+          const record = JSON.parse(line.content.toString('utf8')) as { rawBase64?: string };
+          tally.addQuarantined(Buffer.from(record.rawBase64 ?? '', 'base64'));
+        }
+      },
+    });
+  }
+  return committed;
+}
+
+function quarantineRecord(
+  source: string,
+  fileId: string,
+  lineNumber: number,
+  reason: string,
+  line: Line,
+): string {
+  const raw = line.content.subarray(0, QUARANTINE_RAW_LIMIT);
+  return `${JSON.stringify({
+    source,
+    fileId,
+    lineNumber,
+    reason,
+    bytes: line.length,
+    raw: raw.toString('utf8'),
+    rawBase64: raw.toString('base64'),
+  })}\n`;
+}

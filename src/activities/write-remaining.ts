@@ -1,0 +1,131 @@
+/**
+ * remaining.jsonl and failed-permanent.jsonl from the batch's input file: every input line is
+ * copied whole (an oversized one streamed through in pieces) into the file that says what to do
+ * with it, and never into remaining.jsonl when its request succeeded.
+ */
+import OpenAI from 'openai';
+import { BatchInputLineSchema } from '../openai/schemas';
+import type { AtomicFile } from '../results/atomic-file';
+import type { Line } from '../results/line-splitter';
+import type { LocalResultsStore } from '../results/local-store';
+import { recoverCustomId, type ResultTally } from '../results/result-tally';
+import { streamLines } from '../results/stream-lines';
+import { validateLine } from '../results/validate-line';
+import type { RemainingSummary } from '../shared/results';
+import type { Progress } from './collect-file';
+import { download } from './download';
+
+export interface RemainingJob {
+  openai: OpenAI;
+  store: LocalResultsStore;
+  batchId: string;
+  inputFileId: string;
+  tally: ResultTally;
+  progress: Progress;
+  maxLineBytes: number;
+  signal: AbortSignal;
+}
+
+/** Thrown when the input file is gone: the other results stand, remaining.jsonl cannot be written. */
+export class InputFileGoneError extends Error {
+  constructor(readonly inputFileId: string) {
+    super(`input file ${inputFileId} no longer exists (404): remaining.jsonl cannot be written`);
+    this.name = 'InputFileGoneError';
+  }
+}
+
+type Destination = 'remaining' | 'failedPermanent' | 'skipSucceeded' | 'skipUnresolved';
+
+function destinationOf(tally: ResultTally, customId: string | undefined): Destination {
+  const d = customId === undefined ? undefined : tally.dispositionOf(customId);
+  if (d === 'succeeded') return 'skipSucceeded';
+  if (d === 'permanent') return 'failedPermanent';
+  if (d === 'unresolved') return 'skipUnresolved';
+  return 'remaining';
+}
+
+function customIdOf(line: Line): string | undefined {
+  if (!line.oversized) {
+    const verdict = validateLine(line, BatchInputLineSchema);
+    if (verdict.ok) return verdict.value.custom_id;
+  }
+  // Unparseable or too long to parse: custom_id usually comes first, so the preview has it.
+  return recoverCustomId(line.content);
+}
+
+const NEWLINE = Buffer.from('\n');
+
+export async function writeRemaining(job: RemainingJob): Promise<RemainingSummary> {
+  const { store, batchId, tally, progress } = job;
+  const files: Record<'remaining' | 'failedPermanent', AtomicFile> = {
+    remaining: store.open(batchId, 'remaining'),
+    failedPermanent: store.open(batchId, 'failedPermanent'),
+  };
+  const counts = { remaining: 0, failedPermanent: 0, skipSucceeded: 0, skipUnresolved: 0 };
+  // Where the pieces of the oversized line being streamed go (null: dropped).
+  let streaming: AtomicFile | null = null;
+  try {
+    let served;
+    try {
+      served = await download(job.openai, job.inputFileId, job.signal);
+    } catch (err) {
+      if (err instanceof OpenAI.APIError && err.status === 404) throw new InputFileGoneError(job.inputFileId);
+      throw err;
+    }
+    await streamLines(served.body, {
+      maxLineBytes: job.maxLineBytes,
+      streamOversized: true,
+      ...(served.expectedBytes !== undefined ? { expectedBytes: served.expectedBytes } : {}),
+      onLines: async (batch) => {
+        for (const line of batch) {
+          if (line.fragment === 'more' || line.fragment === 'last') {
+            progress.bytes += line.raw.length;
+            if (streaming) await streaming.write(line.raw);
+            if (line.fragment === 'last') {
+              if (streaming && !line.raw.subarray(-1).equals(NEWLINE)) await streaming.write(NEWLINE);
+              streaming = null;
+              progress.lines++;
+            }
+            continue;
+          }
+          progress.bytes += line.raw.length;
+          if (line.fragment !== 'first') progress.lines++;
+          if (!line.oversized && line.content.length === 0) continue;
+          const where = destinationOf(tally, customIdOf(line));
+          counts[where]++;
+          const file = where === 'remaining' || where === 'failedPermanent' ? files[where] : null;
+          if (line.fragment === 'first') {
+            streaming = file;
+            await file?.write(line.raw);
+          } else if (line.fragment === 'whole') {
+            await file?.write(line.raw);
+            if (file && !line.raw.subarray(-1).equals(NEWLINE)) await file.write(NEWLINE);
+          } else if (file) {
+            await file.write(Buffer.concat([line.content, NEWLINE]));
+          }
+        }
+      },
+    });
+    const remaining = await files.remaining.commit();
+    let failedPermanent: RemainingSummary['failedPermanent'] = null;
+    if (counts.failedPermanent > 0) {
+      const written = await files.failedPermanent.commit();
+      failedPermanent = { path: written.path, lines: counts.failedPermanent };
+    } else {
+      await files.failedPermanent.abort();
+      await store.remove(batchId, 'failedPermanent');
+    }
+    return {
+      path: remaining.path,
+      lines: counts.remaining,
+      inputFileId: job.inputFileId,
+      failedPermanent,
+      succeededSkipped: counts.skipSucceeded,
+      unresolved: counts.skipUnresolved,
+    };
+  } catch (err) {
+    await files.remaining.abort();
+    await files.failedPermanent.abort();
+    throw err;
+  }
+}
