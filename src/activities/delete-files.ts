@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import OpenAI from 'openai';
-import { toApplicationFailure } from '../openai/errors';
+import { classifyApiError } from './classify';
 import type { ActivityDeps } from './deps';
 
 export interface DeleteFilesResult {
@@ -26,7 +26,7 @@ export function makeDeleteFiles(deps: ActivityDeps) {
           out.missing.push(fileId);
           continue;
         }
-        throw toApplicationFailure(err, { action: `delete file ${fileId}` });
+        throw classifyApiError(err, { action: `delete file ${fileId}` });
       }
     }
     return out;

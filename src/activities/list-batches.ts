@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { toApplicationFailure } from '../openai/errors';
 import { parseResponse } from '../openai/malformed';
 import { BatchListPageSchema, type BatchListPage } from '../openai/schemas';
 import type { BatchSummary } from '../shared/cleanup-policy';
+import { classifyApiError } from './classify';
 import type { ActivityDeps } from './deps';
 import { readWellFormed } from './malformed-response';
 
@@ -25,7 +25,7 @@ export interface ListBatchesPageResult {
 /**
  * One page of `GET /v1/batches`, newest first, reduced to small summaries so whole pages of batch
  * objects never enter workflow history. 5xx and network errors are retried by the activity's
- * retry policy (classified by `toApplicationFailure`); a page that is not a list is read again a
+ * retry policy (classified, and counted in metrics, by `classifyApiError`); a page that is not a list is read again a
  * bounded number of times, then fails the cleanup.
  */
 export function makeListBatchesPage(deps: ActivityDeps) {
@@ -49,7 +49,7 @@ export function makeListBatchesPage(deps: ActivityDeps) {
         signal,
       );
     } catch (err) {
-      throw toApplicationFailure(err, { action });
+      throw classifyApiError(err, { action });
     }
     const keys = input.metadataKeys ?? [];
     const batches = page.data.map((b) => {

@@ -11,7 +11,7 @@ import { readWellFormed } from './malformed-response';
 export interface RequestCancelResult {
   /** The batch as the cancel call returned it; null after a 409, when the wait reads it instead. */
   batch: BatchSnapshot | null;
-  outcome: 'cancel-requested' | 'already-cancelling' | 'already-terminal';
+  outcome: 'cancel-requested' | 'already-terminal';
 }
 
 /**

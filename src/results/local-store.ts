@@ -96,15 +96,6 @@ export class LocalResultsStore {
     return target;
   }
 
-  async readJson(batchId: string, file: ResultFileName): Promise<unknown> {
-    try {
-      return JSON.parse(await fs.promises.readFile(this.pathOf(batchId, file), 'utf8')) as unknown;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-  }
-
   /** Removes a file left over from an earlier collection that this one did not produce. */
   async remove(batchId: string, file: ResultFileName): Promise<void> {
     const target = this.pathOf(batchId, file);

@@ -35,11 +35,17 @@ export const COLLECT_MODES = ['always', 'if-cancelled', 'never'] as const;
 /** One of `COLLECT_MODES`. */
 export type CollectMode = (typeof COLLECT_MODES)[number];
 
+/**
+ * The default poll schedule, the one place it is written: the first read 5 s after the cancel
+ * request, each wait 1.5× the last, never more than 60 s apart (a status change is seen within it).
+ */
+export const DEFAULT_POLL = { initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 } as const;
+
 /** zod schema of the poll schedule: first wait, growth factor, longest wait. */
 export const PollPolicySchema = z
   .object({
     /** First wait between two reads of the batch. @default 5s */
-    initialInterval: DurationSchema.default(5_000).describe(
+    initialInterval: DurationSchema.default(DEFAULT_POLL.initialInterval).describe(
       'First wait between two reads of the batch (default 5s)',
     ),
     /** Each wait is the previous one times this. @default 1.5 */
@@ -47,10 +53,12 @@ export const PollPolicySchema = z
       .number()
       .min(1)
       .max(10)
-      .default(1.5)
+      .default(DEFAULT_POLL.backoffCoefficient)
       .describe('Each wait is the previous one times this'),
     /** Longest wait between two reads: a status change is seen within this. @default 60s */
-    maxInterval: DurationSchema.default(60_000).describe('Longest wait between two reads (default 60s)'),
+    maxInterval: DurationSchema.default(DEFAULT_POLL.maxInterval).describe(
+      'Longest wait between two reads (default 60s)',
+    ),
   })
   .refine((p) => p.maxInterval >= p.initialInterval, {
     message: 'maxInterval must be at least initialInterval',
@@ -65,7 +73,7 @@ export type PollPolicy = z.infer<typeof PollPolicySchema>;
  */
 export const CancelBatchInputSchema = z.object({
   batchId: BatchIdSchema.describe('The OpenAI batch to cancel, e.g. batch_abc123'),
-  poll: PollPolicySchema.default({ initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 }),
+  poll: PollPolicySchema.default({ ...DEFAULT_POLL }),
   /** Give up waiting for a terminal status after this long. Cancellations have taken 25+ minutes. @default 2h */
   maxWait: DurationSchema.default(2 * 60 * 60 * 1000).describe(
     'Give up waiting for a terminal status after this long (default 2h)',

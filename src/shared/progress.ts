@@ -48,7 +48,7 @@ export interface CancelProgress {
   /** Epoch ms by which the next read happens at the latest, while waiting. */
   nextCheckInBy: number | null;
   /** What the cancel request found: it started the cancellation, or the batch was already past that. */
-  cancelOutcome: 'cancel-requested' | 'already-cancelling' | 'already-terminal' | null;
+  cancelOutcome: 'cancel-requested' | 'already-terminal' | null;
   results: ResultsSummary | null;
   /**
    * Set while the batch has stayed `cancelling` longer than the stuck threshold (also the

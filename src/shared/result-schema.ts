@@ -119,9 +119,7 @@ export const CancelBatchResultSchema = z
   .object({
     batchId: z.string(),
     finalStatus: z.enum(BATCH_STATUSES).describe('The terminal status the batch reached'),
-    cancelOutcome: z
-      .enum(['cancel-requested', 'already-cancelling', 'already-terminal'])
-      .describe('What the cancel request found'),
+    cancelOutcome: z.enum(['cancel-requested', 'already-terminal']).describe('What the cancel request found'),
     requestCounts: RequestCountsSchema,
     batch: BatchSnapshotSchema,
     results: ResultsSummarySchema.nullable().describe(

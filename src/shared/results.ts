@@ -63,7 +63,7 @@ export interface RemainingSummary {
 export interface CancelBatchResult {
   batchId: string;
   finalStatus: BatchStatus;
-  cancelOutcome: 'cancel-requested' | 'already-cancelling' | 'already-terminal';
+  cancelOutcome: 'cancel-requested' | 'already-terminal';
   requestCounts: { total: number; completed: number; failed: number };
   batch: BatchSnapshot;
   /** Null when collection was not asked for (`collectResults: 'never'` or not cancelled with 'if-cancelled'). */

@@ -3,7 +3,6 @@
  * a test what the server serves. Both paths share one generator so they cannot disagree.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { corruptLine } from './content';
 import { type FilePlan } from './file-content';
 import { unitFloat } from './prng';
@@ -46,11 +45,6 @@ export function* planChunks(plan: FilePlan, corruption?: Corruption): Generator<
     }
   }
   if (pending.length > 0) yield bufferFrom(pending.join('\n') + '\n', 'utf8');
-}
-
-/** A byte stream that renders lines only as fast as the consumer reads them. */
-export function planStream(plan: FilePlan, corruption?: Corruption): Readable {
-  return Readable.from(planChunks(plan, corruption), { objectMode: false });
 }
 
 /** Counts and hashes the exact bytes {@link planChunks} produces, yielding to the event loop as it goes. */

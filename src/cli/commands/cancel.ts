@@ -15,7 +15,7 @@ import {
   type PreviousRun,
   type StartOutcome,
 } from '../../client';
-import { COLLECT_MODES, type CollectMode } from '../../shared/cancel-input';
+import { COLLECT_MODES, DEFAULT_POLL, type CollectMode } from '../../shared/cancel-input';
 import { cancelWorkflowId } from '../../shared/constants';
 import type { CancelBatchResult } from '../../shared/results';
 import {
@@ -103,9 +103,12 @@ export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInp
   if (opts.reason) input.reason = opts.reason;
   if (opts.pollInterval) {
     const initialInterval = duration('--poll-interval', opts.pollInterval);
-    input.poll = { initialInterval, backoffCoefficient: 1.5, maxInterval: Math.max(initialInterval, 60_000) };
-    // Report back to the progress query as often as the batch is read early on.
-    input.checkInInterval = Math.max(initialInterval, 5_000);
+    input.poll = {
+      initialInterval,
+      backoffCoefficient: DEFAULT_POLL.backoffCoefficient,
+      maxInterval: Math.max(initialInterval, DEFAULT_POLL.maxInterval),
+    };
+    // No early check-ins: status and watch read each poll from the wait's heartbeat, history stays small.
   }
   return input;
 }
