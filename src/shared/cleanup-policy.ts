@@ -45,10 +45,10 @@ export const CleanupPolicySchema = z.object({
   /**
    * Only batches created within this window are looked at; paging stops at the first older one
    * (the list is newest first). Keep it within the namespace's retention: a batch whose finished
-   * child has been deleted by retention would otherwise be collected again. The default fits the
-   * shortest common retention (the dev server's 24 h), so a schedule works anywhere as created. @default 24h
+   * child has been deleted by retention would otherwise be collected again. It must also reach past
+   * `maxAge` and the 24 h completion window, or stale and expired batches are never seen. @default 72h
    */
-  lookback: DurationSchema.default(24 * 60 * 60 * 1000),
+  lookback: DurationSchema.default(72 * 60 * 60 * 1000),
   /** Batches per list call (OpenAI allows 1..100). @default 100 */
   pageSize: z.number().int().min(1).max(100).default(100),
   /** Pages per run before continuing as new (history stays small). @default 10 */

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { CUSTOM_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../../src/shared/search-attributes';
 import { preferredOrFreePort } from './ports';
 
@@ -65,6 +66,23 @@ async function serves(address: string): Promise<boolean> {
     return false;
   } finally {
     await connection?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The dev server keeps closed workflows 24 h; the scheduled cleanup's default lookback (72 h) needs
+ * them kept at least that long, or it would collect expired batches again. 7 days, as the compose
+ * init job creates the namespace.
+ */
+async function keepWorkflowsAWeek(address: string): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  try {
+    await connection.workflowService.updateNamespace({
+      namespace: 'default',
+      config: { workflowExecutionRetentionTtl: msToTs('7 days') },
+    });
+  } finally {
+    await connection.close();
   }
 }
 
@@ -140,6 +158,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         );
       await sleep(250);
     }
+    await keepWorkflowsAWeek(address);
   } catch (err) {
     await stop(2_000);
     throw err;

@@ -67,7 +67,7 @@ function createCommand(): Command {
     .option('--concurrency <n>', 'children (cancel requests) started per second', positiveInt)
     .option(
       '--lookback <duration>',
-      'only batches created within this long (default 24h; at most the retention)',
+      'only batches created within this long (default 72h; at most the retention)',
     )
     .option('--paused', 'create it paused (runs only when triggered)')
     .option('--catchup-window <duration>', 'how late a missed run may still start', '10 minutes')
