@@ -46,6 +46,7 @@ export interface ResultsSummary {
   summaryPath: string;
 }
 
+/** What `remaining.jsonl` (and `failed-permanent.jsonl`) hold: the input lines left to resubmit. */
 export interface RemainingSummary {
   path: string;
   /** Input lines written to remaining.jsonl. */

@@ -160,7 +160,8 @@ describe('public API (src/index.ts)', () => {
     const opts = {
       scheduleId,
       interval: '1h',
-      policy: { maxAge: '24h', dryRun: true },
+      // Within the test server's 24 h retention (the 72 h default would be refused).
+      policy: { maxAge: '24h', lookback: '24h', dryRun: true },
       taskQueue,
       paused: true,
     };

@@ -36,7 +36,8 @@ describe('fault storm over 100 cancellations', () => {
     env = await createDevServerEnv();
     h = await createHarness(env, {
       seed: 42,
-      timing: { cancelDelayMs: 1_000, perRequestMs: 10_000 },
+      // A minute per request: on a loaded machine no batch may complete before its cancel lands.
+      timing: { cancelDelayMs: 1_000, perRequestMs: 60_000 },
       faults: STORM,
     });
     await h.startWorker();
