@@ -143,17 +143,4 @@ function countsOf(attrs: TypedSearchAttributes): CancellationListing['requestCou
 
 export type { CancelBatchInput, CancelBatchResult, CancelProgress, BatchSnapshot };
 
-export {
-  DEFAULT_CLEANUP_SCHEDULE_ID,
-  InvalidScheduleError,
-  upsertCleanupSchedule,
-  describeCleanupSchedule,
-  pauseCleanupSchedule,
-  unpauseCleanupSchedule,
-  triggerCleanupSchedule,
-  deleteCleanupSchedule,
-  type CleanupScheduleOptions,
-  type CleanupScheduleInfo,
-  type UpsertResult,
-} from './schedule';
 export type { CleanupPolicyInput, CleanupSummary } from './shared/cleanup-policy';
