@@ -167,6 +167,12 @@ const testServerPom = `<?xml version="1.0" encoding="UTF-8"?>
       <artifactId>${TEST_SERVER_ARTIFACT.split(':')[1]}</artifactId>
       <version>${TEST_SERVER_VERSION}</version>
     </dependency>
+    <dependency>
+      <!-- The server logs through SLF4J 1.7 with no binding: without one it prints a warning at every start. -->
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-nop</artifactId>
+      <version>1.7.36</version>
+    </dependency>
   </dependencies>
 </project>
 `;
@@ -183,7 +189,8 @@ export function resolveTestServer(opts: ResolveOptions = {}): string {
       throw new ToolUnavailableError('temporal-test-server', envVar, `${fromEnv} is not executable`);
     return fromEnv;
   }
-  const dir = path.join(toolsCacheDir(), 'java', `temporal-test-server-${TEST_SERVER_VERSION}`);
+  // The suffix names the classpath's layout: a cache made before slf4j-nop joined it is not reused.
+  const dir = path.join(toolsCacheDir(), 'java', `temporal-test-server-${TEST_SERVER_VERSION}-nop`);
   const wrapper = path.join(dir, 'temporal-test-server');
   if (isExecutable(wrapper)) return wrapper;
   if (!opts.install)
