@@ -151,7 +151,12 @@ export function inputPlan(record: BatchRecord, invalidFirstLine: boolean): FileP
   const requests = record.requests;
   const total = requests.total;
   const lineLength = (valid: boolean): number => inputLine(requests, 0, valid).length + 1;
-  const bytes = total === 0 ? 0 : (total - 1) * lineLength(true) + lineLength(!invalidFirstLine);
+  // Lines of several models differ in length: then the store measures the file once.
+  const bytes = !requests.fixedWidth
+    ? undefined
+    : total === 0
+      ? 0
+      : (total - 1) * lineLength(true) + lineLength(!invalidFirstLine);
   return {
     lines: total,
     bytes,
