@@ -19,6 +19,7 @@ export const RESUBMIT_METADATA = {
   parts: 'resubmitted_parts',
 } as const;
 
+/** Options of {@link resubmitRemaining}. */
 export interface ResubmitOptions extends Pick<SplitOptions, 'maxRequests' | 'maxBytes'> {
   batchId: string;
   /** Where the cancellation wrote its results (RESULTS_DIR). */
@@ -29,6 +30,7 @@ export interface ResubmitOptions extends Pick<SplitOptions, 'maxRequests' | 'max
   dryRun?: boolean;
 }
 
+/** One part of remaining.jsonl and the batch it became. */
 export interface ResubmittedPart {
   part: number;
   lines: number;
@@ -39,6 +41,7 @@ export interface ResubmittedPart {
   newBatchId: string | null;
 }
 
+/** What {@link resubmitRemaining} found, created or (in a dry run) would create. */
 export interface ResubmitReport {
   batchId: string;
   remainingPath: string;
@@ -57,6 +60,16 @@ export class NothingToResubmitError extends Error {
   }
 }
 
+/**
+ * Submits a cancelled batch's `remaining.jsonl` (written by the cancellation under `resultsDir`)
+ * as new batch(es) with the old batch's endpoint and completion window, split at the Batch API's
+ * 50,000 requests / 200 MB per file, each with metadata `resubmitted_from` (the old batch id),
+ * `resubmitted_part` and `resubmitted_parts`. Idempotent: parts whose batch already exists (found
+ * by listing batches) are reported as `found`, not created again.
+ *
+ * @throws NothingToResubmitError when there is no remaining.jsonl or the old batch lacks an endpoint
+ * @throws OpenAICallError when an OpenAI call fails (its message says what to do; `retryable`)
+ */
 export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): Promise<ResubmitReport> {
   const store = new LocalResultsStore(opts.resultsDir);
   const remainingPath = store.pathOf(opts.batchId, 'remaining');
@@ -99,7 +112,11 @@ export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): 
         report.push({ ...base, outcome: 'planned', newBatchId: null });
         continue;
       }
-      const fileId = await uploadBatchFile(openai, part.path, `${opts.batchId}-remaining-${part.index}.jsonl`);
+      const fileId = await uploadBatchFile(
+        openai,
+        part.path,
+        `${opts.batchId}-remaining-${part.index}.jsonl`,
+      );
       const created = await createBatch(openai, {
         inputFileId: fileId,
         endpoint: old.endpoint,

@@ -32,6 +32,7 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Reads one batch, validated. */
 export function getBatch(openai: OpenAI, batchId: string): Promise<Batch> {
   return call(`read batch ${batchId}`, async () =>
     parseResponse(BatchSchema, await openai.batches.retrieve(batchId), 'a batch'),
@@ -77,6 +78,7 @@ export function uploadBatchFile(openai: OpenAI, file: string, name: string): Pro
   });
 }
 
+/** What a new batch is created from. */
 export interface CreateBatchRequest {
   inputFileId: string;
   endpoint: string;
@@ -84,6 +86,7 @@ export interface CreateBatchRequest {
   metadata: Record<string, string>;
 }
 
+/** Creates a batch, validated. */
 export function createBatch(openai: OpenAI, req: CreateBatchRequest): Promise<Batch> {
   return call(`create a batch from ${req.inputFileId}`, async () =>
     parseResponse(

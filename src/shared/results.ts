@@ -96,6 +96,7 @@ export interface UsageReport {
   batchReported: TokenCounts | null;
 }
 
+/** What `remaining.jsonl` (and `failed-permanent.jsonl`) hold after a collection. */
 export interface RemainingSummary {
   path: string;
   /** Input lines written to remaining.jsonl. */
