@@ -7,6 +7,7 @@
  * batch across two calls, a 60,000-line remainder split in two).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBatchCancellation } from '../../src/client';
 import { resultText } from '../../src/cli/format';
@@ -15,6 +16,7 @@ import { resubmitRemaining, RESUBMIT_METADATA } from '../../src/resubmit';
 import type { CancelBatchResult, ModelUsage, ResultsSummary } from '../../src/shared/results';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
+import { cleanEnv, runCli } from '../cli/run-cli';
 import { fastPoll, printFigures } from './support';
 
 jest.setTimeout(180_000);
@@ -128,11 +130,17 @@ describe('the salvage report', () => {
       batchDiscount: 0.5,
       models: { 'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 } },
     });
-    expect(text).toMatch(/reconciliation\s+balanced: \d+ succeeded, \d+ failed for good, \d+ remaining, 0 quarantined of 400 input lines/);
-    expect(text).toMatch(/tokens gpt-4o-mini\s+\d+ requests: [\d,]+ in \([\d,]+ cached\), [\d,]+ out \([\d,]+ reasoning\); cost \d+\.\d{4} USD/);
+    expect(text).toMatch(
+      /reconciliation\s+balanced: \d+ succeeded, \d+ failed for good, \d+ remaining, 0 quarantined of 400 input lines/,
+    );
+    expect(text).toMatch(
+      /tokens gpt-4o-mini\s+\d+ requests: [\d,]+ in \([\d,]+ cached\), [\d,]+ out \([\d,]+ reasoning\); cost \d+\.\d{4} USD/,
+    );
     expect(text).toMatch(/tokens gpt-4\.1-mini .*no price for this model/);
     expect(text).toMatch(/batch usage\s+.* as the batch reports it, equal to the results/);
-    expect(text).toMatch(new RegExp(`next step\\s+openai-batch-cancel resubmit ${batch.id} \\(${rec.remaining} requests`));
+    expect(text).toMatch(
+      new RegExp(`next step\\s+openai-batch-cancel resubmit ${batch.id} \\(${rec.remaining} requests`),
+    );
 
     const handle = env.client.workflow.getHandle(`cancel-batch:${batch.id}`);
     const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
@@ -196,8 +204,12 @@ describe('the salvage report', () => {
     const rec = expectAddsUp(result.results!);
     expect(rec.duplicates).toBe(3);
     expect(rec.balanced).toBe(false);
-    expect(rec.unbalancedIds).toEqual(expect.arrayContaining(['request-000000', 'request-000001', 'request-000002']));
-    expect(resultText(result)).toMatch(/reconciliation\s+UNBALANCED: .*3 duplicated of 300 input lines; ids that do not add up: request-000000/);
+    expect(rec.unbalancedIds).toEqual(
+      expect.arrayContaining(['request-000000', 'request-000001', 'request-000002']),
+    );
+    expect(resultText(result)).toMatch(
+      /reconciliation\s+UNBALANCED: .*3 duplicated of 300 input lines; ids that do not add up: request-000000/,
+    );
     figures.duplicatesReported = rec.duplicates;
   });
 
@@ -213,7 +225,9 @@ describe('the salvage report', () => {
     const rec = expectAddsUp(result.results!);
     expect(rec).toMatchObject({ inputLines: 200, duplicates: 0, balanced: false });
     expect(rec.unbalancedIds.sort()).toEqual(['stray-0', 'stray-1']);
-    expect(resultText(result)).toMatch(/UNBALANCED: .*ids that do not add up: stray-0, stray-1|UNBALANCED: .*stray-1, stray-0/);
+    expect(resultText(result)).toMatch(
+      /UNBALANCED: .*ids that do not add up: stray-0, stray-1|UNBALANCED: .*stray-1, stray-0/,
+    );
     const handle = env.client.workflow.getHandle(`cancel-batch:${batch.id}`);
     const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(meta.currentDetails).toMatch(/\*\*⚠ Reconciliation\*\* UNBALANCED/);
@@ -229,9 +243,19 @@ describe('the salvage report', () => {
     });
     const r = (await cancel(batch.id)).results!;
     const openai = createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url });
-    const dry = await resubmitRemaining(openai, { batchId: batch.id, resultsDir: h.resultsDir, dryRun: true });
-    expect(dry.parts).toEqual([{ part: 1, lines: r.remaining!.lines, bytes: expect.any(Number), outcome: 'planned', newBatchId: null }]);
-    const first = await resubmitRemaining(openai, { batchId: batch.id, resultsDir: h.resultsDir, model: 'gpt-4.1-mini' });
+    const dry = await resubmitRemaining(openai, {
+      batchId: batch.id,
+      resultsDir: h.resultsDir,
+      dryRun: true,
+    });
+    expect(dry.parts).toEqual([
+      { part: 1, lines: r.remaining!.lines, bytes: expect.any(Number), outcome: 'planned', newBatchId: null },
+    ]);
+    const first = await resubmitRemaining(openai, {
+      batchId: batch.id,
+      resultsDir: h.resultsDir,
+      model: 'gpt-4.1-mini',
+    });
     const second = await resubmitRemaining(openai, { batchId: batch.id, resultsDir: h.resultsDir });
     expect(first.parts.map((p) => p.outcome)).toEqual(['created']);
     expect(second.parts.map((p) => p.outcome)).toEqual(['found']);
@@ -244,8 +268,74 @@ describe('the salvage report', () => {
     expect(created).toMatchObject({ endpoint: '/v1/responses', completion_window: '24h' });
     expect((await h.sim.expectedFile(created.input_file_id)).lines).toBe(r.remaining!.lines);
     const content = await (await openai.files.content(created.input_file_id)).text();
-    expect(content.split('\n').filter(Boolean).every((l) => l.includes('"model":"gpt-4.1-mini"'))).toBe(true);
+    expect(
+      content
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.includes('"model":"gpt-4.1-mini"')),
+    ).toBe(true);
     figures.resubmitBatchesAfterTwoCalls = linked.length;
+  });
+
+  it('shows the report at the end of `result` and `watch` (text and --json with cost), and `resubmit` runs from the CLI', async () => {
+    const batch = h.sim.seedBatch({
+      status: 'in_progress',
+      requests: 120,
+      completedFraction: 0.5,
+      content: { reportUsage: true },
+    });
+    await cancel(batch.id);
+    const prices = path.join(h.resultsDir, 'prices.json');
+    fs.writeFileSync(
+      prices,
+      JSON.stringify({
+        currency: 'EUR',
+        batchDiscount: 0.5,
+        models: { 'gpt-4o-mini': { input: 1, output: 2 } },
+      }),
+    );
+    const cliEnv = cleanEnv({
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      OPENAI_API_KEY: h.sim.apiKey,
+      OPENAI_BASE_URL: h.sim.url,
+      RESULTS_DIR: h.resultsDir,
+    });
+    const json = await runCli(['result', batch.id, '--json', '--prices', prices], cliEnv);
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as CancelBatchResult & {
+      cost: { currency: string; total: number };
+    };
+    const m = parsed.results!.usage!.byModel['gpt-4o-mini']!;
+    expect(parsed.results!.reconciliation!.balanced).toBe(true);
+    expect(parsed.cost.currency).toBe('EUR');
+    expect(parsed.cost.total).toBeCloseTo(((m.inputTokens * 1 + m.outputTokens * 2) / 1e6) * 0.5, 10);
+
+    const watched = await runCli(['watch', batch.id, '--prices', prices], cliEnv);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/reconciliation\s+balanced: .* of 120 input lines/);
+    expect(watched.stdout).toMatch(/tokens gpt-4o-mini\s+\d+ requests: .*; cost \d+\.\d{4} EUR/);
+    expect(watched.stdout).toMatch(/next step\s+openai-batch-cancel resubmit /);
+
+    const bad = await runCli(
+      ['result', batch.id, '--prices', path.join(h.resultsDir, 'missing.json')],
+      cliEnv,
+    );
+    expect(bad.code).toBe(2);
+    fs.writeFileSync(prices, JSON.stringify({ models: { x: { input: 1, output: 2 } } }));
+    const invalid = await runCli(['result', batch.id, '--prices', prices], cliEnv);
+    expect(invalid).toMatchObject({ code: 2 });
+    expect(invalid.stderr).toMatch(/invalid price table .*: batchDiscount: /);
+
+    const dry = await runCli(['resubmit', batch.id, '--dry-run'], cliEnv);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/part 1\/1: \d+ requests, \d+ bytes → \(dry run\) \(would create\)/);
+    const made = await runCli(['resubmit', batch.id, '--json'], cliEnv);
+    expect(made.code).toBe(0);
+    const report = JSON.parse(made.stdout) as { parts: { outcome: string; newBatchId: string }[] };
+    expect(report.parts.map((p) => p.outcome)).toEqual(['created']);
+    const again = await runCli(['resubmit', batch.id], cliEnv);
+    expect(again.stdout).toContain(`${report.parts[0]!.newBatchId} (already submitted)`);
   });
 
   it('splits a 60,000-line remainder into two batches (50,000 + 10,000) and finds both again', async () => {
@@ -263,7 +353,11 @@ describe('the salvage report', () => {
     expect(again.parts.map((p) => p.newBatchId)).toEqual(first.parts.map((p) => p.newBatchId));
     for (const p of first.parts) {
       const b = h.sim.getBatch(p.newBatchId!)!;
-      expect(b.metadata).toEqual({ resubmitted_from: batch.id, resubmitted_part: String(p.part), resubmitted_parts: '2' });
+      expect(b.metadata).toEqual({
+        resubmitted_from: batch.id,
+        resubmitted_part: String(p.part),
+        resubmitted_parts: '2',
+      });
       expect((await h.sim.expectedFile(b.input_file_id)).lines).toBe(p.lines);
     }
     figures.splitParts = first.parts.map((p) => p.lines);
