@@ -109,7 +109,9 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
           counts[where]++;
           job.reconciler.input(customId, OUTCOME[where]);
           const file =
-            job.write !== false && (where === 'remaining' || where === 'failedPermanent') ? files[where] : null;
+            job.write !== false && (where === 'remaining' || where === 'failedPermanent')
+              ? files[where]
+              : null;
           if (line.fragment === 'first') {
             streaming = file;
             await file?.write(line.raw);

@@ -92,7 +92,8 @@ function resultsRows(r: ResultsSummary): [string, string][] {
 export function salvageRows(r: ResultsSummary, prices?: PriceTable): [string, string][] {
   const rows: [string, string][] = [];
   if (r.reconciliation) rows.push(['reconciliation', describeReconciliation(r.reconciliation)]);
-  else if (r.reconciliation === null) rows.push(['reconciliation', 'not done: the input file could not be read']);
+  else if (r.reconciliation === null)
+    rows.push(['reconciliation', 'not done: the input file could not be read']);
   for (const [model, u] of Object.entries(r.usage?.byModel ?? {})) {
     const cost = prices ? describeCost(costOf(model, u, prices)) : '';
     rows.push([`tokens ${model}`, `${u.requests} requests: ${describeTokens(u)}${cost}`]);

@@ -78,7 +78,11 @@ export function costOf(model: string, u: ModelUsage, table: PriceTable): Cost {
   const standard =
     ((u.inputTokens - cached) * p.input + cached * (p.cachedInput ?? p.input) + u.outputTokens * p.output) /
     1_000_000;
-  return { currency: table.currency, amount: standard * (1 - (p.batchDiscount ?? table.batchDiscount)), priceOf: key };
+  return {
+    currency: table.currency,
+    amount: standard * (1 - (p.batchDiscount ?? table.batchDiscount)),
+    priceOf: key,
+  };
 }
 
 /** `; cost 0.0123 USD` or `; no price for this model in the table`. */

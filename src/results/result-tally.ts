@@ -130,6 +130,6 @@ export class ResultTally {
     }
     const before = DISPOSITIONS[packed & 3]!;
     const keep = packed < ONE_RESULT || RANK[disposition] > RANK[before] ? CODE[disposition] : CODE[before];
-    this.byId.set(customId, (packed - (packed & 3)) + keep + ONE_RESULT);
+    this.byId.set(customId, packed - (packed & 3) + keep + ONE_RESULT);
   }
 }

@@ -80,9 +80,7 @@ export const ReconciliationSchema = z
     balanced: z
       .boolean()
       .describe('Every result belongs to exactly one input line, and every input line to one outcome'),
-    unbalancedIds: z
-      .array(z.string())
-      .describe(`Ids that do not add up (first ${MAX_UNBALANCED_IDS})`),
+    unbalancedIds: z.array(z.string()).describe(`Ids that do not add up (first ${MAX_UNBALANCED_IDS})`),
   })
   .describe('Where each input custom_id ended: succeeded, failedPermanent, remaining or quarantined');
 

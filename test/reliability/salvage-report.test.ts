@@ -30,15 +30,23 @@ const figures = {
   splitParts: [] as number[],
 };
 
-type Usage = Omit<ModelUsage, 'requests'> & { requests: number };
+type Usage = ModelUsage;
+interface ChatUsage {
+  prompt_tokens?: number;
+  input_tokens?: number;
+  completion_tokens?: number;
+  output_tokens?: number;
+  prompt_tokens_details?: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
+}
 
 /** What the output file says, summed independently of the product's code. */
 function usageOfOutput(file: string): Record<string, Usage> {
   const byModel: Record<string, Usage> = {};
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
-    const body = (JSON.parse(line) as { response: { body: { model: string; usage: Record<string, any> } } })
-      .response.body;
+    const body = (JSON.parse(line) as { response: { body: { model: string; usage: ChatUsage } } }).response
+      .body;
     const u = body.usage;
     const m = (byModel[body.model] ??= {
       requests: 0,
@@ -48,7 +56,7 @@ function usageOfOutput(file: string): Record<string, Usage> {
       reasoningTokens: 0,
     });
     m.requests++;
-    m.inputTokens += u.prompt_tokens ?? u.input_tokens;
+    m.inputTokens += u.prompt_tokens ?? u.input_tokens ?? 0;
     m.outputTokens += u.completion_tokens ?? u.output_tokens ?? 0;
     m.cachedInputTokens += u.prompt_tokens_details?.cached_tokens ?? 0;
     m.reasoningTokens += u.completion_tokens_details?.reasoning_tokens ?? 0;

@@ -66,7 +66,10 @@ export class BatchRegistry {
       endpoint,
       spec.failedFraction ?? 0.1,
       hash32(this.seed, seq, 0xfa11),
-      { ...(spec.content?.models ? { models: spec.content.models } : {}), duplicateIds: spec.content?.duplicateIds ?? 0 },
+      {
+        ...(spec.content?.models ? { models: spec.content.models } : {}),
+        duplicateIds: spec.content?.duplicateIds ?? 0,
+      },
     );
     const failed = spec.status === 'failed';
     const now = this.clock();

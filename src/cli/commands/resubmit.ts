@@ -59,7 +59,9 @@ export function resubmitCommand(): Command {
         if (err instanceof NothingToResubmitError || err instanceof UnsplittableLineError)
           throw new CliError(err.message, ExitCode.Usage);
         if (err instanceof OpenAICallError)
-          throw new CliError(`${err.message}${err.retryable ? ' (run resubmit again: it resumes where it stopped)' : ''}`);
+          throw new CliError(
+            `${err.message}${err.retryable ? ' (run resubmit again: it resumes where it stopped)' : ''}`,
+          );
         throw err;
       }
       if (opts.json) printJson(report);
