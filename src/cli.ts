@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { cancelCommand } from './cli/commands/cancel';
 import { listCommand } from './cli/commands/list';
+import { resubmitCommand } from './cli/commands/resubmit';
 import { resultCommand } from './cli/commands/result';
 import { scheduleCommand } from './cli/commands/schedule';
 import { statusCommand } from './cli/commands/status';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     statusCommand(),
     watchCommand(),
     resultCommand(),
+    resubmitCommand(),
     listCommand(),
     workerCommand(),
     scheduleCommand(),

@@ -85,12 +85,20 @@ export {
   ResultFileSummarySchema,
   RemainingSummarySchema,
   BatchFailureReasonSchema,
+  ReconciliationSchema,
+  UsageReportSchema,
+  ModelUsageSchema,
+  TokenCountsSchema,
 } from './shared/result-schema';
-export type {
-  CancelBatchResult,
-  ResultsSummary,
-  ResultFileSummary,
-  RemainingSummary,
+export {
+  MAX_UNBALANCED_IDS,
+  type CancelBatchResult,
+  type ResultsSummary,
+  type ResultFileSummary,
+  type RemainingSummary,
+  type Reconciliation,
+  type UsageReport,
+  type ModelUsage,
 } from './shared/results';
 export {
   progressQuery,
@@ -99,6 +107,7 @@ export {
   type CancelPhase,
   type BatchSnapshot,
   type BatchFailureReason,
+  type TokenCounts,
 } from './shared/progress';
 export { BATCH_STATUSES, TERMINAL_STATUSES, isTerminalStatus, type BatchStatus } from './shared/batch-status';
 export {
@@ -139,3 +148,14 @@ export {
   type TemporalTarget,
 } from './temporal-connection';
 export { checkHealth, type Health } from './health';
+
+// The next step after a cancellation: resubmit what remains as new batch(es).
+export {
+  resubmitRemaining,
+  RESUBMIT_METADATA,
+  NothingToResubmitError,
+  type ResubmitOptions,
+  type ResubmitReport,
+  type ResubmittedPart,
+} from './resubmit';
+export { OpenAICallError } from './openai/batch-submit';

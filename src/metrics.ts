@@ -11,6 +11,10 @@ export const METRIC = {
   cancellationsFinished: 'openai_batch_cancellations_finished',
   resultLinesCollected: 'openai_batch_result_lines_collected',
   apiErrors: 'openai_batch_api_errors',
+  /** Tokens the salvaged results consumed, by `model` and `kind` (input, cached_input, output, reasoning). */
+  salvagedTokens: 'openai_batch_salvaged_tokens',
+  /** Collections whose results do not reconcile with the input (see `Reconciliation.balanced`). */
+  unbalancedCollections: 'openai_batch_unbalanced_collections',
   /** Histogram: seconds from the cancel request until the batch was seen terminal. */
   timeCancelling: 'openai_batch_cancelling_seconds',
   /** Gauges (src/waiting-gauges.ts): running cancellations in `cancelling`, and the oldest one's age. */

@@ -35,6 +35,14 @@ export function toSnapshot(batch: Batch): BatchSnapshot {
     failedAt: batch.failed_at ?? null,
     expiredAt: batch.expired_at ?? null,
     errors: failureReason(batch),
+    usage: batch.usage
+      ? {
+          inputTokens: batch.usage.input_tokens,
+          cachedInputTokens: batch.usage.input_tokens_details.cached_tokens,
+          outputTokens: batch.usage.output_tokens,
+          reasoningTokens: batch.usage.output_tokens_details.reasoning_tokens,
+        }
+      : null,
   };
 }
 

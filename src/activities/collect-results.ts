@@ -3,12 +3,14 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from './classify';
 import { METRIC } from '../metrics';
+import { recordSalvageMetrics } from './salvage-metrics';
 import { UnsafeBatchIdError, type LocalResultsStore } from '../results/local-store';
+import { Reconciler } from '../results/reconcile';
 import { ResultTally } from '../results/result-tally';
 import { isStorageErrno, ResultsStorageError } from '../results/storage-error';
 import { FailureType } from '../shared/failure-types';
-import type { BatchFailureReason } from '../shared/progress';
-import type { RemainingSummary, ResultFileSummary, ResultsSummary } from '../shared/results';
+import type { BatchFailureReason, TokenCounts } from '../shared/progress';
+import type { Reconciliation, RemainingSummary, ResultFileSummary, ResultsSummary } from '../shared/results';
 import { resultsStoreRetry } from '../workflows/activity-options';
 import {
   collectFile,
@@ -31,6 +33,8 @@ export interface CollectResultsInput {
   writeRemaining: boolean;
   /** For a failed batch: why it failed, kept in summary.json. */
   batchErrors?: BatchFailureReason | null;
+  /** The batch object's own usage, compared with the sum over the result lines. */
+  batchUsage?: TokenCounts | null;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -86,7 +90,7 @@ export function makeCollectResults(deps: ActivityDeps) {
       }
       return Date.now() - lastMoveAt < STALL_MS;
     };
-    const tally = new ResultTally(input.writeRemaining);
+    const tally = new ResultTally();
     try {
       const directory = await store.prepare(batchId);
       return await withHeartbeat(
@@ -131,24 +135,32 @@ export function makeCollectResults(deps: ActivityDeps) {
           checkpoint.file = 'remaining';
           let remaining: RemainingSummary | null = null;
           let remainingUnavailable: ResultsSummary['remainingUnavailable'] = null;
-          if (input.writeRemaining) {
-            try {
-              remaining = await writeRemaining({
-                openai: deps.openai,
-                store,
-                batchId,
-                inputFileId: input.inputFileId,
-                tally,
-                progress: checkpoint,
-                maxLineBytes,
-                signal: ctx.cancellationSignal,
-              });
-            } catch (err) {
-              if (!(err instanceof InputFileGoneError)) throw err;
-              // The downloaded results stand on their own: say why remaining.jsonl is missing.
+          let reconciliation: Reconciliation | null = null;
+          // The input is read even without remaining.jsonl: every collection is reconciled.
+          const reconciler = new Reconciler(tally);
+          try {
+            remaining = await writeRemaining({
+              openai: deps.openai,
+              store,
+              batchId,
+              inputFileId: input.inputFileId,
+              tally,
+              progress: checkpoint,
+              maxLineBytes,
+              signal: ctx.cancellationSignal,
+              reconciler,
+              write: input.writeRemaining,
+            });
+            reconciliation = reconciler.result();
+          } catch (err) {
+            if (!(err instanceof InputFileGoneError)) throw err;
+            // The downloaded results stand on their own: say why remaining.jsonl is missing.
+            if (input.writeRemaining) {
               remainingUnavailable = { inputFileId: input.inputFileId, reason: err.message };
-              ctx.log.warn('input file gone: results kept, remaining.jsonl not written', { batchId });
             }
+            ctx.log.warn('input file gone: results kept, remaining.jsonl not written, not reconciled', {
+              batchId,
+            });
           }
           // Files a previous collection wrote but this one has no source for would mislead: remove them.
           if (!remaining) {
@@ -169,6 +181,8 @@ export function makeCollectResults(deps: ActivityDeps) {
             remaining,
             remainingUnavailable,
             batchErrors: input.batchErrors ?? null,
+            reconciliation,
+            usage: { byModel: tally.usage.byModel(), batchReported: input.batchUsage ?? null },
             summaryPath: store.pathOf(batchId, 'summary'),
           };
           await store.writeJson(batchId, 'summary', { ...summary, collectedAt: new Date().toISOString() });
@@ -179,11 +193,20 @@ export function makeCollectResults(deps: ActivityDeps) {
           );
           lines.add((output?.lines ?? 0) + (errors?.lines ?? 0), { outcome: 'valid' });
           lines.add(tally.quarantined, { outcome: 'quarantined' });
+          recordSalvageMetrics(ctx.metricMeter, summary);
           ctx.log.info('results collected', {
             batchId,
             succeeded: summary.succeeded,
             quarantined: summary.quarantined,
+            balanced: reconciliation?.balanced ?? null,
           });
+          if (reconciliation && !reconciliation.balanced) {
+            ctx.log.warn('results do not reconcile with the input', {
+              batchId,
+              duplicates: reconciliation.duplicates,
+              unbalancedIds: reconciliation.unbalancedIds.slice(0, 10),
+            });
+          }
           return summary;
         },
         { moved },

@@ -8,6 +8,7 @@ import { BatchInputLineSchema } from '../openai/schemas';
 import type { AtomicFile } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
 import type { LocalResultsStore } from '../results/local-store';
+import type { InputOutcome, Reconciler } from '../results/reconcile';
 import { recoverCustomId, type ResultTally } from '../results/result-tally';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
@@ -24,6 +25,10 @@ export interface RemainingJob {
   progress: Progress;
   maxLineBytes: number;
   signal: AbortSignal;
+  /** Told where each input line went. */
+  reconciler: Reconciler;
+  /** False: only reconcile, write no file (remaining.jsonl was not asked for). @default true */
+  write?: boolean;
 }
 
 /** Thrown when the input file is gone: the other results stand, remaining.jsonl cannot be written. */
@@ -35,6 +40,13 @@ export class InputFileGoneError extends Error {
 }
 
 type Destination = 'remaining' | 'failedPermanent' | 'skipSucceeded' | 'skipUnresolved';
+
+const OUTCOME: Record<Destination, InputOutcome> = {
+  remaining: 'remaining',
+  failedPermanent: 'failedPermanent',
+  skipSucceeded: 'succeeded',
+  skipUnresolved: 'quarantined',
+};
 
 function destinationOf(tally: ResultTally, customId: string | undefined): Destination {
   const d = customId === undefined ? undefined : tally.dispositionOf(customId);
@@ -55,7 +67,8 @@ function customIdOf(line: Line): string | undefined {
 
 const NEWLINE = Buffer.from('\n');
 
-export async function writeRemaining(job: RemainingJob): Promise<RemainingSummary> {
+/** Null when `write` is false: the input was only reconciled. */
+export async function writeRemaining(job: RemainingJob): Promise<RemainingSummary | null> {
   const { store, batchId, tally, progress } = job;
   const files: Record<'remaining' | 'failedPermanent', AtomicFile> = {
     remaining: store.open(batchId, 'remaining'),
@@ -91,9 +104,14 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
           progress.bytes += line.raw.length;
           if (line.fragment !== 'first') progress.lines++;
           if (!line.oversized && line.content.length === 0) continue;
-          const where = destinationOf(tally, customIdOf(line));
+          const customId = customIdOf(line);
+          const where = destinationOf(tally, customId);
           counts[where]++;
-          const file = where === 'remaining' || where === 'failedPermanent' ? files[where] : null;
+          job.reconciler.input(customId, OUTCOME[where]);
+          const file =
+            job.write !== false && (where === 'remaining' || where === 'failedPermanent')
+              ? files[where]
+              : null;
           if (line.fragment === 'first') {
             streaming = file;
             await file?.write(line.raw);
@@ -106,6 +124,11 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
         }
       },
     });
+    if (job.write === false) {
+      await files.remaining.abort();
+      await files.failedPermanent.abort();
+      return null;
+    }
     const remaining = await files.remaining.commit();
     let failedPermanent: RemainingSummary['failedPermanent'] = null;
     if (counts.failedPermanent > 0) {

@@ -3,6 +3,13 @@ import type { CancellationListing, CancellationStart } from '../client';
 import type { CancelProgress } from '../shared/progress';
 import type { CancelBatchResult, ResultsSummary } from '../shared/results';
 import { describeFailureReason } from '../workflows/details';
+import { costOf, costReport, describeCost, type PriceTable } from './prices';
+import {
+  describeBatchReported,
+  describeReconciliation,
+  describeTokens,
+  nextStep,
+} from '../shared/salvage-report';
 import type { ProgressView } from './read-progress';
 
 /** `950ms`, `12s`, `1m 05s`, `2h 03m`. */
@@ -81,6 +88,22 @@ function resultsRows(r: ResultsSummary): [string, string][] {
   return rows;
 }
 
+/** The salvage report: does it add up, tokens by model (and cost with a price table), next step. */
+export function salvageRows(r: ResultsSummary, prices?: PriceTable): [string, string][] {
+  const rows: [string, string][] = [];
+  if (r.reconciliation) rows.push(['reconciliation', describeReconciliation(r.reconciliation)]);
+  else if (r.reconciliation === null)
+    rows.push(['reconciliation', 'not done: the input file could not be read']);
+  for (const [model, u] of Object.entries(r.usage?.byModel ?? {})) {
+    const cost = prices ? describeCost(costOf(model, u, prices)) : '';
+    rows.push([`tokens ${model}`, `${u.requests} requests: ${describeTokens(u)}${cost}`]);
+  }
+  const reported = r.usage ? describeBatchReported(r.usage) : null;
+  if (reported) rows.push(['batch usage', reported]);
+  rows.push(['next step', nextStep(r) ?? 'nothing to resubmit']);
+  return rows;
+}
+
 /** Several lines describing what a `status` query found. */
 export function progressDetails(view: ProgressView, now = Date.now()): string {
   const p = view.progress;
@@ -112,8 +135,8 @@ export function progressDetails(view: ProgressView, now = Date.now()): string {
   return table(rows);
 }
 
-/** Several lines summing up a finished cancellation and where its results are. */
-export function resultText(r: CancelBatchResult): string {
+/** Several lines summing up a finished cancellation, where its results are, and the salvage report. */
+export function resultText(r: CancelBatchResult, prices?: PriceTable): string {
   const c = r.requestCounts;
   const rows: [string, string][] = [
     ['batch', `${r.batchId}: ${r.finalStatus} (${r.cancelOutcome})`],
@@ -121,9 +144,15 @@ export function resultText(r: CancelBatchResult): string {
     ['took', `${formatDuration(r.timings.finishedAt - r.timings.startedAt)}, ${r.polls} reads`],
   ];
   if (r.batch.errors) rows.push(['failed because', describeFailureReason(r.batch.errors).join('; ')]);
-  if (r.results) rows.push(...resultsRows(r.results));
+  if (r.results) rows.push(...resultsRows(r.results), ...salvageRows(r.results, prices));
   else rows.push(['results', 'not collected']);
   return table(rows);
+}
+
+/** The result for `--json`: as returned, plus `cost` when a price table was given. */
+export function withCost(r: CancelBatchResult, prices?: PriceTable): CancelBatchResult & { cost?: unknown } {
+  if (!prices || !r.results?.usage) return r;
+  return { ...r, cost: costReport(r.results.usage.byModel, prices) };
 }
 
 /** One line saying what `cancel` found and did for a batch. */

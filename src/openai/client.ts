@@ -1,5 +1,6 @@
 /** The only place an OpenAI SDK client is built. */
 import OpenAI from 'openai';
+import { requireApiKey, type Config } from '../config';
 
 /** Options of `createOpenAIClient`. */
 export interface OpenAIClientOptions {
@@ -24,5 +25,16 @@ export function createOpenAIClient(opts: OpenAIClientOptions): OpenAI {
     project: opts.project ?? null,
     maxRetries: 0,
     timeout: opts.timeoutMs ?? 60_000,
+  });
+}
+
+/** The client the environment describes (OPENAI_API_KEY, OPENAI_BASE_URL, ...). */
+export function openAIClientFromConfig(config: Config): OpenAI {
+  return createOpenAIClient({
+    apiKey: requireApiKey(config),
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    ...(config.OPENAI_ORG_ID ? { organization: config.OPENAI_ORG_ID } : {}),
+    ...(config.OPENAI_PROJECT_ID ? { project: config.OPENAI_PROJECT_ID } : {}),
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
   });
 }

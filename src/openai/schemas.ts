@@ -41,6 +41,16 @@ export const RequestCountsSchema = z.object({
 });
 export type RequestCounts = z.infer<typeof RequestCountsSchema>;
 
+/** `Batch.usage` (batches created after 2025-09-07): every field required, as in the spec. */
+export const BatchUsageSchema = z.looseObject({
+  input_tokens: z.number().int(),
+  input_tokens_details: z.looseObject({ cached_tokens: z.number().int() }),
+  output_tokens: z.number().int(),
+  output_tokens_details: z.looseObject({ reasoning_tokens: z.number().int() }),
+  total_tokens: z.number().int(),
+});
+export type BatchUsage = z.infer<typeof BatchUsageSchema>;
+
 /**
  * The fields of `Batch` the product reads. Required as in the spec: `id`, `object`, `status`,
  * `input_file_id`, `created_at` (the spec also requires `endpoint` and `completion_window`, which
@@ -64,6 +74,9 @@ export const BatchSchema = z.looseObject({
   cancelled_at: nullableTime,
   request_counts: RequestCountsSchema.nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
+  endpoint: z.string().optional(),
+  completion_window: z.string().optional(),
+  usage: BatchUsageSchema.nullish(),
 });
 export type Batch = z.infer<typeof BatchSchema>;
 

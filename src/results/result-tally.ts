@@ -5,6 +5,7 @@
  * is never put back into remaining.jsonl just because its result line was damaged.
  */
 import { isSuccessfulResult, type BatchResultLine } from '../openai/schemas';
+import { UsageTally } from './usage-tally';
 
 /**
  * succeeded: never resubmit. permanent: a 4xx that will fail again (failed-permanent.jsonl).
@@ -54,24 +55,39 @@ export function recoverResult(raw: Buffer): { customId: string; disposition: Dis
   return { customId, disposition: status ? dispositionOfStatus(Number(status[1])) : 'unresolved' };
 }
 
+const DISPOSITIONS: readonly Disposition[] = ['retriable', 'unresolved', 'permanent', 'succeeded'];
+const CODE: Record<Disposition, number> = { retriable: 0, unresolved: 1, permanent: 2, succeeded: 3 };
+/** Packed per custom_id: bits 0-1 the disposition, bit 2 "seen in the input", the rest the result count. */
+const SEEN = 4;
+const ONE_RESULT = 8;
+
+/** What the tally knows about one custom_id once the input has been read. */
+export interface IdRecord {
+  customId: string;
+  /** Result lines naming it (a damaged one counts when its custom_id was recovered). */
+  results: number;
+  inInput: boolean;
+}
+
 export class ResultTally {
   succeeded = 0;
   failedByCode: Record<string, number> = {};
   quarantined = 0;
   /** Quarantined lines whose custom_id was recovered. */
   recovered = 0;
-  private readonly byId: Map<string, Disposition> | null;
-
-  /** `trackIds`: remember each custom_id's disposition (needed to write remaining.jsonl). */
-  constructor(trackIds: boolean) {
-    this.byId = trackIds ? new Map() : null;
-  }
+  readonly usage = new UsageTally();
+  /**
+   * custom_id → packed disposition, input mark and result count. One small number per request,
+   * bounded by the API's 50,000 requests per batch (a few MB at that size).
+   */
+  private readonly byId = new Map<string, number>();
 
   add(line: BatchResultLine): void {
     const disposition = dispositionOf(line);
     this.note(line.custom_id, disposition);
     if (disposition === 'succeeded') {
       this.succeeded++;
+      this.usage.add(line);
       return;
     }
     const code = line.error?.code ?? (line.response ? `http_${line.response.status_code}` : 'unknown');
@@ -88,16 +104,32 @@ export class ResultTally {
   }
 
   dispositionOf(customId: string): Disposition | undefined {
-    return this.byId?.get(customId);
+    const packed = this.byId.get(customId);
+    return packed === undefined || packed < ONE_RESULT ? undefined : DISPOSITIONS[packed & 3];
   }
 
-  get tracksIds(): boolean {
-    return this.byId !== null;
+  /** Marks an input line's custom_id; false when an earlier input line already had it. */
+  markInput(customId: string): boolean {
+    const packed = this.byId.get(customId) ?? 0;
+    if (packed & SEEN) return false;
+    this.byId.set(customId, packed | SEEN);
+    return true;
+  }
+
+  /** Every custom_id seen in a result or the input, with what is known of it. */
+  *ids(): Generator<IdRecord> {
+    for (const [customId, packed] of this.byId)
+      yield { customId, results: Math.floor(packed / ONE_RESULT), inInput: (packed & SEEN) !== 0 };
   }
 
   private note(customId: string, disposition: Disposition): void {
-    if (!this.byId) return;
-    const before = this.byId.get(customId);
-    if (before === undefined || RANK[disposition] > RANK[before]) this.byId.set(customId, disposition);
+    const packed = this.byId.get(customId);
+    if (packed === undefined) {
+      this.byId.set(customId, CODE[disposition] + ONE_RESULT);
+      return;
+    }
+    const before = DISPOSITIONS[packed & 3]!;
+    const keep = packed < ONE_RESULT || RANK[disposition] > RANK[before] ? CODE[disposition] : CODE[before];
+    this.byId.set(customId, packed - (packed & 3) + keep + ONE_RESULT);
   }
 }

@@ -19,6 +19,18 @@ export interface BatchSnapshot {
   expiredAt: number | null;
   /** For a failed batch: the API's `errors` (why it failed), first entries only. */
   errors?: BatchFailureReason | null;
+  /** The batch's own token usage (batches created after 2025-09-07); absent in older runs. */
+  usage?: TokenCounts | null;
+}
+
+/** Token counts as the product keeps them, whichever API reported them. */
+export interface TokenCounts {
+  inputTokens: number;
+  /** Of `inputTokens`, served from the prompt cache. */
+  cachedInputTokens: number;
+  outputTokens: number;
+  /** Of `outputTokens`, spent on reasoning. */
+  reasoningTokens: number;
 }
 
 /** At most this many of a failed batch's errors are kept: the rest are only counted. */

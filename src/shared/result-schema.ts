@@ -5,8 +5,22 @@
  */
 import { z } from 'zod';
 import { BATCH_STATUSES } from './batch-status';
-import { MAX_BATCH_ERRORS_KEPT, type BatchFailureReason, type BatchSnapshot } from './progress';
-import type { CancelBatchResult, RemainingSummary, ResultFileSummary, ResultsSummary } from './results';
+import {
+  MAX_BATCH_ERRORS_KEPT,
+  type BatchFailureReason,
+  type BatchSnapshot,
+  type TokenCounts,
+} from './progress';
+import {
+  MAX_UNBALANCED_IDS,
+  type CancelBatchResult,
+  type ModelUsage,
+  type Reconciliation,
+  type RemainingSummary,
+  type ResultFileSummary,
+  type ResultsSummary,
+  type UsageReport,
+} from './results';
 
 const epochSeconds = z.number().describe('Unix time in seconds, as OpenAI reports it');
 const nullableEpochSeconds = epochSeconds.nullable();
@@ -29,6 +43,47 @@ export const BatchFailureReasonSchema = z
   })
   .describe(`Why a batch failed, as the API said in errors.data[] (first ${MAX_BATCH_ERRORS_KEPT} kept)`);
 
+const tokenFields = {
+  inputTokens: z.number().int(),
+  cachedInputTokens: z.number().int().describe('Of inputTokens, served from the prompt cache'),
+  outputTokens: z.number().int(),
+  reasoningTokens: z.number().int().describe('Of outputTokens, spent on reasoning'),
+};
+
+/** zod schema of `TokenCounts`. */
+export const TokenCountsSchema = z.object(tokenFields).describe('Token counts');
+
+/** zod schema of `ModelUsage`. */
+export const ModelUsageSchema = z
+  .object({ requests: z.number().int().describe('Successful results of this model'), ...tokenFields })
+  .describe("Tokens of one model's successful results");
+
+/** zod schema of `UsageReport`. */
+export const UsageReportSchema = z
+  .object({
+    byModel: z.record(z.string(), ModelUsageSchema).describe('Keyed by the model each response names'),
+    batchReported: TokenCountsSchema.nullable().describe(
+      "The batch object's usage; null when the API did not report it (batches before 2025-09-07)",
+    ),
+  })
+  .describe('Token usage of the salvaged results');
+
+/** zod schema of `Reconciliation`. */
+export const ReconciliationSchema = z
+  .object({
+    inputLines: z.number().int().describe('Non-empty lines of the input file'),
+    succeeded: z.number().int(),
+    failedPermanent: z.number().int(),
+    remaining: z.number().int(),
+    quarantined: z.number().int(),
+    duplicates: z.number().int().describe('Input lines repeating an earlier custom_id'),
+    balanced: z
+      .boolean()
+      .describe('Every result belongs to exactly one input line, and every input line to one outcome'),
+    unbalancedIds: z.array(z.string()).describe(`Ids that do not add up (first ${MAX_UNBALANCED_IDS})`),
+  })
+  .describe('Where each input custom_id ended: succeeded, failedPermanent, remaining or quarantined');
+
 /** zod schema of `BatchSnapshot`. */
 export const BatchSnapshotSchema = z
   .object({
@@ -47,6 +102,9 @@ export const BatchSnapshotSchema = z
     errors: BatchFailureReasonSchema.nullable()
       .optional()
       .describe("For a failed batch: the API's errors.data, bounded (absent in runs before this field)"),
+    usage: TokenCountsSchema.nullable()
+      .optional()
+      .describe("The batch's own token usage (batches created after 2025-09-07; absent in older runs)"),
   })
   .describe('The part of the OpenAI Batch object the workflow keeps');
 
@@ -107,6 +165,10 @@ export const ResultsSummarySchema = z
       .optional()
       .describe('Quarantined result lines whose custom_id was read from the raw bytes'),
     batchErrors: BatchFailureReasonSchema.nullable().optional(),
+    reconciliation: ReconciliationSchema.nullable()
+      .optional()
+      .describe('Null when the input file could not be read; absent in results of older runs'),
+    usage: UsageReportSchema.nullable().optional().describe('Absent in results of older runs'),
     summaryPath: z.string(),
   })
   .describe('Where the salvaged results are, and what they hold');
@@ -143,6 +205,10 @@ function assertSame<T extends true>(): T | undefined {
 }
 // A failure here means a result type changed: change its schema the same way (and `npm run schemas`).
 assertSame<Equal<z.infer<typeof BatchFailureReasonSchema>, BatchFailureReason>>();
+assertSame<Equal<z.infer<typeof TokenCountsSchema>, TokenCounts>>();
+assertSame<Equal<z.infer<typeof ModelUsageSchema>, ModelUsage>>();
+assertSame<Equal<z.infer<typeof UsageReportSchema>, UsageReport>>();
+assertSame<Equal<z.infer<typeof ReconciliationSchema>, Reconciliation>>();
 assertSame<Equal<z.infer<typeof RemainingSummarySchema>, RemainingSummary>>();
 assertSame<Equal<z.infer<typeof BatchSnapshotSchema>, BatchSnapshot>>();
 assertSame<Equal<z.infer<typeof ResultFileSummarySchema>, ResultFileSummary>>();

@@ -190,6 +190,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
           errorFileId: batch.errorFileId,
           writeRemaining: opts.writeRemaining,
           batchErrors: batch.errors ?? null,
+          batchUsage: batch.usage ?? null,
         },
       ],
     );

@@ -1,5 +1,11 @@
 /** The markdown shown as "current details" in the Temporal UI. */
 import type { BatchFailureReason, CancelProgress } from '../shared/progress';
+import {
+  describeBatchReported,
+  describeReconciliation,
+  describeTokens,
+  nextStep,
+} from '../shared/salvage-report';
 
 const REASONS_SHOWN = 3;
 
@@ -61,6 +67,16 @@ export function renderDetails(state: CancelProgress, opts: DetailsOptions): stri
   if (state.results) {
     const r = state.results;
     lines.push(`**Results** ${r.succeeded} succeeded, ${r.quarantined} quarantined → \`${r.directory}\``);
+    if (r.reconciliation) {
+      const text = describeReconciliation(r.reconciliation);
+      lines.push(r.reconciliation.balanced ? `**Reconciliation** ${text}` : `**⚠ Reconciliation** ${text}`);
+    }
+    for (const [model, u] of Object.entries(r.usage?.byModel ?? {}))
+      lines.push(`**Tokens** \`${model}\` ${u.requests} requests: ${describeTokens(u)}`);
+    const reported = r.usage ? describeBatchReported(r.usage) : null;
+    if (reported) lines.push(`**Batch usage** ${reported}`);
+    const next = nextStep(r);
+    if (next) lines.push(`**Next step** \`${next}\``);
   }
   return lines.join('\n\n');
 }

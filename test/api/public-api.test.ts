@@ -40,8 +40,16 @@ const EXERCISED_FUNCTIONS = [
   'targetForConfig',
   'describeTarget',
   'checkHealth',
+  'resubmitRemaining',
 ];
-const CLASSES = ['InvalidCancelInputError', 'InvalidScheduleError', 'ConfigError', 'LocalResultsStore'];
+const CLASSES = [
+  'InvalidCancelInputError',
+  'InvalidScheduleError',
+  'ConfigError',
+  'LocalResultsStore',
+  'NothingToResubmitError',
+  'OpenAICallError',
+];
 
 describe('public API (src/index.ts)', () => {
   let env: TestWorkflowEnvironment;
@@ -143,6 +151,36 @@ describe('public API (src/index.ts)', () => {
     const listed = await api.listCancellations(env.client, { batchStatus: 'cancelled' });
     expect(listed).toEqual(
       expect.arrayContaining([expect.objectContaining({ batchId: batch.id, workflowStatus: 'COMPLETED' })]),
+    );
+  });
+
+  it('reports the salvage (reconciliation, usage) and resubmits what remains, once', async () => {
+    const batch = sim.seedBatch({
+      status: 'in_progress',
+      requests: 12,
+      completedFraction: 0.5,
+      cancelDelayMs: 0,
+    });
+    const handle = await api.startBatchCancellation(env.client, { batchId: batch.id }, { taskQueue });
+    const result = await handle.result();
+    const r = result.results!;
+    expect(api.ReconciliationSchema.parse(r.reconciliation)).toMatchObject({
+      inputLines: 12,
+      balanced: true,
+    });
+    expect(api.UsageReportSchema.parse(r.usage).byModel['gpt-4o-mini']?.requests).toBe(r.succeeded);
+    const openai = api.createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url });
+    const first = await api.resubmitRemaining(openai, { batchId: batch.id, resultsDir });
+    const second = await api.resubmitRemaining(openai, { batchId: batch.id, resultsDir });
+    expect(first.parts).toEqual([
+      expect.objectContaining({ part: 1, lines: r.remaining!.lines, outcome: 'created' }),
+    ]);
+    expect(second.parts).toEqual([
+      expect.objectContaining({ outcome: 'found', newBatchId: first.parts[0]!.newBatchId }),
+    ]);
+    expect(sim.getBatch(first.parts[0]!.newBatchId!)?.metadata?.[api.RESUBMIT_METADATA.from]).toBe(batch.id);
+    await expect(api.resubmitRemaining(openai, { batchId: 'batch_never', resultsDir })).rejects.toThrow(
+      api.NothingToResubmitError,
     );
   });
 

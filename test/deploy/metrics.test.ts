@@ -121,4 +121,45 @@ describe('Prometheus metrics', () => {
       gauges.stop();
     }
   });
+
+  it('counts the salvaged tokens by model and kind, and an unbalanced collection', async () => {
+    const worker = await h.newWorker();
+    const batch = h.sim.seedBatch({
+      status: 'in_progress',
+      requests: 60,
+      content: { models: ['gpt-4.1-nano'], detailedUsage: true, strayResults: 1 },
+    });
+    const result = await worker.runUntil(async () => {
+      const handle = await startBatchCancellation(
+        env.client,
+        { batchId: batch.id, poll: { initialInterval: '200ms', maxInterval: '1s' } },
+        { taskQueue: h.taskQueue },
+      );
+      return handle.result();
+    });
+    const usage = result.results!.usage!.byModel['gpt-4.1-nano']!;
+    const tokens = (text: string, kind: string) =>
+      text
+        .split('\n')
+        .filter(
+          (l) =>
+            l.startsWith(METRIC.salvagedTokens) &&
+            l.includes('model="gpt-4.1-nano"') &&
+            l.includes(`kind="${kind}"`),
+        )
+        .reduce((sum, l) => sum + Number(l.trim().split(/\s+/).pop()), 0);
+    let text = '';
+    for (let i = 0; i < 40; i++) {
+      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      if (tokens(text, 'input') > 0 && counter(text, METRIC.unbalancedCollections) > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(tokens(text, 'input')).toBe(usage.inputTokens);
+    expect(tokens(text, 'cached_input')).toBe(usage.cachedInputTokens);
+    expect(tokens(text, 'output')).toBe(usage.outputTokens);
+    expect(tokens(text, 'reasoning')).toBe(usage.reasoningTokens);
+    expect(usage.reasoningTokens).toBeGreaterThan(0);
+    expect(result.results!.reconciliation!.balanced).toBe(false);
+    expect(counter(text, METRIC.unbalancedCollections)).toBe(1);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { type Batch, type BatchListPage } from '../../src/openai/schemas';
 import { batchObject, seconds } from './batch-object';
+import { batchUsage } from './file-content';
 import { batchNotFound, cannotCancel } from './errors';
 import { inputPlan, resultPlan, type ResultRole } from './file-content';
 import { type FileRegistry } from './files';
@@ -65,6 +66,10 @@ export class BatchRegistry {
       endpoint,
       spec.failedFraction ?? 0.1,
       hash32(this.seed, seq, 0xfa11),
+      {
+        ...(spec.content?.models ? { models: spec.content.models } : {}),
+        duplicateIds: spec.content?.duplicateIds ?? 0,
+      },
     );
     const failed = spec.status === 'failed';
     const now = this.clock();
@@ -83,6 +88,15 @@ export class BatchRegistry {
       lineBytes: spec.lineBytes ?? 300,
       cancelDelayMs: spec.cancelDelayMs ?? this.timing.cancelDelayMs,
       cancelDrainMs: spec.cancelDrainMs ?? 0,
+      ...(spec.content
+        ? {
+            content: {
+              detailedUsage: spec.content.detailedUsage ?? false,
+              reportUsage: spec.content.reportUsage ?? false,
+              strayResults: spec.content.strayResults ?? 0,
+            },
+          }
+        : {}),
     });
     const shape = {
       status: spec.status,
@@ -145,7 +159,7 @@ export class BatchRegistry {
   private resultFile(record: BatchRecord, state: BatchState, role: ResultRole): string | null {
     const lines =
       role === 'output'
-        ? state.succeeded
+        ? state.succeeded + (record.content?.strayResults ?? 0)
         : state.failed + (state.unprocessedReason ? state.total - state.processed : 0);
     if (!hasResultFiles(state) || lines === 0) return null;
     const id = resultFileId(this.seed, record.seq, role);
@@ -167,9 +181,10 @@ export class BatchRegistry {
 
   private render(record: BatchRecord): Batch {
     const state = evaluate(record, this.clock());
-    return batchObject(record, state, {
+    const batch = batchObject(record, state, {
       output: this.resultFile(record, state, 'output'),
       error: this.resultFile(record, state, 'error'),
     });
+    return record.content?.reportUsage ? { ...batch, usage: batchUsage(record, state) } : batch;
   }
 }

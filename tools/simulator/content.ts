@@ -14,6 +14,8 @@ export interface LineContext {
   readonly requests: RequestSet;
   /** Appended to every answer so success lines reach the requested size. */
   readonly padding: string;
+  /** Usage with cached and reasoning token details. */
+  readonly detailedUsage?: boolean;
   /** Unix seconds at which request `index` was answered (always 10 digits). */
   answeredAt(index: number): number;
 }
@@ -36,16 +38,29 @@ export function fillerText(length: number): string {
   return FILLER.repeat(Math.ceil(length / FILLER.length)).slice(0, length);
 }
 
-/** Token counts in 100..499 so their sum stays three digits: the line length must not vary. */
-function tokens(ctx: LineContext, index: number): { prompt: number; completion: number } {
-  const h = fmix32((hash32(ctx.key, 11) ^ index) >>> 0);
-  return { prompt: 100 + (h % 400), completion: 100 + ((h >>> 16) % 400) };
+/**
+ * Token counts in 100..499 so their sum stays three digits, and details in 10..99: the line length
+ * must not vary.
+ */
+export function tokens(
+  key: number,
+  index: number,
+): { prompt: number; completion: number; cached: number; reasoning: number } {
+  const h = fmix32((hash32(key, 11) ^ index) >>> 0);
+  return {
+    prompt: 100 + (h % 400),
+    completion: 100 + ((h >>> 16) % 400),
+    cached: 10 + ((h >>> 8) % 90),
+    reasoning: 10 + ((h >>> 24) % 90),
+  };
 }
 
 function responseBody(ctx: LineContext, index: number, customId: string): string {
-  const { model, endpoint } = ctx.requests;
+  const { endpoint } = ctx.requests;
+  const model = ctx.requests.modelOf(index);
   const created = ctx.answeredAt(index);
-  const { prompt, completion } = tokens(ctx, index);
+  const { prompt, completion, cached, reasoning } = tokens(ctx.key, index);
+  const detail = ctx.detailedUsage === true;
   const text = stringify(`Simulated answer to ${customId}.${ctx.padding}`);
   const uid = completionId(ctx.key, index).slice('chatcmpl-'.length);
   switch (endpoint) {
@@ -56,9 +71,9 @@ function responseBody(ctx: LineContext, index: number, customId: string): string
     case '/v1/completions':
       return `{"id":"cmpl-${uid}","object":"text_completion","created":${created},"model":"${model}","choices":[{"index":0,"text":${text},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":${prompt},"completion_tokens":${completion},"total_tokens":${prompt + completion}}}`;
     case '/v1/responses':
-      return `{"id":"resp_${uid}","object":"response","created_at":${created},"status":"completed","model":"${model}","output":[{"type":"message","id":"msg_${uid}","status":"completed","role":"assistant","content":[{"type":"output_text","text":${text},"annotations":[]}]}],"usage":{"input_tokens":${prompt},"output_tokens":${completion},"total_tokens":${prompt + completion}}}`;
+      return `{"id":"resp_${uid}","object":"response","created_at":${created},"status":"completed","model":"${model}","output":[{"type":"message","id":"msg_${uid}","status":"completed","role":"assistant","content":[{"type":"output_text","text":${text},"annotations":[]}]}],"usage":{"input_tokens":${prompt},${detail ? `"input_tokens_details":{"cached_tokens":${cached}},` : ''}"output_tokens":${completion},${detail ? `"output_tokens_details":{"reasoning_tokens":${reasoning}},` : ''}"total_tokens":${prompt + completion}}}`;
     default:
-      return `{"id":"chatcmpl-${uid}","object":"chat.completion","created":${created},"model":"${model}","choices":[{"index":0,"message":{"role":"assistant","content":${text},"refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":${prompt},"completion_tokens":${completion},"total_tokens":${prompt + completion}},"service_tier":"default","system_fingerprint":"fp_simulator"}`;
+      return `{"id":"chatcmpl-${uid}","object":"chat.completion","created":${created},"model":"${model}","choices":[{"index":0,"message":{"role":"assistant","content":${text},"refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":${prompt},"completion_tokens":${completion},"total_tokens":${prompt + completion}${detail ? `,"prompt_tokens_details":{"cached_tokens":${cached}},"completion_tokens_details":{"reasoning_tokens":${reasoning}}` : ''}},"service_tier":"default","system_fingerprint":"fp_simulator"}`;
   }
 }
 
@@ -127,7 +142,7 @@ export function inputLine(requests: RequestSet, index: number, valid = true): st
   const customId = requests.customId(index);
   const body = inputBody(
     requests.endpoint,
-    requests.model,
+    requests.modelOf(index),
     `Question for ${customId}: summarise the simulator.`,
   );
   const idField = valid ? `"custom_id":"${customId}",` : '';

@@ -11,8 +11,11 @@ import {
   type LineContext,
   resultLine,
   successLine,
+  tokens,
   unprocessedLine,
 } from './content';
+import { type Batch } from '../../src/openai/schemas';
+import { type RequestSet } from './requests';
 import { type BatchRecord, type BatchState } from './state';
 
 export interface FilePlan {
@@ -29,6 +32,56 @@ export interface FilePlan {
 
 export type ResultRole = 'output' | 'error';
 
+/** The same requests under custom ids no input line has: answers the input cannot account for. */
+function strayRequests(requests: RequestSet): RequestSet {
+  return {
+    total: requests.total,
+    endpoint: requests.endpoint,
+    model: requests.model,
+    fixedWidth: false,
+    customId: (index) => `stray-${index}`,
+    modelOf: (index) => requests.modelOf(index),
+    fails: () => false,
+    failuresBefore: () => 0,
+    failureMessage: () => requests.failureMessage(0),
+  };
+}
+
+/**
+ * The batch object's `usage`: the sum over the requests answered successfully so far, as the API
+ * reports it for batches created after 2025-09-07 (stray answers are not counted).
+ */
+export function batchUsage(record: BatchRecord, state: BatchState): NonNullable<Batch['usage']> {
+  const endpoint = record.endpoint;
+  const hasOutput = !['/v1/embeddings', '/v1/moderations'].includes(endpoint);
+  // Only chat completions and responses lines carry the details (see content.ts).
+  const detail =
+    (record.content?.detailedUsage ?? false) && ['/v1/chat/completions', '/v1/responses'].includes(endpoint);
+  let input = 0;
+  let cached = 0;
+  let output = 0;
+  let reasoning = 0;
+  if (endpoint !== '/v1/moderations') {
+    for (let i = 0; i < state.processed; i++) {
+      if (record.requests.fails(i)) continue;
+      const t = tokens(record.key, i);
+      input += t.prompt;
+      if (hasOutput) output += t.completion;
+      if (detail) {
+        cached += t.cached;
+        reasoning += t.reasoning;
+      }
+    }
+  }
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: cached },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: reasoning },
+    total_tokens: input + output,
+  };
+}
+
 // Local aliases: global lookups are slow in jest's vm context (see prng.ts), and this runs per line.
 const { floor, max } = Math;
 
@@ -44,6 +97,7 @@ export function lineContext(record: BatchRecord): LineContext {
     requests: record.requests,
     padding: '',
     answeredAt: answeredAtFn(record),
+    detailedUsage: record.content?.detailedUsage ?? false,
   };
   if (record.lineBytes <= 0 || record.requests.total === 0) return base;
   const natural = successLine(base, 0).length + 1; // + newline
@@ -65,12 +119,15 @@ export function resultPlan(record: BatchRecord, state: BatchState, role: ResultR
   const unprocessed = unprocessedReason ? state.total - processed : 0;
   const fixed = isFixedWidth(record, ctx);
   if (role === 'output') {
+    const stray = record.content?.strayResults ?? 0;
+    const strayCtx: LineContext = { ...ctx, requests: strayRequests(requests) };
     return {
-      lines: succeeded,
-      bytes: fixed ? succeeded * (successLine(ctx, 0).length + 1) : undefined,
+      lines: succeeded + stray,
+      bytes: fixed && stray === 0 ? succeeded * (successLine(ctx, 0).length + 1) : undefined,
       corruptible: true,
       *render() {
         for (let i = 0; i < processed; i++) if (!requests.fails(i)) yield successLine(ctx, i);
+        for (let i = 0; i < stray; i++) yield successLine(strayCtx, i);
       },
     };
   }
@@ -94,7 +151,12 @@ export function inputPlan(record: BatchRecord, invalidFirstLine: boolean): FileP
   const requests = record.requests;
   const total = requests.total;
   const lineLength = (valid: boolean): number => inputLine(requests, 0, valid).length + 1;
-  const bytes = total === 0 ? 0 : (total - 1) * lineLength(true) + lineLength(!invalidFirstLine);
+  // Lines of several models differ in length: then the store measures the file once.
+  const bytes = !requests.fixedWidth
+    ? undefined
+    : total === 0
+      ? 0
+      : (total - 1) * lineLength(true) + lineLength(!invalidFirstLine);
   return {
     lines: total,
     bytes,

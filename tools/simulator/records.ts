@@ -22,6 +22,7 @@ export interface RecordIdentity {
   cancelDelayMs: number;
   /** Requests in flight keep being answered this long into `cancelling` (0: counts freeze). */
   cancelDrainMs: number;
+  content?: BatchRecord['content'];
 }
 
 type Timeline = Pick<

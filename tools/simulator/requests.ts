@@ -11,6 +11,8 @@ export interface RequestSet {
   /** Every custom id has the same length, so every line of one kind has the same length. */
   readonly fixedWidth: boolean;
   customId(index: number): string;
+  /** The model request `index` names. */
+  modelOf(index: number): string;
   /** Whether request `index` ends with an HTTP error instead of an answer. */
   fails(index: number): boolean;
   /** How many of the requests `0 .. count-1` fail, in O(1) or O(log n). */
@@ -35,26 +37,38 @@ export function defaultModel(endpoint: string): string {
  * floor(((i+1)·m + o) / SCALE) steps up, so the count below k is floor((k·m + o) / SCALE).
  */
 export class GeneratedRequests implements RequestSet {
-  readonly fixedWidth = true;
+  readonly fixedWidth: boolean;
   readonly model: string;
   private readonly rate: number;
   private readonly phase: number;
   private readonly width: number;
+  private readonly models: readonly string[];
+  /** Requests from this index on reuse the custom ids of requests `0 ..`. */
+  private readonly firstDuplicate: number;
 
   constructor(
     readonly total: number,
     readonly endpoint: string,
     failedFraction: number,
     key: number,
+    options: { models?: readonly string[]; duplicateIds?: number } = {},
   ) {
-    this.model = defaultModel(endpoint);
+    this.models = options.models?.length ? options.models : [defaultModel(endpoint)];
+    this.model = this.models[0]!;
+    this.fixedWidth = this.models.every((m) => m.length === this.model.length);
     this.rate = Math.round(Math.min(1, Math.max(0, failedFraction)) * SCALE);
     this.phase = key % SCALE;
     this.width = Math.max(6, String(Math.max(0, total - 1)).length);
+    this.firstDuplicate = total - Math.min(Math.max(0, options.duplicateIds ?? 0), Math.floor(total / 2));
   }
 
   customId(index: number): string {
-    return `request-${toText(index).padStart(this.width, '0')}`;
+    const n = index >= this.firstDuplicate ? index - this.firstDuplicate : index;
+    return `request-${toText(n).padStart(this.width, '0')}`;
+  }
+
+  modelOf(index: number): string {
+    return this.models.length === 1 ? this.model : this.models[index % this.models.length]!;
   }
 
   fails(index: number): boolean {
@@ -100,6 +114,10 @@ export class UploadedRequests implements RequestSet {
 
   customId(index: number): string {
     return this.requests[index]?.customId ?? `request-${index}`;
+  }
+
+  modelOf(): string {
+    return this.model;
   }
 
   fails(index: number): boolean {

@@ -20,6 +20,8 @@ export interface BatchRecord {
   readonly metadata: Record<string, string> | null;
   readonly requests: RequestSet;
   readonly lineBytes: number;
+  /** What a seeded batch's lines and object say beyond the defaults. */
+  readonly content?: { detailedUsage: boolean; reportUsage: boolean; strayResults: number };
   /** Instants in ms since the epoch. */
   readonly createdAt: number;
   /** Reported in_progress_at; Infinity when validation fails. */

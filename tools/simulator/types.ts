@@ -129,6 +129,25 @@ export interface SeedBatchSpec {
   lineBytes?: number;
   /** @default '/v1/chat/completions' */
   endpoint?: string;
+  /** What the lines say, beyond the defaults (for salvage-report tests). */
+  content?: SeedContent;
+}
+
+/** Optional content of a seeded batch's files and object. */
+export interface SeedContent {
+  /** Request `i` names model `models[i % length]` (input body and answer). @default the endpoint's model */
+  models?: string[];
+  /**
+   * Usage with `prompt_tokens_details.cached_tokens` and `completion_tokens_details.reasoning_tokens`
+   * (responses API: `input_tokens_details` / `output_tokens_details`). @default false
+   */
+  detailedUsage?: boolean;
+  /** The batch object carries `usage`, the sum over answered requests (batches after 2025-09-07). @default false */
+  reportUsage?: boolean;
+  /** The last `duplicateIds` input lines reuse the custom_ids of the first ones. @default 0 */
+  duplicateIds?: number;
+  /** The output file ends with this many answers whose custom_id is in no input line. @default 0 */
+  strayResults?: number;
 }
 
 export interface SimulatorStats {

@@ -5,20 +5,26 @@ import { awaitCancellationResult, getCancellationHandle } from '../../client';
 import { checkBatchId, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { cancellationFailed, CliError, ExitCode } from '../errors';
-import { resultText } from '../format';
+import { resultText, withCost } from '../format';
+import { loadPriceTable } from '../prices';
 
 interface ResultOptions extends CommonOptions {
   wait: boolean;
+  prices?: string;
 }
 
 export function resultCommand(): Command {
   return withCommonOptions(
     new Command('result')
-      .description('print the result of a cancellation: final status, counts and where the results are')
+      .description(
+        'print the result of a cancellation: final status, counts, where the results are, and the salvage report',
+      )
       .argument('<batchId>', 'batch id such as batch_abc123')
-      .option('--no-wait', 'fail with exit code 3 instead of waiting when it is still running'),
+      .option('--no-wait', 'fail with exit code 3 instead of waiting when it is still running')
+      .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost'),
   ).action(async (rawId: string, opts: ResultOptions) => {
     const batchId = checkBatchId(rawId);
+    const prices = opts.prices ? loadPriceTable(opts.prices) : undefined;
     const result = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) => {
       const description = await getCancellationHandle(client, batchId).describe();
       if (!opts.wait && description.status.name === 'RUNNING') {
@@ -34,7 +40,7 @@ export function resultCommand(): Command {
         throw err;
       }
     });
-    if (opts.json) printJson(result);
-    else print(resultText(result));
+    if (opts.json) printJson(withCost(result, prices));
+    else print(resultText(result, prices));
   });
 }

@@ -6,11 +6,13 @@ import { Command } from 'commander';
 import { checkBatchId, positiveInt, print, sleep, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { CliError } from '../errors';
-import { progressLine, resultText } from '../format';
+import { progressLine, resultText, withCost } from '../format';
+import { loadPriceTable } from '../prices';
 import { isFinished, readProgress, type ProgressView } from '../read-progress';
 
 interface WatchOptions extends CommonOptions {
   interval: number;
+  prices?: string;
 }
 
 /** What changes between two progress reads, ignoring the clock. */
@@ -24,9 +26,11 @@ export function watchCommand(): Command {
     new Command('watch')
       .description('follow a cancellation live until it finishes, then print its summary')
       .argument('<batchId>', 'batch id such as batch_abc123')
-      .option('--interval <ms>', 'refresh every this many milliseconds', positiveInt, 1_000),
+      .option('--interval <ms>', 'refresh every this many milliseconds', positiveInt, 1_000)
+      .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost'),
   ).action(async (rawId: string, opts: WatchOptions) => {
     const batchId = checkBatchId(rawId);
+    const prices = opts.prices ? loadPriceTable(opts.prices) : undefined;
     const tty = Boolean(process.stdout.isTTY) && !opts.json;
     const view = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) => {
       let last = '';
@@ -56,7 +60,7 @@ export function watchCommand(): Command {
       throw new CliError(
         `cancellation of ${batchId} ended ${view.workflowStatus.toLowerCase()} without a result`,
       );
-    if (opts.json) process.stdout.write(`${JSON.stringify({ result: view.result })}\n`);
-    else print(`\n${resultText(view.result)}`);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ result: withCost(view.result, prices) })}\n`);
+    else print(`\n${resultText(view.result, prices)}`);
   });
 }

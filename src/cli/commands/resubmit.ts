@@ -1,0 +1,70 @@
+/**
+ * `resubmit <batchId> [--model m] [--dry-run] [--results-dir dir]`: submits remaining.jsonl as new
+ * batch(es), linked to the old one by metadata; running it again finds them instead of creating more.
+ */
+import { Command } from 'commander';
+import { loadConfig } from '../../config';
+import { OpenAICallError } from '../../openai/batch-submit';
+import { openAIClientFromConfig } from '../../openai/client';
+import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '../../resubmit';
+import { UnsplittableLineError } from '../../results/split-remaining';
+import { checkBatchId, print, printJson } from '../common';
+import { CliError, ExitCode } from '../errors';
+
+interface ResubmitCliOptions {
+  model?: string;
+  dryRun?: boolean;
+  resultsDir?: string;
+  json?: boolean;
+}
+
+export function resubmitText(r: ResubmitReport): string {
+  if (r.parts.length === 0) return `${r.batchId}: remaining.jsonl is empty, nothing to resubmit`;
+  const verb = { created: 'created', found: 'already submitted', planned: 'would create' } as const;
+  const lines = r.parts.map(
+    (p) =>
+      `part ${p.part}/${r.parts.length}: ${p.lines} requests, ${p.bytes} bytes → ${p.newBatchId ?? '(dry run)'} (${verb[p.outcome]})`,
+  );
+  const model = r.model ? `, model rewritten to ${r.model}` : '';
+  const head = `${r.batchId}: resubmitting ${r.remainingPath} to ${r.endpoint} (${r.completionWindow}${model})`;
+  const next = r.dryRun
+    ? 'dry run: nothing uploaded or created; run again without --dry-run'
+    : `follow them with the OpenAI dashboard; cancel one with \`openai-batch-cancel cancel <id>\``;
+  return [head, ...lines, next].join('\n');
+}
+
+export function resubmitCommand(): Command {
+  return new Command('resubmit')
+    .description(
+      'submit what remains of a cancelled batch (remaining.jsonl) as new batch(es), split at 50,000 requests / 200 MB; idempotent',
+    )
+    .argument('<batchId>', 'the cancelled batch, such as batch_abc123')
+    .option('--model <model>', "rewrite each request's body.model")
+    .option('--dry-run', 'show the parts and any batches already submitted; upload and create nothing')
+    .option('--results-dir <dir>', 'where the results were written (default: RESULTS_DIR, ./data/results)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .action(async (rawId: string, opts: ResubmitCliOptions) => {
+      const batchId = checkBatchId(rawId);
+      const config = loadConfig();
+      const openai = openAIClientFromConfig(config);
+      let report: ResubmitReport;
+      try {
+        report = await resubmitRemaining(openai, {
+          batchId,
+          resultsDir: opts.resultsDir ?? config.RESULTS_DIR,
+          ...(opts.model ? { model: opts.model } : {}),
+          dryRun: opts.dryRun ?? false,
+        });
+      } catch (err) {
+        if (err instanceof NothingToResubmitError || err instanceof UnsplittableLineError)
+          throw new CliError(err.message, ExitCode.Usage);
+        if (err instanceof OpenAICallError)
+          throw new CliError(
+            `${err.message}${err.retryable ? ' (run resubmit again: it resumes where it stopped)' : ''}`,
+          );
+        throw err;
+      }
+      if (opts.json) printJson(report);
+      else print(resubmitText(report));
+    });
+}
