@@ -62,4 +62,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // All HTTP to OpenAI goes through src/openai (the adapter): elsewhere the SDK is a type only.
+    files: ['src/**/*.ts'],
+    ignores: ['src/openai/**/*.ts', 'src/workflows/**/*.ts', 'src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'openai', allowTypeImports: true, message: 'Call OpenAI through src/openai.' }],
+          patterns: [
+            {
+              group: ['**/tools/**', '**/test/**', '**/bench/**'],
+              message: 'src/ is the published package: it cannot import tooling.',
+            },
+            { group: ['openai/*'], message: 'Call OpenAI through src/openai.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,22 +1,13 @@
-/** Reads a batch through the SDK and validates it before anything trusts it. */
+/** Reads a batch (through the OpenAI adapter) and reduces it to what the workflow keeps. */
 import type OpenAI from 'openai';
-import { parseResponse } from '../openai/malformed';
-import { BatchSchema, type Batch } from '../openai/schemas';
+import { fetchBatch } from '../openai/batch-api';
+import type { Batch } from '../openai/schemas';
 import { MAX_BATCH_ERRORS_KEPT, type BatchFailureReason, type BatchSnapshot } from '../shared/progress';
 import { readWellFormed } from './malformed-response';
 
-/** Validates a batch object; throws `MalformedResponseError` (quoting its first bytes) if it is not one. */
-export function parseBatch(value: unknown): Batch {
-  return parseResponse(BatchSchema, value, 'a batch');
-}
-
 /** GET the batch; a malformed answer is read again a bounded number of times (see readWellFormed). */
 export function retrieveBatch(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
-  return readWellFormed(
-    'a batch',
-    async () => parseBatch(await openai.batches.retrieve(batchId, signal ? { signal } : undefined)),
-    signal,
-  );
+  return readWellFormed('a batch', () => fetchBatch(openai, batchId, signal), signal);
 }
 
 /** The few fields the workflow keeps, so history stays small. */

@@ -13,7 +13,7 @@ import type { ResultTally } from '../results/result-tally';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { ResultFileSummary } from '../shared/results';
-import { download } from './download';
+import { download } from '../openai/file-download';
 
 const QUARANTINE_RAW_LIMIT = 64 * 1024;
 

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
-import OpenAI from 'openai';
 import { classifyApiError } from './classify';
+import { removeFile } from '../openai/batch-api';
+import { isNotFound } from '../openai/errors';
 import type { ActivityDeps } from './deps';
 
 export interface DeleteFilesResult {
@@ -19,10 +20,10 @@ export function makeDeleteFiles(deps: ActivityDeps) {
     const out: DeleteFilesResult = { deleted: [], missing: [] };
     for (const fileId of fileIds) {
       try {
-        await deps.openai.files.delete(fileId, { signal });
+        await removeFile(deps.openai, fileId, signal);
         out.deleted.push(fileId);
       } catch (err) {
-        if (err instanceof OpenAI.APIError && err.status === 404) {
+        if (isNotFound(err)) {
           out.missing.push(fileId);
           continue;
         }

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { parseResponse } from '../openai/malformed';
-import { BatchListPageSchema, type BatchListPage } from '../openai/schemas';
+import { fetchBatchesPage } from '../openai/batch-api';
+import type { BatchListPage } from '../openai/schemas';
 import type { BatchSummary } from '../shared/cleanup-policy';
 import { classifyApiError } from './classify';
 import type { ActivityDeps } from './deps';
@@ -32,20 +32,11 @@ export function makeListBatchesPage(deps: ActivityDeps) {
   return async function listBatchesPage(input: ListBatchesPageInput): Promise<ListBatchesPageResult> {
     const signal = Context.current().cancellationSignal;
     const action = `list batches after ${input.after ?? '(start)'}`;
-    // The raw body, not the SDK's page object: that one reads an HTML page as an empty last page.
     let page: BatchListPage;
     try {
       page = await readWellFormed(
         'a list of batches',
-        async () =>
-          parseResponse(
-            BatchListPageSchema,
-            await deps.openai.get('/batches', {
-              query: { limit: input.limit, ...(input.after ? { after: input.after } : {}) },
-              signal,
-            }),
-            'a list of batches',
-          ),
+        () => fetchBatchesPage(deps.openai, { limit: input.limit, after: input.after ?? null }, signal),
         signal,
       );
     } catch (err) {

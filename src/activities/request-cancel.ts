@@ -3,7 +3,8 @@ import { isConflict } from '../openai/errors';
 import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import type { BatchSnapshot } from '../shared/progress';
-import { parseBatch, toSnapshot } from './batch-reader';
+import { postCancel } from '../openai/batch-api';
+import { toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { readWellFormed } from './malformed-response';
@@ -30,7 +31,7 @@ export function makeRequestCancel(deps: ActivityDeps) {
           // Asking again is safe: a batch already cancelling answers itself again, or 409.
           const batch = await readWellFormed(
             'a batch',
-            async () => parseBatch(await deps.openai.batches.cancel(batchId, { signal })),
+            () => postCancel(deps.openai, batchId, signal),
             signal,
           );
           return {

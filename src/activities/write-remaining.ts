@@ -3,7 +3,7 @@
  * copied whole (an oversized one streamed through in pieces) into the file that says what to do
  * with it, and never into remaining.jsonl when its request succeeded.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { BatchInputLineSchema } from '../openai/schemas';
 import type { AtomicFile } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
@@ -14,7 +14,8 @@ import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { RemainingSummary } from '../shared/results';
 import type { Progress } from './collect-file';
-import { download } from './download';
+import { download } from '../openai/file-download';
+import { isNotFound } from '../openai/errors';
 
 export interface RemainingJob {
   openai: OpenAI;
@@ -82,7 +83,7 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
     try {
       served = await download(job.openai, job.inputFileId, job.signal);
     } catch (err) {
-      if (err instanceof OpenAI.APIError && err.status === 404) throw new InputFileGoneError(job.inputFileId);
+      if (isNotFound(err)) throw new InputFileGoneError(job.inputFileId);
       throw err;
     }
     await streamLines(served.body, {

@@ -27,6 +27,11 @@ export interface ErrorContext {
 }
 
 /** True for the HTTP 409 the cancel endpoint answers for a batch that is already finished. */
+/** A 404 from the API: the batch or file does not exist (or not in this key's project). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof OpenAI.APIError && err.status === 404;
+}
+
 export function isConflict(err: unknown): boolean {
   return err instanceof OpenAI.APIError && err.status === 409;
 }

@@ -6,7 +6,8 @@
  * written for this project; nothing here reads the spec file. Objects go through JSON, as on the wire.
  */
 import fc from 'fast-check';
-import { toSnapshot, parseBatch } from '../../src/activities/batch-reader';
+import { toSnapshot } from '../../src/activities/batch-reader';
+import { parseBatch } from '../../src/openai/batch-api';
 import { MalformedResponseError, parseResponse } from '../../src/openai/malformed';
 import { BatchListPageSchema, FileObjectSchema } from '../../src/openai/schemas';
 import { printFigures } from '../reliability/support';

@@ -1,0 +1,45 @@
+/**
+ * The Batch and Files API calls the activities make. With file-download.ts (file contents) and
+ * batch-submit.ts (resubmission), this folder is the only code that talks HTTP to OpenAI: every
+ * answer is validated here before anything trusts it, and errors go up unchanged for the one
+ * classifier (errors.ts) to type.
+ */
+import type OpenAI from 'openai';
+import { parseResponse } from './malformed';
+import { BatchListPageSchema, BatchSchema, type Batch, type BatchListPage } from './schemas';
+
+/** Validates a batch object; throws `MalformedResponseError` (quoting its first bytes) if it is not one. */
+export function parseBatch(value: unknown): Batch {
+  return parseResponse(BatchSchema, value, 'a batch');
+}
+
+/** `GET /v1/batches/{id}`. */
+export async function fetchBatch(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
+  return parseBatch(await openai.batches.retrieve(batchId, signal ? { signal } : undefined));
+}
+
+/** `POST /v1/batches/{id}/cancel`: the batch as it is after the request (usually `cancelling`). */
+export async function postCancel(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
+  return parseBatch(await openai.batches.cancel(batchId, signal ? { signal } : undefined));
+}
+
+/**
+ * `GET /v1/batches`, one page, newest first. The raw body, not the SDK's page object: that one
+ * reads an HTML page (a proxy's error page) as an empty last page.
+ */
+export async function fetchBatchesPage(
+  openai: OpenAI,
+  page: { limit: number; after?: string | null },
+  signal?: AbortSignal,
+): Promise<BatchListPage> {
+  const body = await openai.get('/batches', {
+    query: { limit: page.limit, ...(page.after ? { after: page.after } : {}) },
+    ...(signal ? { signal } : {}),
+  });
+  return parseResponse(BatchListPageSchema, body, 'a list of batches');
+}
+
+/** `DELETE /v1/files/{id}`. */
+export async function removeFile(openai: OpenAI, fileId: string, signal?: AbortSignal): Promise<void> {
+  await openai.files.delete(fileId, signal ? { signal } : undefined);
+}
