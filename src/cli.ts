@@ -10,6 +10,7 @@ import { resultCommand } from './cli/commands/result';
 import { scheduleCommand } from './cli/commands/schedule';
 import { statusCommand } from './cli/commands/status';
 import { watchCommand } from './cli/commands/watch';
+import { webhooksCommand } from './cli/commands/webhooks';
 import { workerCommand } from './cli/commands/worker';
 import { connectionContext } from './cli/connect';
 import { describeError, ExitCode } from './cli/errors';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     resultCommand(),
     listCommand(),
     workerCommand(),
+    webhooksCommand(),
     scheduleCommand(),
     ...toolCommands(),
   ]) {
