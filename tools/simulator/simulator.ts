@@ -73,6 +73,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
       if (!webhooks) throw new Error('sendWebhook: start the simulator with `webhooks` (url and secret)');
       return webhooks.send(event);
     },
+    setWebhookFaults: (plan) => {
+      if (!webhooks)
+        throw new Error('setWebhookFaults: start the simulator with `webhooks` (url and secret)');
+      webhooks.setFaults(plan);
+    },
     webhookStats: () => webhooks?.stats() ?? { transitions: 0, dropped: 0, deliveries: [] },
     expectedFile: async (id: string): Promise<ExpectedFile> => {
       const entry = files.get(id);

@@ -1,6 +1,12 @@
 /** Public types of the Batch API simulator. Others code against these names: change them with care. */
 import { type Batch, type BatchStatus } from '../../src/openai/schemas';
-import type { ManualWebhook, WebhookDelivery, WebhookOptions, WebhookSenderStats } from './webhooks';
+import type {
+  ManualWebhook,
+  WebhookDelivery,
+  WebhookFaults,
+  WebhookOptions,
+  WebhookSenderStats,
+} from './webhooks';
 
 export const ROUTE_NAMES = [
   'files.create',
@@ -153,6 +159,8 @@ export interface BatchSimulator {
   stats(): SimulatorStats;
   /** Sends one webhook event now (needs `webhooks` in the options), e.g. a stale replay or a forgery. */
   sendWebhook(event: ManualWebhook): Promise<WebhookDelivery>;
+  /** Replaces the webhook fault plan (needs `webhooks` in the options). */
+  setWebhookFaults(faults: WebhookFaults): void;
   /** What the webhook sender did (empty without `webhooks`). */
   webhookStats(): WebhookSenderStats;
   /** What `GET /v1/files/{id}/content` serves (without transport faults), computed by streaming. */

@@ -257,6 +257,11 @@ export class WebhookSender {
     return this.post(event, 1);
   }
 
+  /** Replaces the fault plan for events from now on. */
+  setFaults(faults: WebhookFaults): void {
+    this.opts.faults = faults;
+  }
+
   stats(): WebhookSenderStats {
     return { ...this.counts, deliveries: [...this.deliveries] };
   }
