@@ -41,6 +41,7 @@ interface CancelOptions extends CommonOptions {
   stuckAfter?: string;
   reason?: string;
   rerun?: boolean;
+  webhooks?: boolean;
 }
 
 interface CancelOutcome {
@@ -101,9 +102,11 @@ export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInp
   if (opts.stuckAfter) input.stuckAfter = duration('--stuck-after', opts.stuckAfter);
   if (opts.collect) input.collectResults = opts.collect;
   if (opts.reason) input.reason = opts.reason;
+  if (opts.webhooks) input.webhooks = true;
   if (opts.pollInterval) {
     const initialInterval = duration('--poll-interval', opts.pollInterval);
-    input.poll = { initialInterval, backoffCoefficient: 1.5, maxInterval: Math.max(initialInterval, 60_000) };
+    // The cap follows the defaults (and `--webhooks`); it is raised to the first interval if below.
+    input.poll = { initialInterval };
     // Report back to the progress query as often as the batch is read early on.
     input.checkInInterval = Math.max(initialInterval, 5_000);
   }
@@ -126,8 +129,15 @@ export function cancelCommand(): Command {
       .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (e.g. 2h)')
       .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
       .option('--poll-interval <duration>', 'first wait between two reads of the batch (e.g. 5s)')
-      .option('--stuck-after <duration>', 'mark the cancellation stuck if still cancelling after this (default 30m)')
+      .option(
+        '--stuck-after <duration>',
+        'mark the cancellation stuck if still cancelling after this (default 30m)',
+      )
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
+      .option(
+        '--webhooks',
+        'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, polling (every 5 min at most) is the fallback',
+      )
       .option(
         '--rerun',
         'start again even if the last cancellation completed (e.g. to collect again); failed runs restart without it',
