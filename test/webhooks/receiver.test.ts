@@ -81,10 +81,9 @@ describe('webhooks end to end (dev server, simulator, receiver)', () => {
     startBatchCancellation(env.client, input, { taskQueue: h.taskQueue });
   /** ms from the simulator's terminal transition to the workflow leaving the wait. */
   const detectionDelay = (batchId: string, result: CancelBatchResult): number => {
-    const b = h.sim.getBatch(batchId)!;
-    const transition = h.sim.webhookStats().deliveries.find((d) => d.batchId === batchId)?.transitionAt;
-    const at = transition ?? (b.cancelled_at ?? 0) * 1000;
-    return result.timings.terminalSeenAt - at;
+    const transition = h.sim.webhookStats().events.find((e) => e.batchId === batchId)?.transitionAt;
+    if (transition === undefined) throw new Error(`no terminal transition seen for ${batchId}`);
+    return result.timings.terminalSeenAt - transition;
   };
 
   async function record(name: string, batchId: string): Promise<void> {
@@ -116,6 +115,11 @@ describe('webhooks end to end (dev server, simulator, receiver)', () => {
       expect(progress.detectedBy).toBe('webhook');
       expect(progress.webhookEvents).toBe(1);
     }
+    // Ops see it in the UI's current details too.
+    const meta = await env.client.workflow
+      .getHandle(cancelWorkflowId(batches[0]!.id))
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toMatch(/\*\*Seen terminal by\*\* webhook/);
     figures.webhooks = {
       n: delays.length,
       p50Ms: percentile(delays, 50),

@@ -78,7 +78,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
         throw new Error('setWebhookFaults: start the simulator with `webhooks` (url and secret)');
       webhooks.setFaults(plan);
     },
-    webhookStats: () => webhooks?.stats() ?? { transitions: 0, dropped: 0, deliveries: [] },
+    webhookStats: () => webhooks?.stats() ?? { transitions: 0, dropped: 0, events: [], deliveries: [] },
     expectedFile: async (id: string): Promise<ExpectedFile> => {
       const entry = files.get(id);
       return measurePlan(entry.plan(), { rate: faults.malformedLineRate, seed, fileKey: entry.key });

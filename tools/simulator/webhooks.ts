@@ -75,6 +75,14 @@ export interface WebhookSenderStats {
   transitions: number;
   /** Events dropped by the fault plan (never sent). */
   dropped: number;
+  /** Each terminal transition seen: batch, event, the transition's instant (simulator clock). */
+  events: {
+    batchId: string;
+    eventId: string;
+    type: WebhookEventType;
+    transitionAt: number;
+    dropped: boolean;
+  }[];
   deliveries: WebhookDelivery[];
 }
 
@@ -113,6 +121,7 @@ export class WebhookSender {
   private closed = false;
   private readonly counts = { transitions: 0, dropped: 0 };
   private readonly deliveries: WebhookDelivery[] = [];
+  private readonly events: WebhookSenderStats['events'] = [];
 
   constructor(
     private readonly opts: WebhookOptions,
@@ -156,7 +165,9 @@ export class WebhookSender {
       forged: unitFloat(this.seed, n, SALT.forge) < (faults.badSignatureRate ?? 0),
       ageSeconds: 0,
     };
-    if (unitFloat(this.seed, n, SALT.drop) < (faults.dropRate ?? 0)) {
+    const dropped = unitFloat(this.seed, n, SALT.drop) < (faults.dropRate ?? 0);
+    this.events.push({ batchId, eventId: event.eventId, type, transitionAt, dropped });
+    if (dropped) {
       this.counts.dropped++;
       return;
     }
@@ -263,7 +274,7 @@ export class WebhookSender {
   }
 
   stats(): WebhookSenderStats {
-    return { ...this.counts, deliveries: [...this.deliveries] };
+    return { ...this.counts, events: [...this.events], deliveries: [...this.deliveries] };
   }
 
   /** Stops watching and retrying; waits for deliveries in flight. */
