@@ -64,7 +64,22 @@ async function main() {
     const results = await mapLimit(ids, 50, (batchId) => awaitCancellationResult(env.client, batchId));
     const transitions = new Map(sim.webhookStats().events.map((e) => [e.batchId, e.transitionAt]));
     const delays = results.map((r, i) => r.timings.terminalSeenAt - transitions.get(ids[i]!)!);
-    return { detectionDelay: stats(delays), apiCallsPerCancellation: round((calls() - before) / n, 2) };
+    // Where the slowest one spent its time: history events after its transition.
+    const slowest = delays.indexOf(Math.max(...delays));
+    const history = await env.client.workflow.getHandle(`cancel-batch:${ids[slowest]}`).fetchHistory();
+    const t0 = transitions.get(ids[slowest]!)!;
+    const timeline = (history.events ?? [])
+      .map((e) => ({
+        ms: Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - t0,
+        event: String(e.eventType),
+      }))
+      .filter((e) => e.ms > -1000)
+      .map((e) => `${e.ms} ms ${e.event}`);
+    return {
+      detectionDelay: stats(delays),
+      apiCallsPerCancellation: round((calls() - before) / n, 2),
+      slowest: { delayMs: delays[slowest], timeline },
+    };
   }
 
   const webhooks = await phase({ webhooks: true });
