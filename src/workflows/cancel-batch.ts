@@ -8,6 +8,7 @@ import {
   CancellationScope,
   TimeoutFailure,
   proxyActivities,
+  proxyLocalActivities,
   metricMeter,
   patched,
   setHandler,
@@ -26,6 +27,7 @@ import { makeAttributeReporter } from './report-attributes';
 import {
   awaitTerminalOptions,
   collectResultsOptions,
+  confirmEventReadOptions,
   readBatchOptions,
   requestCancelOptions,
 } from './activity-options';
@@ -34,6 +36,7 @@ import { renderDetails } from './details';
 const { requestCancel } = proxyActivities<Activities>(requestCancelOptions);
 const { readBatch } = proxyActivities<Activities>(readBatchOptions);
 const { collectResults } = proxyActivities<Activities>(collectResultsOptions);
+const { readBatch: readBatchNow } = proxyLocalActivities<Activities>(confirmEventReadOptions);
 // Options depend on the input's poll policy: set per call with executeWithOptions.
 const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90s' });
 
@@ -176,8 +179,8 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       const event: BatchEvent = pendingEvent;
       pendingEvent = null;
       try {
-        const read = await readBatch.executeWithOptions(
-          { ...readBatchOptions, summary: `read ${batchId} after its ${event.type} event` },
+        const read = await readBatchNow.executeWithOptions(
+          { ...confirmEventReadOptions, summary: `read ${batchId} after its ${event.type} event` },
           [batchId],
         );
         state.polls++;
