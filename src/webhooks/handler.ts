@@ -138,7 +138,12 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
       log(`webhook refused: body of ${bytes} bytes is over ${MAX_WEBHOOK_BODY_BYTES}`);
       return done('tooLarge', answer(413, 'too-large'));
     }
-    const headers = toHeaders(request.headers);
+    let headers: Headers;
+    try {
+      headers = toHeaders(request.headers);
+    } catch {
+      return done('rejected', answer(400, 'rejected', 'malformed headers'));
+    }
     const missing = REQUIRED_HEADERS.filter((name) => !headers.get(name));
     if (missing.length) {
       log(`webhook rejected: missing ${missing.join(', ')}`);

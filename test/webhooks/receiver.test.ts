@@ -16,6 +16,7 @@ import {
   startBatchCancellation,
   type CancelBatchInput,
 } from '../../src/client';
+import { progressDetails } from '../../src/cli/format';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import type { CancelBatchResult } from '../../src/shared/results';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler';
@@ -120,6 +121,16 @@ describe('webhooks end to end (dev server, simulator, receiver)', () => {
       .getHandle(cancelWorkflowId(batches[0]!.id))
       .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(meta.currentDetails).toMatch(/\*\*Seen terminal by\*\* webhook/);
+    // And in `status`.
+    const progress = await getCancellationProgress(env.client, batches[0]!.id);
+    const text = progressDetails({
+      batchId: batches[0]!.id,
+      workflowId: cancelWorkflowId(batches[0]!.id),
+      workflowStatus: 'COMPLETED',
+      progress,
+      result: results[0]!,
+    });
+    expect(text).toMatch(/seen terminal by\s+webhook \(1 webhook event\(s\)\)/);
     figures.webhooks = {
       n: delays.length,
       p50Ms: percentile(delays, 50),
