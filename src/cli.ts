@@ -11,6 +11,7 @@ import { resultCommand } from './cli/commands/result';
 import { scheduleCommand } from './cli/commands/schedule';
 import { statusCommand } from './cli/commands/status';
 import { watchCommand } from './cli/commands/watch';
+import { webhooksCommand } from './cli/commands/webhooks';
 import { workerCommand } from './cli/commands/worker';
 import { connectionContext } from './cli/connect';
 import { describeError, ExitCode } from './cli/errors';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     resubmitCommand(),
     listCommand(),
     workerCommand(),
+    webhooksCommand(),
     scheduleCommand(),
     ...toolCommands(),
   ]) {

@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
   OPENAI_ORG_ID: optionalString,
   OPENAI_PROJECT_ID: optionalString,
   OPENAI_TIMEOUT_MS: positiveInt(60_000),
+  /** The webhook endpoint's signing secret (`whsec_…`), for the `webhooks` receiver only. */
+  OPENAI_WEBHOOK_SECRET: optionalString,
   /**
    * Temporal connection: no defaults here, so that a `temporal.toml` profile's values are not
    * replaced by built-in ones; `resolveTemporalTarget` (src/temporal-connection.ts) resolves them.

@@ -72,6 +72,7 @@ export {
   DurationSchema,
   PollPolicySchema,
   COLLECT_MODES,
+  POLL_DEFAULTS,
   describeZodError,
   type CancelBatchInput,
   type CancelBatchOptions,
@@ -159,3 +160,26 @@ export {
   type ResubmittedPart,
 } from './resubmit';
 export { OpenAICallError } from './openai/batch-submit';
+// OpenAI webhooks: verified batch events end a cancellation's wait at once (signal `batchEvent`).
+export {
+  createWebhookHandler,
+  MAX_WEBHOOK_BODY_BYTES,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookRequest,
+  type WebhookResponse,
+} from './webhooks/handler';
+export {
+  startWebhookServer,
+  WEBHOOK_PATH,
+  type WebhookServer,
+  type WebhookServerOptions,
+} from './webhooks/server';
+export type { WebhookStats } from './webhooks/stats';
+export {
+  batchEventSignal,
+  BATCH_EVENT_TYPES,
+  type BatchEvent,
+  type BatchEventType,
+  type DetectedBy,
+} from './shared/batch-event';

@@ -4,6 +4,7 @@
  * `installRuntime` first thing.
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { WEBHOOK_EVENTS_METRIC } from './webhooks/stats';
 
 /** Names of the product's counters (Prometheus adds nothing; the SDK prefixes none). */
 export const METRIC = {
@@ -20,6 +21,11 @@ export const METRIC = {
   /** Gauges (src/waiting-gauges.ts): running cancellations in `cancelling`, and the oldest one's age. */
   cancellationsWaiting: 'openai_batch_cancellations_waiting',
   oldestWaitSeconds: 'openai_batch_oldest_wait_seconds',
+  /**
+   * Counter (src/webhooks/stats.ts): webhook deliveries by `outcome` (signalled, noWorkflow,
+   * collectionsStarted, ignored, rejected, tooLarge, unavailable).
+   */
+  webhookRequests: WEBHOOK_EVENTS_METRIC,
 } as const;
 
 export interface RuntimeOptions {

@@ -16,7 +16,7 @@ import type { CancelBatchResult } from './shared/results';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from './shared/search-attributes';
 import type { cancelBatchWorkflow } from './workflows/cancel-batch';
 
-/** Handle of one `cancelBatchWorkflow` run: `result()`, `query(progressQuery)`, `describe()`. */
+/** The handle of a `cancelBatchWorkflow` run: result, progress query, refresh update, signals. */
 export type CancelHandle = WorkflowHandle<typeof cancelBatchWorkflow>;
 
 /** Thrown when the input is invalid before anything is started; names each bad field. */
@@ -27,7 +27,7 @@ export class InvalidCancelInputError extends Error {
   }
 }
 
-/** Options of `startBatchCancellation`. */
+/** How `startBatchCancellation` starts: task queue, and whether to rerun a finished cancellation. */
 export interface StartOptions {
   /** @default 'openai-batch-cancel' (or TEMPORAL_TASK_QUEUE for the worker) */
   taskQueue?: string;

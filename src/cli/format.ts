@@ -130,6 +130,10 @@ export function progressDetails(view: ProgressView, now = Date.now()): string {
       rows.push(['next read', `in ${formatDuration(p.live.nextReadAt - now)} (attempt ${p.live.attempt})`]);
     if (p.stuck)
       rows.push(['stuck', 'still cancelling past the stuck threshold; OpenAI has not finished the cancel']);
+    if (p.detectedBy || p.webhookEvents) {
+      const events = p.webhookEvents ? `${p.webhookEvents} webhook event(s)` : 'no webhook events';
+      rows.push(['seen terminal by', `${p.detectedBy ?? 'not yet'} (${events})`]);
+    }
     if (p.results) rows.push(...resultsRows(p.results));
   }
   return table(rows);

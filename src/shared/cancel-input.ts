@@ -36,16 +36,25 @@ export const COLLECT_MODES = ['always', 'if-cancelled', 'never'] as const;
 export type CollectMode = (typeof COLLECT_MODES)[number];
 
 /**
- * The default poll schedule, the one place it is written: the first read 5 s after the cancel
- * request, each wait 1.5× the last, never more than 60 s apart (a status change is seen within it).
+ * The one place for the poll schedule's defaults. With webhooks (`webhooks: true`) an event ends the
+ * wait, and polling is only the fallback for a lost event: it reads far less often.
  */
-export const DEFAULT_POLL = { initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 } as const;
+export const POLL_DEFAULTS = {
+  initialInterval: 5_000,
+  backoffCoefficient: 1.5,
+  maxInterval: 60_000,
+  /** `maxInterval` when webhooks are enabled and none is given: 5 minutes. */
+  maxIntervalWithWebhooks: 5 * 60_000,
+} as const;
 
-/** zod schema of the poll schedule: first wait, growth factor, longest wait. */
+/**
+ * zod schema of the poll schedule: first wait, growth factor, longest wait. `maxInterval` is left
+ * unset when not given: its default depends on `webhooks` (see `CancelBatchInputSchema`).
+ */
 export const PollPolicySchema = z
   .object({
     /** First wait between two reads of the batch. @default 5s */
-    initialInterval: DurationSchema.default(DEFAULT_POLL.initialInterval).describe(
+    initialInterval: DurationSchema.default(POLL_DEFAULTS.initialInterval).describe(
       'First wait between two reads of the batch (default 5s)',
     ),
     /** Each wait is the previous one times this. @default 1.5 */
@@ -53,27 +62,43 @@ export const PollPolicySchema = z
       .number()
       .min(1)
       .max(10)
-      .default(DEFAULT_POLL.backoffCoefficient)
+      .default(POLL_DEFAULTS.backoffCoefficient)
       .describe('Each wait is the previous one times this'),
-    /** Longest wait between two reads: a status change is seen within this. @default 60s */
-    maxInterval: DurationSchema.default(DEFAULT_POLL.maxInterval).describe(
-      'Longest wait between two reads (default 60s)',
+    /**
+     * Longest wait between two reads: a status change is seen within this.
+     * @default 60s, or 5 min with `webhooks: true`
+     */
+    maxInterval: DurationSchema.optional().describe(
+      'Longest wait between two reads (default 60s; 5 min with webhooks: true)',
     ),
   })
-  .refine((p) => p.maxInterval >= p.initialInterval, {
+  .refine((p) => p.maxInterval === undefined || p.maxInterval >= p.initialInterval, {
     message: 'maxInterval must be at least initialInterval',
     path: ['maxInterval'],
   });
 /** The poll schedule with defaults applied, durations in ms. */
-export type PollPolicy = z.infer<typeof PollPolicySchema>;
+export interface PollPolicy {
+  initialInterval: number;
+  backoffCoefficient: number;
+  maxInterval: number;
+}
 
 /**
- * zod schema of the `cancelBatchWorkflow` input: only `batchId` is required. Its JSON Schema is
- * docs/schemas/cancel-batch-input.schema.json.
+ * The fields of the `cancelBatchWorkflow` input before the poll default is resolved: what other
+ * schemas pick from (the cleanup's `cancelOptions`).
  */
-export const CancelBatchInputSchema = z.object({
+export const CancelBatchFieldsSchema = z.object({
   batchId: BatchIdSchema.describe('The OpenAI batch to cancel, e.g. batch_abc123'),
-  poll: PollPolicySchema.default({ ...DEFAULT_POLL }),
+  poll: PollPolicySchema.prefault({}),
+  /**
+   * OpenAI webhooks signal this cancellation (the `webhooks` receiver runs): the wait ends on the
+   * event, and polling, the fallback, defaults to a 5 min `poll.maxInterval`. Events are acted on
+   * either way; this only sets the fallback's pace. @default false
+   */
+  webhooks: z
+    .boolean()
+    .default(false)
+    .describe('OpenAI webhooks reach this cancellation: poll less often, as a fallback (default false)'),
   /** Give up waiting for a terminal status after this long. Cancellations have taken 25+ minutes. @default 2h */
   maxWait: DurationSchema.default(2 * 60 * 60 * 1000).describe(
     'Give up waiting for a terminal status after this long (default 2h)',
@@ -104,6 +129,21 @@ export const CancelBatchInputSchema = z.object({
     .describe('Also write remaining.jsonl: input lines with no successful result, ready to resubmit'),
   /** Free text shown in the UI summary, e.g. who asked for the cancellation. */
   reason: z.string().max(200).optional().describe('Free text shown in the UI summary'),
+});
+
+/**
+ * zod schema of the `cancelBatchWorkflow` input: only `batchId` is required. Its JSON Schema is
+ * docs/schemas/cancel-batch-input.schema.json.
+ */
+export const CancelBatchInputSchema = CancelBatchFieldsSchema.transform(({ poll, ...rest }) => {
+  const maxInterval =
+    poll.maxInterval ??
+    Math.max(
+      poll.initialInterval,
+      rest.webhooks ? POLL_DEFAULTS.maxIntervalWithWebhooks : POLL_DEFAULTS.maxInterval,
+    );
+  const resolved: PollPolicy = { ...poll, maxInterval };
+  return { ...rest, poll: resolved };
 });
 
 /** What callers pass: every option may be left out. */

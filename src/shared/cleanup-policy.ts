@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BatchStatus } from './batch-status';
-import { CancelBatchInputSchema, DurationSchema } from './cancel-input';
+import { CancelBatchFieldsSchema, DurationSchema } from './cancel-input';
 
 /** Terminal statuses whose results a cleanup may collect. */
 export const COLLECTABLE_STATUSES = ['expired', 'cancelled', 'failed'] as const;
@@ -54,7 +54,7 @@ export const CleanupPolicySchema = z.object({
   /** Pages per run before continuing as new (history stays small). @default 10 */
   pagesPerRun: z.number().int().min(1).max(1000).default(10),
   /** Options passed to every child `cancelBatchWorkflow` (poll policy, maxWait, ...). */
-  cancelOptions: CancelBatchInputSchema.omit({ batchId: true }).partial().optional(),
+  cancelOptions: CancelBatchFieldsSchema.omit({ batchId: true }).partial().optional(),
 });
 
 /** What callers (schedule, client) pass. */

@@ -1,5 +1,6 @@
 /** What the workflow exposes while it runs: the `progress` query and the `refresh` update. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { DetectedBy } from './batch-event';
 import type { BatchStatus } from './batch-status';
 import type { ResultsSummary } from './results';
 
@@ -67,6 +68,13 @@ export interface CancelProgress {
    * `OpenAIBatchStuck` search attribute). Absent in progress of runs that predate it.
    */
   stuck?: boolean;
+  /**
+   * How the terminal status was noticed: `webhook` (a `batchEvent` signal ended the wait and a read
+   * confirmed it) or `poll` (the poll schedule's read). Absent until then, and in older runs.
+   */
+  detectedBy?: DetectedBy;
+  /** Distinct `batchEvent` signals received (duplicates not counted). Absent in older runs. */
+  webhookEvents?: number;
   /**
    * What the running wait attempt last reported, merged in by readers from the pending activity
    * (see {@link mergeWaitHeartbeat}); never set by the workflow itself.

@@ -1,7 +1,7 @@
 /**
  * The one place that sets timeouts and retry policies for every activity.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../shared/failure-types';
 import type { PollPolicy } from '../shared/cancel-input';
 
@@ -22,6 +22,16 @@ export const requestCancelOptions: ActivityOptions = {
 
 /** An update waits on this: fail within two minutes rather than hang the caller. */
 export const readBatchOptions: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes },
+};
+
+/**
+ * The read that confirms a webhook event runs as a local activity, inside the workflow task that
+ * handled the signal: no activity task round trip, so the wait ends one server hop sooner.
+ */
+export const confirmEventReadOptions: LocalActivityOptions = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes },

@@ -5,15 +5,18 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   TimeoutFailure,
   proxyActivities,
+  proxyLocalActivities,
   metricMeter,
   patched,
   setHandler,
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities, AwaitTerminalResult } from '../activities';
+import { batchEventSignal, type BatchEvent, type DetectedBy } from '../shared/batch-event';
 import { isTerminalStatus } from '../shared/batch-status';
 import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from '../shared/cancel-input';
 import { FailureType } from '../shared/failure-types';
@@ -24,6 +27,7 @@ import { makeAttributeReporter } from './report-attributes';
 import {
   awaitTerminalOptions,
   collectResultsOptions,
+  confirmEventReadOptions,
   readBatchOptions,
   requestCancelOptions,
 } from './activity-options';
@@ -32,11 +36,16 @@ import { renderDetails } from './details';
 const { requestCancel } = proxyActivities<Activities>(requestCancelOptions);
 const { readBatch } = proxyActivities<Activities>(readBatchOptions);
 const { collectResults } = proxyActivities<Activities>(collectResultsOptions);
+const { readBatch: readBatchNow } = proxyLocalActivities<Activities>(confirmEventReadOptions);
 // Options depend on the input's poll policy: set per call with executeWithOptions.
 const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90s' });
 
 /** Marks the runs that upsert the stuck marker and the request counts as numbers. */
 const OPS_ATTRIBUTES_PATCH = 'ops-stuck-and-counts-attributes';
+/** Marks the runs in which a `batchEvent` signal ends the wait attempt and triggers a read. */
+const BATCH_EVENT_PATCH = 'batch-event-ends-wait';
+/** Event ids remembered to drop redelivered duplicates; OpenAI sends a batch only a few events. */
+const MAX_REMEMBERED_EVENTS = 100;
 
 export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<CancelBatchResult> {
   const parsed = CancelBatchInputSchema.safeParse(rawInput);
@@ -75,6 +84,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     setCurrentDetails(
       renderDetails(state, {
         maxPollMs: opts.poll.maxInterval,
+        webhooks: opts.webhooks,
         stuckAfterMs: opts.stuckAfter,
         now: Date.now(),
       }),
@@ -100,6 +110,22 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     report();
     return batch;
   }
+
+  // Webhook events: the first delivery of each id ends the wait attempt; a read then decides.
+  const seenEvents: string[] = [];
+  let pendingEvent: BatchEvent | null = null;
+  let wakeOnEvent: (() => void) | null = null;
+  setHandler(batchEventSignal, (event) => {
+    if (seenEvents.includes(event.eventId)) return;
+    seenEvents.push(event.eventId);
+    if (seenEvents.length > MAX_REMEMBERED_EVENTS) seenEvents.shift();
+    state.webhookEvents = (state.webhookEvents ?? 0) + 1;
+    // Once terminal, an event changes nothing. Runs recorded before events were acted on ignore them.
+    if (state.phase !== 'requesting-cancel' && state.phase !== 'waiting') return;
+    if (!patched(BATCH_EVENT_PATCH)) return;
+    pendingEvent = event;
+    wakeOnEvent?.();
+  });
 
   setHandler(progressQuery, () => state);
   setHandler(refreshUpdate, async () => {
@@ -127,6 +153,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   // The poll interval carries over from one check-in to the next: the backoff never restarts.
   let pollInterval = opts.poll.initialInterval;
   let continued = false;
+  let detectedBy: DetectedBy = 'poll';
   while (!batch || !isTerminalStatus(batch.status)) {
     const now = Date.now();
     if (now >= deadline) {
@@ -145,16 +172,51 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     checkIn();
     // Check in at the stuck threshold too, so the marker is set when it is due.
     const stuckCheckIn = !state.stuck && stuckAt > now ? stuckAt : Infinity;
-    state.nextCheckInBy = Math.min(now + opts.checkInInterval, deadline, stuckCheckIn);
+    const checkInBy = Math.min(now + opts.checkInInterval, deadline, stuckCheckIn);
+    state.nextCheckInBy = checkInBy;
     report();
+    if (pendingEvent) {
+      const event: BatchEvent = pendingEvent;
+      pendingEvent = null;
+      try {
+        const read = await readBatchNow.executeWithOptions(
+          { ...confirmEventReadOptions, summary: `read ${batchId} after its ${event.type} event` },
+          [batchId],
+        );
+        state.polls++;
+        continued = true;
+        batch = observe(read);
+        if (isTerminalStatus(batch.status)) detectedBy = 'webhook';
+        // Not terminal yet (the event ran ahead of the API, or was stale): read again soon.
+        else pollInterval = opts.poll.initialInterval;
+      } catch (err) {
+        // The read failed for good: the poll schedule, the fallback, carries on.
+        if (!(err instanceof ActivityFailure)) throw err;
+      }
+      continue;
+    }
     try {
-      const waited = await awaitTerminal.executeWithOptions(
-        {
-          ...awaitTerminalOptions({ ...opts.poll, initialInterval: pollInterval }, opts.checkInInterval),
-          summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
-        },
-        [{ batchId, checkInBy: state.nextCheckInBy, continued }],
+      const scope = new CancellationScope();
+      const attempt = scope.run(() =>
+        awaitTerminal.executeWithOptions(
+          {
+            ...awaitTerminalOptions({ ...opts.poll, initialInterval: pollInterval }, opts.checkInInterval),
+            summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
+          },
+          [{ batchId, checkInBy, continued }],
+        ),
       );
+      const eventArrived = new Promise<null>((resolve) => {
+        wakeOnEvent = () => resolve(null);
+      });
+      const waited: AwaitTerminalResult | null = await Promise.race([attempt, eventArrived]);
+      wakeOnEvent = null;
+      if (waited === null) {
+        // An event: stop this wait attempt (it heartbeats, so it is cancellable) and read at once.
+        attempt.catch(() => undefined);
+        scope.cancel();
+        continue;
+      }
       state.polls += waited.polls;
       const retries = waited.polls - (continued ? 0 : 1);
       pollInterval = Math.min(
@@ -164,12 +226,14 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       continued = true;
       batch = observe(waited.batch, waited.readAt);
     } catch (err) {
+      wakeOnEvent = null;
       // A long API outage ends one check-in window; the loop checks in and keeps waiting.
       if (!(err instanceof ActivityFailure && err.cause instanceof TimeoutFailure)) throw err;
     }
   }
   const terminalSeenAt = Date.now();
   state.nextCheckInBy = null;
+  state.detectedBy = detectedBy;
   if (cancel.outcome !== 'already-terminal') {
     timeCancelling.record((terminalSeenAt - startedAt) / 1000, { final_status: batch.status });
   }

@@ -30,6 +30,8 @@ function span(ms: number): string {
 
 export interface DetailsOptions {
   maxPollMs: number;
+  /** Webhook events end the wait: the poll is the fallback. */
+  webhooks?: boolean;
   stuckAfterMs: number;
   /** Workflow time of this report. */
   now: number;
@@ -54,9 +56,19 @@ export function renderDetails(state: CancelProgress, opts: DetailsOptions): stri
     lines.push('**Status** not read yet');
   }
   lines.push(`**Reads** ${state.polls}${state.lastReadAt ? ` (last ${iso(state.lastReadAt)})` : ''}`);
+  if (state.detectedBy) {
+    lines.push(
+      state.detectedBy === 'webhook'
+        ? '**Seen terminal by** webhook (an OpenAI event ended the wait; a read confirmed it)'
+        : '**Seen terminal by** poll',
+    );
+  }
+  if (state.webhookEvents) lines.push(`**Webhook events** ${state.webhookEvents}`);
   if (state.phase === 'waiting' && state.nextCheckInBy) {
     lines.push(
-      `**Next poll** within ${Math.round(opts.maxPollMs / 1000)}s · next check-in by ${iso(state.nextCheckInBy)}`,
+      `**Next poll** within ${Math.round(opts.maxPollMs / 1000)}s` +
+        `${opts.webhooks ? ' (fallback: a webhook event ends the wait at once)' : ''}` +
+        ` · next check-in by ${iso(state.nextCheckInBy)}`,
     );
     lines.push(
       `**Live** this page is as of the last check-in; the pending \`awaitTerminal\` activity's ` +

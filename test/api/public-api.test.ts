@@ -10,7 +10,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import * as api from '../../src/index';
-import { startSimulator, type BatchSimulator } from '../../tools/simulator';
+import { newWebhookSecret, startSimulator, webhookHeaders, type BatchSimulator } from '../../tools/simulator';
 import { cancelBatchWorkflow, cleanupBatchesWorkflow } from '../../src/workflows';
 import { createDevServerEnv } from '../helpers/temporal-env';
 
@@ -41,6 +41,8 @@ const EXERCISED_FUNCTIONS = [
   'describeTarget',
   'checkHealth',
   'resubmitRemaining',
+  'createWebhookHandler',
+  'startWebhookServer',
 ];
 const CLASSES = [
   'InvalidCancelInputError',
@@ -237,5 +239,40 @@ describe('public API (src/index.ts)', () => {
     expect(api.resolveTemporalTarget({ address: env.address }, {}).address).toBe(env.address);
     expect(await api.checkHealth(config, {}, {})).toMatchObject({ ok: true, taskQueuePollers: 1 });
     expect(() => api.loadConfig({ OPENAI_BASE_URL: 'nope' })).toThrow(api.ConfigError);
+  });
+
+  it('mounts the webhook handler behind the exported server: a signed event ends the wait', async () => {
+    const secret = newWebhookSecret();
+    const handler = api.createWebhookHandler({ client: env.client, secret });
+    const server = await api.startWebhookServer({ handler, client: env.client, port: 0, host: '127.0.0.1' });
+    try {
+      const batch = sim.seedBatch({ status: 'in_progress', requests: 20, cancelDelayMs: 1_000 });
+      const handle = await api.startBatchCancellation(
+        env.client,
+        { batchId: batch.id, webhooks: true, poll: { initialInterval: '30s' }, collectResults: 'never' },
+        { taskQueue },
+      );
+      while (sim.getBatch(batch.id)?.status !== 'cancelled') await new Promise((r) => setTimeout(r, 100));
+      // What OpenAI sends (the simulator's signing, standing in for OpenAI's).
+      const body = JSON.stringify({
+        id: 'evt_api_1',
+        object: 'event',
+        type: 'batch.cancelled',
+        created_at: Math.floor(Date.now() / 1000),
+        data: { id: batch.id },
+      });
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: webhookHeaders(secret, 'evt_api_1', Math.floor(Date.now() / 1000), body),
+        body,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ outcome: 'signalled' });
+      expect(handler.stats().signalled).toBe(1);
+      expect((await handle.result()).finalStatus).toBe('cancelled');
+      expect((await api.getCancellationProgress(env.client, batch.id)).detectedBy).toBe('webhook');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -53,6 +53,18 @@ describe('docker-compose.yml', () => {
     expect(names).toEqual(expect.arrayContaining(['OPENAI_API_KEY', 'TEMPORAL_ADDRESS', 'RESULTS_DIR']));
   });
 
+  it('runs the webhook receiver from the same image, with only variables config.ts knows', () => {
+    const webhooks = services.webhooks as Service & { command?: string[]; profiles?: string[] };
+    expect(webhooks.build).toEqual(services.worker!.build);
+    expect(webhooks.command).toEqual(expect.arrayContaining(['lib/cli.js', 'webhooks']));
+    const known = Object.keys(ConfigSchema.shape);
+    const names = Object.keys(webhooks.environment ?? {});
+    expect(names).toContain('OPENAI_WEBHOOK_SECRET');
+    expect(names.filter((n) => !known.includes(n))).toEqual([]);
+    // It needs no OpenAI API key: it only verifies events and signals workflows.
+    expect(names).not.toContain('OPENAI_API_KEY');
+  });
+
   it('registers exactly the search attributes the workflows upsert, each with its type', () => {
     const script = read('deploy/temporal/init-namespace.sh');
     for (const key of CUSTOM_SEARCH_ATTRIBUTES)

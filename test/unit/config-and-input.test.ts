@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../../src/config';
 import { buildInput } from '../../src/cli/commands/cancel';
-import { CancelBatchInputSchema } from '../../src/shared/cancel-input';
+import { CancelBatchInputSchema, POLL_DEFAULTS } from '../../src/shared/cancel-input';
 import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
 
 describe('config', () => {
@@ -38,6 +38,28 @@ describe('cancel input', () => {
       collectResults: 'always',
       writeRemaining: true,
     });
+  });
+
+  it('with webhooks, the fallback poll reads at most every 5 minutes unless told otherwise', () => {
+    const parse = (input: object) => CancelBatchInputSchema.parse({ batchId: 'batch_abc', ...input }).poll;
+    expect(parse({}).maxInterval).toBe(POLL_DEFAULTS.maxInterval);
+    expect(parse({ webhooks: true })).toEqual({
+      initialInterval: POLL_DEFAULTS.initialInterval,
+      backoffCoefficient: POLL_DEFAULTS.backoffCoefficient,
+      maxInterval: 5 * 60_000,
+    });
+    expect(parse({ webhooks: true, poll: { maxInterval: '2m' } }).maxInterval).toBe(120_000);
+    // A first interval above the default cap raises the cap instead of failing.
+    expect(parse({ poll: { initialInterval: '2m' } }).maxInterval).toBe(120_000);
+    const flags = { concurrency: 8, json: false, connectTimeout: 5_000 };
+    expect(
+      CancelBatchInputSchema.parse(buildInput('batch_a', { ...flags, webhooks: true })).poll.maxInterval,
+    ).toBe(5 * 60_000);
+  });
+
+  it('reads the webhook secret from OPENAI_WEBHOOK_SECRET', () => {
+    expect(loadConfig({ OPENAI_WEBHOOK_SECRET: 'whsec_abc' }).OPENAI_WEBHOOK_SECRET).toBe('whsec_abc');
+    expect(loadConfig({}).OPENAI_WEBHOOK_SECRET).toBeUndefined();
   });
 
   it.each(['', 'abc', 'batch_../x', 'batch_a/b', '/etc/passwd', 'batch_\u0000x'])(

@@ -29,6 +29,8 @@ export class BatchRegistry {
   private readonly records = new Map<string, BatchRecord>();
   /** Oldest first; listing walks it backwards, newest first like OpenAI. */
   private readonly order: BatchRecord[] = [];
+  /** Told of every new batch (the webhook sender watches it for its terminal transition). */
+  onRegister: ((record: BatchRecord) => void) | null = null;
 
   constructor(
     private readonly seed: number,
@@ -45,6 +47,7 @@ export class BatchRegistry {
   private register(record: BatchRecord): Batch {
     this.records.set(record.id, record);
     this.order.push(record);
+    this.onRegister?.(record);
     return this.render(record);
   }
 

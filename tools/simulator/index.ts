@@ -16,3 +16,12 @@ export {
   type SimulatorStats,
   type SimulatorTiming,
 } from './types';
+export { signWebhook, webhookHeaders, newWebhookSecret } from './webhook-signing';
+export type {
+  ManualWebhook,
+  WebhookDelivery,
+  WebhookEventType,
+  WebhookFaults,
+  WebhookOptions,
+  WebhookSenderStats,
+} from './webhooks';

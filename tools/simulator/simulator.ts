@@ -6,6 +6,7 @@ import { FileRegistry } from './files';
 import { measurePlan } from './file-stream';
 import { createHandlers } from './handlers';
 import { startServer } from './server';
+import { WebhookSender } from './webhooks';
 import {
   type BatchSimulator,
   type ExpectedFile,
@@ -37,6 +38,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
   const files = new FileRegistry(seed);
   const batches = new BatchRegistry(seed, clock, timing, files);
   const faults = new FaultEngine(seed, opts.faults);
+  const webhooks = opts.webhooks ? new WebhookSender(opts.webhooks, seed, clock) : null;
+  if (webhooks) batches.onRegister = (record) => webhooks.register(record);
   const host = opts.host ?? '127.0.0.1';
   const running = await startServer(
     { apiKey, seed, clock, faults, files, handlers: createHandlers(files, batches) },
@@ -51,7 +54,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
     url: `http://${urlHost}:${port}/v1`,
     port,
     apiKey,
-    close: () => running.close(),
+    close: async () => {
+      await webhooks?.close();
+      await running.close();
+    },
     seedBatch: (spec: SeedBatchSpec): Batch => {
       if (!Number.isInteger(spec.requests) || spec.requests < 0) {
         throw new RangeError(`seedBatch: requests must be a non-negative integer, got ${spec.requests}`);
@@ -63,6 +69,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
     injectFault: (route: RouteName, fault: ScriptedFault, times?: number): void =>
       faults.inject(route, fault, times),
     stats: (): SimulatorStats => faults.stats(),
+    sendWebhook: (event) => {
+      if (!webhooks) throw new Error('sendWebhook: start the simulator with `webhooks` (url and secret)');
+      return webhooks.send(event);
+    },
+    setWebhookFaults: (plan) => {
+      if (!webhooks)
+        throw new Error('setWebhookFaults: start the simulator with `webhooks` (url and secret)');
+      webhooks.setFaults(plan);
+    },
+    webhookStats: () => webhooks?.stats() ?? { transitions: 0, dropped: 0, events: [], deliveries: [] },
     expectedFile: async (id: string): Promise<ExpectedFile> => {
       const entry = files.get(id);
       return measurePlan(entry.plan(), { rate: faults.malformedLineRate, seed, fileKey: entry.key });

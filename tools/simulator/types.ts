@@ -1,5 +1,12 @@
 /** Public types of the Batch API simulator. Others code against these names: change them with care. */
 import { type Batch, type BatchStatus } from '../../src/openai/schemas';
+import type {
+  ManualWebhook,
+  WebhookDelivery,
+  WebhookFaults,
+  WebhookOptions,
+  WebhookSenderStats,
+} from './webhooks';
 
 export const ROUTE_NAMES = [
   'files.create',
@@ -104,6 +111,8 @@ export interface SimulatorOptions {
   /** Makes ids, fault injection and which requests fail deterministic. @default 1 */
   seed?: number;
   faults?: FaultPlan;
+  /** Send signed `batch.*` webhook events on every terminal transition. @default none */
+  webhooks?: WebhookOptions;
 }
 
 export interface SeedBatchSpec {
@@ -177,6 +186,12 @@ export interface BatchSimulator {
   /** The next `times` (default 1) calls of `route` get `fault`. */
   injectFault(route: RouteName, fault: ScriptedFault, times?: number): void;
   stats(): SimulatorStats;
+  /** Sends one webhook event now (needs `webhooks` in the options), e.g. a stale replay or a forgery. */
+  sendWebhook(event: ManualWebhook): Promise<WebhookDelivery>;
+  /** Replaces the webhook fault plan (needs `webhooks` in the options). */
+  setWebhookFaults(faults: WebhookFaults): void;
+  /** What the webhook sender did (empty without `webhooks`). */
+  webhookStats(): WebhookSenderStats;
   /** What `GET /v1/files/{id}/content` serves (without transport faults), computed by streaming. */
   expectedFile(fileId: string): Promise<ExpectedFile>;
 }

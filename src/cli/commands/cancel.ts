@@ -15,7 +15,7 @@ import {
   type PreviousRun,
   type StartOutcome,
 } from '../../client';
-import { COLLECT_MODES, DEFAULT_POLL, type CollectMode } from '../../shared/cancel-input';
+import { COLLECT_MODES, type CollectMode } from '../../shared/cancel-input';
 import { cancelWorkflowId } from '../../shared/constants';
 import type { CancelBatchResult } from '../../shared/results';
 import {
@@ -41,6 +41,7 @@ interface CancelOptions extends CommonOptions {
   stuckAfter?: string;
   reason?: string;
   rerun?: boolean;
+  webhooks?: boolean;
 }
 
 interface CancelOutcome {
@@ -101,13 +102,11 @@ export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInp
   if (opts.stuckAfter) input.stuckAfter = duration('--stuck-after', opts.stuckAfter);
   if (opts.collect) input.collectResults = opts.collect;
   if (opts.reason) input.reason = opts.reason;
+  if (opts.webhooks) input.webhooks = true;
   if (opts.pollInterval) {
     const initialInterval = duration('--poll-interval', opts.pollInterval);
-    input.poll = {
-      initialInterval,
-      backoffCoefficient: DEFAULT_POLL.backoffCoefficient,
-      maxInterval: Math.max(initialInterval, DEFAULT_POLL.maxInterval),
-    };
+    // The cap follows the defaults (and `--webhooks`); it is raised to the first interval if below.
+    input.poll = { initialInterval };
     // No early check-ins: status and watch read each poll from the wait's heartbeat, history stays small.
   }
   return input;
@@ -134,6 +133,10 @@ export function cancelCommand(): Command {
         'mark the cancellation stuck if still cancelling after this (default 30m)',
       )
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
+      .option(
+        '--webhooks',
+        'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, polling (every 5 min at most) is the fallback',
+      )
       .option(
         '--rerun',
         'start again even if the last cancellation completed (e.g. to collect again); failed runs restart without it',

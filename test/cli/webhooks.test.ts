@@ -1,0 +1,80 @@
+/**
+ * `openai-batch-cancel webhooks` as a process: it needs OPENAI_WEBHOOK_SECRET, serves /healthz,
+ * refuses unsigned deliveries, and answers a genuine event with 503 while Temporal is unreachable
+ * (so OpenAI delivers it again later) instead of failing to start.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { newWebhookSecret, webhookHeaders } from '../../tools/simulator';
+import { cleanEnv, ROOT, runTsx } from './run-cli';
+
+const CLI = path.join(ROOT, 'src', 'cli.ts');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('webhooks command', () => {
+  let child: ChildProcess | undefined;
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('refuses to start without OPENAI_WEBHOOK_SECRET, naming it', async () => {
+    const res = await runTsx(CLI, ['webhooks', '--port', '1'], cleanEnv());
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/OPENAI_WEBHOOK_SECRET/);
+  });
+
+  it('serves /healthz, rejects an unsigned delivery (400) and answers 503 while Temporal is down', async () => {
+    const secret = newWebhookSecret();
+    const port = await freePort();
+    const deadTemporal = await freePort();
+    child = spawn(TSX, [CLI, 'webhooks', '--port', String(port), '--host', '127.0.0.1'], {
+      cwd: ROOT,
+      env: cleanEnv({ OPENAI_WEBHOOK_SECRET: secret, TEMPORAL_ADDRESS: `127.0.0.1:${deadTemporal}` }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!stderr.includes('listening')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const base = `http://127.0.0.1:${port}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, temporal: 'unreachable' });
+
+    const body = JSON.stringify({
+      id: 'evt_cli_1',
+      object: 'event',
+      type: 'batch.cancelled',
+      created_at: Math.floor(Date.now() / 1000),
+      data: { id: 'batch_cli_1' },
+    });
+    const unsigned = await fetch(`${base}/openai/webhooks`, { method: 'POST', body });
+    expect(unsigned.status).toBe(400);
+    const signed = await fetch(`${base}/openai/webhooks`, {
+      method: 'POST',
+      headers: webhookHeaders(secret, 'evt_cli_1', Math.floor(Date.now() / 1000), body),
+      body,
+    });
+    expect(signed.status).toBe(503);
+    // Logged: why each delivery was refused; never the secret or the body.
+    expect(stderr).toMatch(/rejected: missing webhook-id/);
+    expect(stderr).not.toContain(secret);
+    expect(stderr).not.toContain('batch.cancelled');
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * `--webhook-*` flags of the simulator's two entry points (main.ts and the `simulator` dev command),
+ * turned into `WebhookOptions` in one place. The secret may also come from OPENAI_WEBHOOK_SECRET.
+ */
+import type { WebhookOptions } from './webhooks';
+
+/** Flag name (without `--webhook-`) → help text. */
+export const WEBHOOK_FLAGS = {
+  url: 'POST signed batch.* events here on every terminal transition',
+  secret: 'signing secret whsec_… (default: OPENAI_WEBHOOK_SECRET)',
+  'duplicate-rate': 'fraction of events delivered twice',
+  'drop-rate': 'fraction of events never sent',
+  'bad-signature-rate': 'fraction of events signed with a wrong secret',
+  'delay-ms': 'delay before each first delivery',
+  'reorder-window-ms': 'hold events this long and deliver them newest first',
+} as const;
+export type WebhookFlagName = keyof typeof WEBHOOK_FLAGS;
+
+function number(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > max)
+    throw new Error(`--webhook-${name} must be a number in [0, ${max}], got '${value}'`);
+  return n;
+}
+
+/** The sender's options, or undefined without `--webhook-url`; throws naming a bad flag. */
+export function webhookOptionsFromFlags(
+  flags: Partial<Record<WebhookFlagName, string>>,
+  env: NodeJS.ProcessEnv = process.env,
+): WebhookOptions | undefined {
+  if (!flags.url) {
+    const stray = Object.keys(flags).filter((k) => flags[k as WebhookFlagName] !== undefined);
+    if (stray.length) throw new Error(`--webhook-${stray[0]} needs --webhook-url`);
+    return undefined;
+  }
+  const secret = flags.secret ?? env.OPENAI_WEBHOOK_SECRET;
+  if (!secret?.startsWith('whsec_')) {
+    throw new Error('--webhook-secret (or OPENAI_WEBHOOK_SECRET) must be the whsec_… signing secret');
+  }
+  const rate = (name: WebhookFlagName) =>
+    flags[name] === undefined ? undefined : number(name, flags[name], 1);
+  const ms = (name: WebhookFlagName) =>
+    flags[name] === undefined ? undefined : number(name, flags[name], 24 * 60 * 60 * 1000);
+  const faults = Object.fromEntries(
+    Object.entries({
+      duplicateRate: rate('duplicate-rate'),
+      dropRate: rate('drop-rate'),
+      badSignatureRate: rate('bad-signature-rate'),
+      delayMs: ms('delay-ms'),
+      reorderWindowMs: ms('reorder-window-ms'),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return { url: flags.url, secret, faults };
+}
