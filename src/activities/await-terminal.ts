@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import { FailureType } from '../shared/failure-types';
+import { isHandOverAttempt, readsByAttempt } from '../shared/poll-schedule';
 import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
 import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
@@ -45,7 +46,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
   return async function awaitTerminal(input: AwaitTerminalInput): Promise<AwaitTerminalResult> {
     const ctx = Context.current();
     const { attempt, currentAttemptScheduledTimestampMs: now } = ctx.info;
-    if (input.continued && attempt === 1) {
+    if (isHandOverAttempt(attempt, input.continued ?? false)) {
       throw ApplicationFailure.create({
         message: `continuing to wait for batch ${input.batchId}`,
         type: FailureType.NotTerminalYet,
@@ -53,7 +54,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         category: ApplicationFailureCategory.BENIGN,
       });
     }
-    const polls = input.continued ? attempt - 1 : attempt;
+    const polls = readsByAttempt(attempt, input.continued ?? false);
     // A slow read keeps heartbeating the previous attempt's record, so readers never lose it.
     const previous: unknown = ctx.info.heartbeatDetails;
     let batch: BatchSnapshot;

@@ -3,6 +3,7 @@
  * and names the field) and in the client (so the caller hears it before anything starts).
  */
 import { z } from 'zod';
+import { POLL_DEFAULTS, type PollPolicy } from './poll-schedule';
 import { msToNumber } from '@temporalio/common/lib/time';
 
 /** OpenAI batch ids: `batch_` then letters, digits, `_` or `-`. Nothing that could escape a directory. */
@@ -35,17 +36,7 @@ export const COLLECT_MODES = ['always', 'if-cancelled', 'never'] as const;
 /** One of `COLLECT_MODES`. */
 export type CollectMode = (typeof COLLECT_MODES)[number];
 
-/**
- * The one place for the poll schedule's defaults. With webhooks (`webhooks: true`) an event ends the
- * wait, and polling is only the fallback for a lost event: it reads far less often.
- */
-export const POLL_DEFAULTS = {
-  initialInterval: 5_000,
-  backoffCoefficient: 1.5,
-  maxInterval: 60_000,
-  /** `maxInterval` when webhooks are enabled and none is given: 5 minutes. */
-  maxIntervalWithWebhooks: 5 * 60_000,
-} as const;
+export { POLL_DEFAULTS, type PollPolicy } from './poll-schedule';
 
 /**
  * zod schema of the poll schedule: first wait, growth factor, longest wait. `maxInterval` is left
@@ -76,13 +67,6 @@ export const PollPolicySchema = z
     message: 'maxInterval must be at least initialInterval',
     path: ['maxInterval'],
   });
-/** The poll schedule with defaults applied, durations in ms. */
-export interface PollPolicy {
-  initialInterval: number;
-  backoffCoefficient: number;
-  maxInterval: number;
-}
-
 /**
  * The fields of the `cancelBatchWorkflow` input before the poll default is resolved: what other
  * schemas pick from (the cleanup's `cancelOptions`).

@@ -3,7 +3,7 @@
  */
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../shared/failure-types';
-import type { PollPolicy } from '../shared/cancel-input';
+import { pollRetryPolicy, type PollPolicy } from '../shared/poll-schedule';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_FAILURE_TYPES];
 
@@ -38,23 +38,18 @@ export const confirmEventReadOptions: LocalActivityOptions = {
 };
 
 /**
- * The poll schedule *is* the retry policy: each attempt reads the batch once and fails while it is
- * not terminal. The schedule-to-close bound lets a long API outage end one check-in (the workflow
+ * The wait's options: its retry policy is the poll schedule from `interval` on (see
+ * shared/poll-schedule.ts). The schedule-to-close bound lets a long API outage end one check-in (the workflow
  * then checks in and keeps waiting) instead of retrying silently forever. Malformed answers are
  * bounded inside each attempt instead (src/activities/malformed-response.ts): this policy's
  * attempts are unbounded polls.
  */
-export function awaitTerminalOptions(poll: PollPolicy, checkInMs: number): ActivityOptions {
+export function awaitTerminalOptions(poll: PollPolicy, interval: number, checkInMs: number): ActivityOptions {
   return {
     startToCloseTimeout: '90s',
     heartbeatTimeout: '20s',
     scheduleToCloseTimeout: checkInMs + poll.maxInterval + 5 * 60_000,
-    retry: {
-      initialInterval: poll.initialInterval,
-      backoffCoefficient: poll.backoffCoefficient,
-      maximumInterval: poll.maxInterval,
-      nonRetryableErrorTypes,
-    },
+    retry: { ...pollRetryPolicy(poll, interval), nonRetryableErrorTypes },
   };
 }
 

@@ -20,6 +20,7 @@ import { batchEventSignal, type BatchEvent, type DetectedBy } from '../shared/ba
 import { isTerminalStatus } from '../shared/batch-status';
 import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from '../shared/cancel-input';
 import { FailureType } from '../shared/failure-types';
+import { carriedInterval } from '../shared/poll-schedule';
 import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../shared/progress';
 import type { CancelBatchResult } from '../shared/results';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
@@ -150,7 +151,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   let batch: BatchSnapshot | null = cancel.batch ? observe(cancel.batch) : null;
 
   state.phase = 'waiting';
-  // The poll interval carries over from one check-in to the next: the backoff never restarts.
+  // The poll interval carries over from one check-in to the next (shared/poll-schedule.ts).
   let pollInterval = opts.poll.initialInterval;
   let continued = false;
   let detectedBy: DetectedBy = 'poll';
@@ -200,7 +201,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       const attempt = scope.run(() =>
         awaitTerminal.executeWithOptions(
           {
-            ...awaitTerminalOptions({ ...opts.poll, initialInterval: pollInterval }, opts.checkInInterval),
+            ...awaitTerminalOptions(opts.poll, pollInterval, opts.checkInInterval),
             summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
           },
           [{ batchId, checkInBy, continued }],
@@ -218,11 +219,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
         continue;
       }
       state.polls += waited.polls;
-      const retries = waited.polls - (continued ? 0 : 1);
-      pollInterval = Math.min(
-        opts.poll.maxInterval,
-        pollInterval * opts.poll.backoffCoefficient ** Math.max(0, retries),
-      );
+      pollInterval = carriedInterval(opts.poll, pollInterval, waited.polls, continued);
       continued = true;
       batch = observe(waited.batch, waited.readAt);
     } catch (err) {
