@@ -223,7 +223,8 @@ describe('public API (src/index.ts)', () => {
     await api.triggerCleanupSchedule(env.client, scheduleId);
     const deadline = Date.now() + 20_000;
     let info = await api.describeCleanupSchedule(env.client, scheduleId);
-    while (info.runsTaken === 0 && Date.now() < deadline) {
+    // The scheduler applies pause and trigger asynchronously: wait until both show.
+    while ((info.runsTaken === 0 || !info.paused) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       info = await api.describeCleanupSchedule(env.client, scheduleId);
     }
