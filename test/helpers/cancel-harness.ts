@@ -9,7 +9,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createOpenAIClient } from '../../src/openai/client';
+import { startBatchCancellation } from '../../src/client';
 import { LocalResultsStore } from '../../src/results/local-store';
+import type { CancelBatchInput } from '../../src/shared/cancel-input';
+import type { CancelBatchResult } from '../../src/shared/results';
 import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../tools/simulator';
 
 /**
@@ -48,6 +51,8 @@ export interface Harness {
   newWorker(extra?: WorkerExtras): Promise<Worker>;
   /** Starts a worker that runs until `close()`: one worker for a whole test file. */
   startWorker(extra?: WorkerExtras): Promise<Worker>;
+  /** Starts (or finds) the cancellation on this harness's task queue and awaits its result. */
+  cancel(input: CancelBatchInput): Promise<CancelBatchResult>;
   /** Stops the worker from `startWorker` (if any), the simulator, and removes the results. */
   close(): Promise<void>;
 }
@@ -82,6 +87,7 @@ export async function createHarness(
     taskQueue,
     store,
     newWorker,
+    cancel: async (input) => (await startBatchCancellation(env.client, input, { taskQueue })).result(),
     startWorker: async (extra) => {
       const worker = await newWorker(extra);
       background = { worker, running: worker.run() };

@@ -56,14 +56,7 @@ describe('collecting results when things go wrong', () => {
   });
   afterEach(() => h?.sim.setFaults({}));
 
-  async function cancel(batchId: string): Promise<CancelBatchResult> {
-    const handle = await startBatchCancellation(
-      env.client,
-      { batchId, poll: fastPoll },
-      { taskQueue: h.taskQueue },
-    );
-    return handle.result();
-  }
+  const cancel = (batchId: string): Promise<CancelBatchResult> => h.cancel({ batchId, poll: fastPoll });
 
   it.each(['gzip', 'br'] as const)('collects a %s-encoded download byte for byte', async (encoding) => {
     h.sim.setFaults({ contentEncoding: encoding });

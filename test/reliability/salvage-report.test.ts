@@ -9,7 +9,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startBatchCancellation } from '../../src/client';
 import { resultText } from '../../src/cli/format';
 import { createOpenAIClient } from '../../src/openai/client';
 import { resubmitRemaining, RESUBMIT_METADATA } from '../../src/resubmit';
@@ -80,14 +79,7 @@ describe('the salvage report', () => {
   });
   afterEach(() => h?.sim.setFaults({}));
 
-  async function cancel(batchId: string): Promise<CancelBatchResult> {
-    const handle = await startBatchCancellation(
-      env.client,
-      { batchId, poll: fastPoll },
-      { taskQueue: h.taskQueue },
-    );
-    return handle.result();
-  }
+  const cancel = (batchId: string): Promise<CancelBatchResult> => h.cancel({ batchId, poll: fastPoll });
 
   function expectAddsUp(r: ResultsSummary) {
     const rec = r.reconciliation!;
