@@ -20,22 +20,21 @@ export const requestCancelOptions: ActivityOptions = {
   },
 };
 
-/** An update waits on this: fail within two minutes rather than hang the caller. */
-export const readBatchOptions: ActivityOptions = {
+/** One read of the batch that someone waits on: fail within two minutes rather than hang. */
+const readOnce = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes },
-};
+} satisfies ActivityOptions & LocalActivityOptions;
+
+/** The `refresh` update waits on this read. */
+export const readBatchOptions: ActivityOptions = readOnce;
 
 /**
  * The read that confirms a webhook event runs as a local activity, inside the workflow task that
  * handled the signal: no activity task round trip, so the wait ends one server hop sooner.
  */
-export const confirmEventReadOptions: LocalActivityOptions = {
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes },
-};
+export const confirmEventReadOptions: LocalActivityOptions = readOnce;
 
 /**
  * The wait's options: its retry policy is the poll schedule from `interval` on (see
@@ -73,4 +72,18 @@ export const collectResultsOptions: ActivityOptions = {
     maximumInterval: '2 minutes',
     nonRetryableErrorTypes,
   },
+};
+
+/** The cleanup's list call: a 5xx page is retried (1 s doubling to 30 s) for up to 30 minutes. */
+export const listBatchesPageOptions: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
+};
+
+/** The cleanup's few DELETE calls; a failure is reported in the summary, never fails the cleanup. */
+export const deleteFilesOptions: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
 };

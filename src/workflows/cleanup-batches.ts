@@ -38,7 +38,7 @@ import { cancelWorkflowId } from '../shared/constants';
 import { FailureType } from '../shared/failure-types';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
 import type { cancelBatchWorkflow } from './cancel-batch';
-import { deleteFilesOptions, listBatchesPageOptions } from './cleanup-activity-options';
+import { deleteFilesOptions, listBatchesPageOptions } from './activity-options';
 
 const { listBatchesPage } = proxyActivities<Activities>(listBatchesPageOptions);
 const { deleteFiles } = proxyActivities<Activities>(deleteFilesOptions);
