@@ -2,10 +2,10 @@
 import type { CancellationListing, CancellationStart } from '../client';
 import type { CancelProgress } from '../shared/progress';
 import type { CancelBatchResult, ResultsSummary } from '../shared/results';
-import { describeFailureReason } from '../workflows/details';
 import { costOf, costReport, describeCost, type PriceTable } from './prices';
 import {
   describeBatchReported,
+  describeFailureReason,
   describeReconciliation,
   describeTokens,
   nextStep,

@@ -1,9 +1,9 @@
 /**
- * The salvage report in words: what was saved, what it cost in tokens, whether it adds up, and
+ * The salvage report in words (and a failed batch's reason): what was saved, what it cost in tokens, whether it adds up, and
  * what to do next. Shared by the CLI (`result`, `watch`) and the workflow's UI details, so both
  * say the same thing (no Node imports: the workflow bundles this file).
  */
-import type { TokenCounts } from './progress';
+import type { BatchFailureReason, TokenCounts } from './progress';
 import type { ModelUsage, Reconciliation, ResultsSummary, UsageReport } from './results';
 
 const IDS_SHOWN = 5;
@@ -70,4 +70,16 @@ export function nextStep(r: ResultsSummary): string | null {
   const remaining = r.remaining?.lines ?? r.reconciliation?.remaining ?? 0;
   if (!r.remaining || remaining === 0) return null;
   return `openai-batch-cancel resubmit ${r.batchId} (${remaining} requests in ${r.remaining.path})`;
+}
+
+const REASONS_SHOWN = 3;
+
+/** `code: message (line n)` for the first few errors of a failed batch, and how many more. */
+export function describeFailureReason(reason: BatchFailureReason): string[] {
+  const shown = reason.data.slice(0, REASONS_SHOWN).map((e) => {
+    const where = e.line !== null ? ` (line ${e.line})` : '';
+    return `${e.code ?? 'error'}: ${e.message ?? 'no message'}${where}`;
+  });
+  if (reason.count > shown.length) shown.push(`and ${reason.count - shown.length} more`);
+  return shown;
 }

@@ -1,23 +1,12 @@
 /** The markdown shown as "current details" in the Temporal UI. */
-import type { BatchFailureReason, CancelProgress } from '../shared/progress';
+import type { CancelProgress } from '../shared/progress';
 import {
   describeBatchReported,
+  describeFailureReason,
   describeReconciliation,
   describeTokens,
   nextStep,
 } from '../shared/salvage-report';
-
-const REASONS_SHOWN = 3;
-
-/** `code: message (line n)` for the first few errors of a failed batch, and how many more. */
-export function describeFailureReason(reason: BatchFailureReason): string[] {
-  const shown = reason.data.slice(0, REASONS_SHOWN).map((e) => {
-    const where = e.line !== null ? ` (line ${e.line})` : '';
-    return `${e.code ?? 'error'}: ${e.message ?? 'no message'}${where}`;
-  });
-  if (reason.count > shown.length) shown.push(`and ${reason.count - shown.length} more`);
-  return shown;
-}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
