@@ -1,7 +1,7 @@
 /**
- * The salvage report in words (and a failed batch's reason): what was saved, what it cost in tokens, whether it adds up, and
- * what to do next. Shared by the CLI (`result`, `watch`) and the workflow's UI details, so both
- * say the same thing (no Node imports: the workflow bundles this file).
+ * The salvage report in words (and a failed batch's reason): what was saved, what it cost in
+ * tokens, whether it adds up, and what to do next. Shared by the CLI (`result`, `watch`) and the
+ * workflow's UI details, so both say the same thing (no Node imports: the workflow bundles this).
  */
 import type { BatchFailureReason, TokenCounts } from './progress';
 import type { ModelUsage, Reconciliation, ResultsSummary, UsageReport } from './results';

@@ -14,6 +14,7 @@ import { LocalResultsStore } from '../../src/results/local-store';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
 import type { CancelBatchResult } from '../../src/shared/results';
 import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../tools/simulator';
+import { createTimeSkippingEnv } from './temporal-env';
 
 /**
  * A simulator clock that follows the Temporal server's time: before each activity attempt it moves
@@ -117,4 +118,25 @@ export async function digestFile(file: string): Promise<{ lines: number; bytes: 
     for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
   }
   return { lines, bytes, sha256: hash.digest('hex') };
+}
+
+const MINUTE = 60_000;
+
+/**
+ * The time-skipping server, with a harness whose simulator follows the server's clock. Batches are
+ * slow (a 25-minute cancellation, a minute per request), so a seeded batch is still running when
+ * the cancel arrives. Register `clock.interceptor` on each worker.
+ */
+export async function createTimeSkippingHarness(): Promise<{
+  env: TestWorkflowEnvironment;
+  h: Harness;
+  clock: ReturnType<typeof serverTimeClock>;
+}> {
+  const env = await createTimeSkippingEnv();
+  const clock = serverTimeClock(() => env.currentTimeMs(), await env.currentTimeMs());
+  const h = await createHarness(env, {
+    clock: clock.now,
+    timing: { cancelDelayMs: 25 * MINUTE, perRequestMs: MINUTE },
+  });
+  return { env, h, clock };
 }

@@ -12,14 +12,12 @@ import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
 import { MALFORMED_READS_PER_ATTEMPT } from '../../src/activities/malformed-response';
-import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { applicationFailureOf } from '../helpers/failures';
-import { createHarness, serverTimeClock, type Harness } from '../helpers/cancel-harness';
+import { createTimeSkippingHarness, type Harness, type serverTimeClock } from '../helpers/cancel-harness';
 import { printFigures } from './support';
 
 jest.setTimeout(120_000);
 
-const MIN = 60_000;
 const figures = { quotaAttempts: 0, htmlReads: 0, jsonStringReads: 0 };
 
 describe('answers outside the script (time-skipping server)', () => {
@@ -38,12 +36,7 @@ describe('answers outside the script (time-skipping server)', () => {
   });
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    clock = serverTimeClock(() => env.currentTimeMs(), await env.currentTimeMs());
-    h = await createHarness(env, {
-      clock: clock.now,
-      timing: { cancelDelayMs: 25 * MIN, perRequestMs: MIN },
-    });
+    ({ env, h, clock } = await createTimeSkippingHarness());
   });
   afterAll(async () => {
     await h?.close();

@@ -8,10 +8,14 @@ import { cancelBatchWorkflow } from '../../src/workflows';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
-import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import type { SeedBatchSpec } from '../../tools/simulator';
 import { applicationFailureOf } from '../helpers/failures';
-import { createHarness, digestFile, serverTimeClock, type Harness } from '../helpers/cancel-harness';
+import {
+  createTimeSkippingHarness,
+  digestFile,
+  type Harness,
+  type serverTimeClock,
+} from '../helpers/cancel-harness';
 
 const MIN = 60_000;
 
@@ -36,13 +40,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
   });
 
   beforeAll(async () => {
-    env = await createTimeSkippingEnv();
-    clock = serverTimeClock(() => env.currentTimeMs(), await env.currentTimeMs());
-    // Requests progress slowly so a seeded batch is still running when the cancel arrives.
-    h = await createHarness(env, {
-      clock: clock.now,
-      timing: { cancelDelayMs: 25 * MIN, perRequestMs: MIN },
-    });
+    ({ env, h, clock } = await createTimeSkippingHarness());
   });
   afterAll(async () => {
     await h?.close();
