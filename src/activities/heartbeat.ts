@@ -27,6 +27,8 @@ export async function withHeartbeat<T>(
 ): Promise<T> {
   const { everyMs = 2_000, immediately = true, moved } = opts;
   const ctx = Context.current();
+  // A local activity has no heartbeat: the workflow task it runs in is its liveness.
+  if (ctx.info.isLocal) return work();
   if (immediately) ctx.heartbeat(details());
   const timer = setInterval(() => {
     if (!moved || moved()) ctx.heartbeat(details());

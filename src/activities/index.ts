@@ -2,6 +2,7 @@
  * Activities, built from their dependencies so that tests inject the simulator's client and a
  * temporary results directory, never a monkey-patch.
  */
+import { makeBeginCancellation } from './begin-cancellation';
 import { makeAwaitTerminal, makeReadBatch } from './await-terminal';
 import { makeCollectResults } from './collect-results';
 import { makeDeleteFiles } from './delete-files';
@@ -12,6 +13,7 @@ import { makeRequestCancel } from './request-cancel';
 /** The activities of both workflows, built from their dependencies: register them on your worker. */
 export function createActivities(deps: ActivityDeps) {
   return {
+    beginCancellation: makeBeginCancellation(deps),
     requestCancel: makeRequestCancel(deps),
     awaitTerminal: makeAwaitTerminal(deps),
     readBatch: makeReadBatch(deps),
@@ -24,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
 /** The activity functions `createActivities` returns. */
 export type Activities = ReturnType<typeof createActivities>;
 export type { ActivityDeps } from './deps';
+export type { BeginCancellationResult } from './begin-cancellation';
 export type { RequestCancelResult } from './request-cancel';
 export type { AwaitTerminalInput, AwaitTerminalResult } from './await-terminal';
 export type { CollectResultsInput } from './collect-results';

@@ -4,7 +4,6 @@
  * Validated with zod in the workflow and in the schedule client.
  */
 import { z } from 'zod';
-import type { BatchStatus } from './batch-status';
 import { CancelBatchFieldsSchema, DurationSchema } from './cancel-input';
 
 /** Terminal statuses whose results a cleanup may collect. */
@@ -62,64 +61,11 @@ export type CleanupPolicyInput = z.input<typeof CleanupPolicySchema>;
 /** What the workflow works with: defaults applied, durations in ms, filter split. */
 export type CleanupPolicy = z.output<typeof CleanupPolicySchema>;
 
-/** Why a batch was left alone. */
-export type SkipReason =
-  | 'not-stale'
-  | 'invalid-deadline'
-  | 'status-not-collected'
-  | 'metadata-mismatch'
-  | 'already-processed'
-  | 'older-than-lookback';
-
-/** The few fields of a listed batch the cleanup needs; pages of full batches never enter history. */
-export interface BatchSummary {
-  id: string;
-  status: BatchStatus;
-  /** Unix seconds. */
-  createdAt: number;
-  /** Only the metadata keys the policy reads (deadline key, filter key). */
-  metadata: Record<string, string>;
-}
-
-/** What one cleanup run did: batches seen, cancelled, collected, skipped, and errors. */
-export interface CleanupSummary {
-  /** Batches listed. */
-  scanned: number;
-  /** Non-terminal batches whose cancellation child finished (or, in a dry run, would be started). */
-  cancelled: number;
-  /** Terminal batches whose collection child finished (or, in a dry run, would be started). */
-  collected: number;
-  skipped: Partial<Record<SkipReason, number>>;
-  /**
-   * Children that failed or could not start; at most {@link MAX_REPORTED_ERRORS} are kept. A failed
-   * child is started again by the next run (its batch is not counted as processed).
-   */
-  errors: { batchId: string; message: string }[];
-  /** Output/error files deleted after collection. */
-  filesDeleted: number;
-  /** Runs of the workflow chain (continue-as-new) that produced this summary. */
-  runs: number;
-  dryRun: boolean;
-}
-
-/** State carried across continue-as-new. */
-export interface CleanupCarry {
-  /** List cursor: the last batch id of the last page done. */
-  after: string | null;
-  totals: CleanupSummary;
-}
-
-export const MAX_REPORTED_ERRORS = 100;
-
-export function emptyCleanupSummary(dryRun: boolean): CleanupSummary {
-  return {
-    scanned: 0,
-    cancelled: 0,
-    collected: 0,
-    skipped: {},
-    errors: [],
-    filesDeleted: 0,
-    runs: 0,
-    dryRun,
-  };
-}
+export {
+  MAX_REPORTED_ERRORS,
+  emptyCleanupSummary,
+  type BatchSummary,
+  type CleanupCarry,
+  type CleanupSummary,
+  type SkipReason,
+} from './cleanup-summary';

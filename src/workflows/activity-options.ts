@@ -87,3 +87,15 @@ export const deleteFilesOptions: ActivityOptions = {
   scheduleToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes },
 };
+
+/**
+ * Validate the input and POST the cancel, as a local activity in the first workflow task, with the
+ * cancel's retry policy. A retry due in more than 5 s (backoff, a 429's Retry-After) waits on a
+ * server timer instead of holding the workflow task open.
+ */
+export const beginCancellationOptions: LocalActivityOptions = {
+  startToCloseTimeout: '90s',
+  scheduleToCloseTimeout: '1 hour',
+  localRetryThreshold: '5s',
+  retry: requestCancelOptions.retry,
+};

@@ -15,10 +15,10 @@ import {
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities, AwaitTerminalResult } from '../activities';
+import type { Activities, AwaitTerminalResult, RequestCancelResult } from '../activities';
 import { batchEventSignal, type BatchEvent, type DetectedBy } from '../shared/batch-event';
 import { isTerminalStatus } from '../shared/batch-status';
-import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from '../shared/cancel-input';
+import type { CancelBatchInput, CancelBatchOptions } from '../shared/cancel-input';
 import { FailureType } from '../shared/failure-types';
 import { carriedInterval } from '../shared/poll-schedule';
 import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../shared/progress';
@@ -27,17 +27,20 @@ import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attribute
 import { makeAttributeReporter } from './report-attributes';
 import {
   awaitTerminalOptions,
+  beginCancellationOptions,
   collectResultsOptions,
   confirmEventReadOptions,
   readBatchOptions,
   requestCancelOptions,
 } from './activity-options';
 import { renderDetails } from './details';
+import { loadCancelInputSchema } from './lazy-schemas';
 
 const { requestCancel } = proxyActivities<Activities>(requestCancelOptions);
 const { readBatch } = proxyActivities<Activities>(readBatchOptions);
 const { collectResults } = proxyActivities<Activities>(collectResultsOptions);
 const { readBatch: readBatchNow } = proxyLocalActivities<Activities>(confirmEventReadOptions);
+const { beginCancellation } = proxyLocalActivities<Activities>(beginCancellationOptions);
 // Options depend on the input's poll policy: set per call with executeWithOptions.
 const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90s' });
 
@@ -45,19 +48,47 @@ const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90
 const OPS_ATTRIBUTES_PATCH = 'ops-stuck-and-counts-attributes';
 /** Marks the runs in which a `batchEvent` signal ends the wait attempt and triggers a read. */
 const BATCH_EVENT_PATCH = 'batch-event-ends-wait';
+/**
+ * Marks the runs that validate the input and POST the cancel in one local activity, inside the
+ * first workflow task (zod out of the sandbox; one workflow task and one activity task fewer), and
+ * whose first wait does not re-read the batch the cancel call just returned.
+ */
+const BEGIN_IN_LOCAL_ACTIVITY_PATCH = 'begin-in-local-activity';
 /** Event ids remembered to drop redelivered duplicates; OpenAI sends a batch only a few events. */
 const MAX_REMEMBERED_EVENTS = 100;
 
-export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<CancelBatchResult> {
-  const parsed = CancelBatchInputSchema.safeParse(rawInput);
+/** Histories recorded before the local activity validated in the workflow (zod, loaded lazily). */
+function parseInWorkflow(rawInput: CancelBatchInput): CancelBatchOptions {
+  const input = loadCancelInputSchema();
+  const parsed = input.CancelBatchInputSchema.safeParse(rawInput);
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(
-      `invalid cancelBatchWorkflow input: ${describeZodError(parsed.error)}`,
+      `invalid cancelBatchWorkflow input: ${input.describeZodError(parsed.error)}`,
       FailureType.InvalidInput,
     );
   }
-  const opts = parsed.data;
-  const { batchId } = opts;
+  return parsed.data;
+}
+
+/** Validates and POSTs the cancel; an invalid input fails the workflow as itself, not as an activity. */
+async function begin(rawInput: CancelBatchInput, batchId: string) {
+  try {
+    return await beginCancellation.executeWithOptions(
+      { ...beginCancellationOptions, summary: `POST /v1/batches/${batchId}/cancel` },
+      [rawInput],
+    );
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === FailureType.InvalidInput) throw cause;
+    throw err;
+  }
+}
+
+export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<CancelBatchResult> {
+  const beginsInLocalActivity = patched(BEGIN_IN_LOCAL_ACTIVITY_PATCH);
+  const early = beginsInLocalActivity ? null : parseInWorkflow(rawInput);
+  const rawBatchId: unknown = (rawInput as { batchId?: unknown } | null)?.batchId;
+  const batchId = early?.batchId ?? (typeof rawBatchId === 'string' ? rawBatchId : '(invalid)');
   // Metric names are spelled here, not imported: src/metrics.ts pulls in the worker runtime.
   metricMeter.createCounter('openai_batch_cancellations_started').add(1);
   const finished = metricMeter.createCounter('openai_batch_cancellations_finished');
@@ -68,7 +99,6 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     'time from the cancel request until the batch was seen terminal',
   );
   const startedAt = Date.now();
-  const deadline = startedAt + opts.maxWait;
 
   const state: CancelProgress = {
     batchId,
@@ -81,7 +111,10 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     cancelOutcome: null,
     results: null,
   };
-  const report = () =>
+  // Known from the start on the old path, after the local activity on the new one.
+  let opts: CancelBatchOptions | null = early;
+  const report = () => {
+    if (!opts) return;
     setCurrentDetails(
       renderDetails(state, {
         maxPollMs: opts.poll.maxInterval,
@@ -90,7 +123,8 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
         now: Date.now(),
       }),
     );
-  const stuckAt = startedAt + opts.stuckAfter;
+  };
+  let stuckAt = Infinity;
   const reportAttributes = makeAttributeReporter();
   /** Marks or clears "stuck" and upserts what changed (one command at most). */
   function checkIn(): void {
@@ -138,13 +172,24 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     return observe(batch);
   });
 
-  upsertSearchAttributes([{ key: OPENAI_BATCH_ID, value: batchId }]);
-  report();
-
-  const cancel = await requestCancel.executeWithOptions(
-    { ...requestCancelOptions, summary: `POST /v1/batches/${batchId}/cancel` },
-    [batchId],
-  );
+  let cancel: RequestCancelResult;
+  if (early) {
+    opts = early;
+    upsertSearchAttributes([{ key: OPENAI_BATCH_ID, value: batchId }]);
+    report();
+    cancel = await requestCancel.executeWithOptions(
+      { ...requestCancelOptions, summary: `POST /v1/batches/${batchId}/cancel` },
+      [batchId],
+    );
+  } else {
+    const begun = await begin(rawInput, batchId);
+    opts = begun.options;
+    cancel = begun.cancel;
+    upsertSearchAttributes([{ key: OPENAI_BATCH_ID, value: batchId }]);
+  }
+  const options: CancelBatchOptions = opts;
+  const deadline = startedAt + options.maxWait;
+  stuckAt = startedAt + options.stuckAfter;
   state.polls++;
   state.cancelOutcome = cancel.outcome;
   // After a 409 the batch is known to be finished but not yet read: the wait's first read gets it.
@@ -152,8 +197,9 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
 
   state.phase = 'waiting';
   // The poll interval carries over from one check-in to the next (shared/poll-schedule.ts).
-  let pollInterval = opts.poll.initialInterval;
-  let continued = false;
+  let pollInterval = options.poll.initialInterval;
+  // The cancel call's answer is a read: the first wait waits an interval before reading again.
+  let continued = beginsInLocalActivity && batch !== null;
   let detectedBy: DetectedBy = 'poll';
   while (!batch || !isTerminalStatus(batch.status)) {
     const now = Date.now();
@@ -163,7 +209,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       finished.add(1, { final_status: 'max_wait_exceeded' });
       throw ApplicationFailure.create({
         message:
-          `batch ${batchId} was still ${batch?.status ?? 'unread'} after waiting ${Math.round(opts.maxWait / 60_000)} min ` +
+          `batch ${batchId} was still ${batch?.status ?? 'unread'} after waiting ${Math.round(options.maxWait / 60_000)} min ` +
           `(maxWait). Its cancellation was requested; start again to keep waiting, or raise maxWait.`,
         type: FailureType.MaxWaitExceeded,
         nonRetryable: true,
@@ -173,7 +219,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     checkIn();
     // Check in at the stuck threshold too, so the marker is set when it is due.
     const stuckCheckIn = !state.stuck && stuckAt > now ? stuckAt : Infinity;
-    const checkInBy = Math.min(now + opts.checkInInterval, deadline, stuckCheckIn);
+    const checkInBy = Math.min(now + options.checkInInterval, deadline, stuckCheckIn);
     state.nextCheckInBy = checkInBy;
     report();
     if (pendingEvent) {
@@ -189,7 +235,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
         batch = observe(read);
         if (isTerminalStatus(batch.status)) detectedBy = 'webhook';
         // Not terminal yet (the event ran ahead of the API, or was stale): read again soon.
-        else pollInterval = opts.poll.initialInterval;
+        else pollInterval = options.poll.initialInterval;
       } catch (err) {
         // The read failed for good: the poll schedule, the fallback, carries on.
         if (!(err instanceof ActivityFailure)) throw err;
@@ -201,7 +247,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       const attempt = scope.run(() =>
         awaitTerminal.executeWithOptions(
           {
-            ...awaitTerminalOptions(opts.poll, pollInterval, opts.checkInInterval),
+            ...awaitTerminalOptions(options.poll, pollInterval, options.checkInInterval),
             summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
           },
           [{ batchId, checkInBy, continued }],
@@ -219,7 +265,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
         continue;
       }
       state.polls += waited.polls;
-      pollInterval = carriedInterval(opts.poll, pollInterval, waited.polls, continued);
+      pollInterval = carriedInterval(options.poll, pollInterval, waited.polls, continued);
       continued = true;
       batch = observe(waited.batch, waited.readAt);
     } catch (err) {
@@ -236,8 +282,8 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   }
 
   const collect =
-    opts.collectResults === 'always' ||
-    (opts.collectResults === 'if-cancelled' && batch.status === 'cancelled');
+    options.collectResults === 'always' ||
+    (options.collectResults === 'if-cancelled' && batch.status === 'cancelled');
   if (collect) {
     state.phase = 'collecting-results';
     report();
@@ -249,7 +295,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
           inputFileId: batch.inputFileId,
           outputFileId: batch.outputFileId,
           errorFileId: batch.errorFileId,
-          writeRemaining: opts.writeRemaining,
+          writeRemaining: options.writeRemaining,
           batchErrors: batch.errors ?? null,
           batchUsage: batch.usage ?? null,
         },

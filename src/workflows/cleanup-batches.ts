@@ -21,24 +21,23 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { describeZodError, type CancelBatchInput } from '../shared/cancel-input';
+import type { CancelBatchInput } from '../shared/cancel-input';
+import type { CleanupPolicy, CleanupPolicyInput } from '../shared/cleanup-policy';
 import {
-  CleanupPolicySchema,
   emptyCleanupSummary,
   MAX_REPORTED_ERRORS,
   type BatchSummary,
   type CleanupCarry,
-  type CleanupPolicy,
-  type CleanupPolicyInput,
   type CleanupSummary,
   type SkipReason,
-} from '../shared/cleanup-policy';
+} from '../shared/cleanup-summary';
 import { selectBatch } from '../shared/cleanup-select';
 import { cancelWorkflowId } from '../shared/constants';
 import { FailureType } from '../shared/failure-types';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
 import type { cancelBatchWorkflow } from './cancel-batch';
 import { deleteFilesOptions, listBatchesPageOptions } from './activity-options';
+import { loadCancelInputSchema, loadCleanupPolicySchema } from './lazy-schemas';
 
 const { listBatchesPage } = proxyActivities<Activities>(listBatchesPageOptions);
 const { deleteFiles } = proxyActivities<Activities>(deleteFilesOptions);
@@ -53,6 +52,8 @@ const PACED_STARTS_PATCH = 'cleanup-paced-starts-lookback';
 const MAX_PENDING_CHILDREN = 1000;
 
 function parsePolicy(raw: CleanupPolicyInput): CleanupPolicy {
+  const { CleanupPolicySchema } = loadCleanupPolicySchema();
+  const { describeZodError } = loadCancelInputSchema();
   const parsed = CleanupPolicySchema.safeParse(raw);
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(

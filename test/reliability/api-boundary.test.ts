@@ -73,7 +73,7 @@ describe('answers outside the script (time-skipping server)', () => {
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(new RegExp(`cancel batch ${batch.id}`));
     expect(failure.message).toMatch(/quota.*billing/i);
-    figures.quotaAttempts = attempts.filter((a) => a === 'requestCancel').length;
+    figures.quotaAttempts = attempts.filter((a) => a === 'beginCancellation').length;
     expect(figures.quotaAttempts).toBe(1);
     expect(h.sim.getBatch(batch.id)?.status).toBe('in_progress');
   });

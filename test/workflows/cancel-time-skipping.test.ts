@@ -155,7 +155,7 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
     h.sim.injectFault('batches.cancel', { kind: 'rate_limit', retryAfterSeconds: 45 }, 2);
     const result = await run({ batchId: batch.id });
     expect(result.finalStatus).toBe('cancelled');
-    const cancels = attempts.filter((a) => a.activity === 'requestCancel');
+    const cancels = attempts.filter((a) => a.activity === 'beginCancellation');
     expect(cancels.map((a) => a.attempt)).toEqual([1, 2, 3]);
     expect(cancels[1]!.at - cancels[0]!.at).toBeGreaterThanOrEqual(45_000);
     expect(cancels[2]!.at - cancels[1]!.at).toBeGreaterThanOrEqual(45_000);

@@ -1,0 +1,40 @@
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  CancelBatchInputSchema,
+  describeZodError,
+  type CancelBatchInput,
+  type CancelBatchOptions,
+} from '../shared/cancel-input';
+import { FailureType } from '../shared/failure-types';
+import type { ActivityDeps } from './deps';
+import { makeRequestCancel, type RequestCancelResult } from './request-cancel';
+
+export interface BeginCancellationResult {
+  /** The input with its defaults applied, durations in ms: what the workflow works with. */
+  options: CancelBatchOptions;
+  cancel: RequestCancelResult;
+}
+
+/** The message of an invalid `cancelBatchWorkflow` input, naming each field at fault. */
+export function invalidCancelInput(detail: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `invalid cancelBatchWorkflow input: ${detail}`,
+    FailureType.InvalidInput,
+  );
+}
+
+/**
+ * The first step of a cancellation, run as a local activity inside the workflow's first task:
+ * validate the input (zod stays out of the workflow sandbox, where every workflow would load it
+ * again) and POST the cancel. One workflow task and one activity task fewer than scheduling the
+ * cancel as its own activity; the result (defaults applied) is recorded, so replays never
+ * re-validate with newer defaults.
+ */
+export function makeBeginCancellation(deps: ActivityDeps) {
+  const requestCancel = makeRequestCancel(deps);
+  return async function beginCancellation(input: CancelBatchInput): Promise<BeginCancellationResult> {
+    const parsed = CancelBatchInputSchema.safeParse(input);
+    if (!parsed.success) throw invalidCancelInput(describeZodError(parsed.error));
+    return { options: parsed.data, cancel: await requestCancel(parsed.data.batchId) };
+  };
+}
