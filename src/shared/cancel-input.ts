@@ -44,9 +44,9 @@ export { POLL_DEFAULTS, type PollPolicy } from './poll-schedule';
  */
 export const PollPolicySchema = z
   .object({
-    /** First wait between two reads of the batch. @default 5s */
-    initialInterval: DurationSchema.default(POLL_DEFAULTS.initialInterval).describe(
-      'First wait between two reads of the batch (default 5s)',
+    /** First wait between two reads of the batch. @default 5s, or 15 min with `webhooks: true` */
+    initialInterval: DurationSchema.optional().describe(
+      'First wait between two reads of the batch (default 5s; 15 min with webhooks: true)',
     ),
     /** Each wait is the previous one times this. @default 1.5 */
     backoffCoefficient: z
@@ -57,13 +57,13 @@ export const PollPolicySchema = z
       .describe('Each wait is the previous one times this'),
     /**
      * Longest wait between two reads: a status change is seen within this.
-     * @default 60s, or 5 min with `webhooks: true`
+     * @default 60s, or 15 min with `webhooks: true`
      */
     maxInterval: DurationSchema.optional().describe(
-      'Longest wait between two reads (default 60s; 5 min with webhooks: true)',
+      'Longest wait between two reads (default 60s; 15 min with webhooks: true)',
     ),
   })
-  .refine((p) => p.maxInterval === undefined || p.maxInterval >= p.initialInterval, {
+  .refine((p) => p.maxInterval === undefined || p.maxInterval >= (p.initialInterval ?? 0), {
     message: 'maxInterval must be at least initialInterval',
     path: ['maxInterval'],
   });
@@ -76,7 +76,7 @@ export const CancelBatchFieldsSchema = z.object({
   poll: PollPolicySchema.prefault({}),
   /**
    * OpenAI webhooks signal this cancellation (the `webhooks` receiver runs): the wait ends on the
-   * event, and polling, the fallback, defaults to a 5 min `poll.maxInterval`. Events are acted on
+   * event, and polling, the fallback, defaults to one read every 15 min. Events are acted on
    * either way; this only sets the fallback's pace. @default false
    */
   webhooks: z
@@ -120,13 +120,17 @@ export const CancelBatchFieldsSchema = z.object({
  * docs/schemas/cancel-batch-input.schema.json.
  */
 export const CancelBatchInputSchema = CancelBatchFieldsSchema.transform(({ poll, ...rest }) => {
+  // A cap given alone also bounds the default first interval (`maxInterval: '2m'` with webhooks).
+  const initialInterval =
+    poll.initialInterval ??
+    Math.min(
+      rest.webhooks ? POLL_DEFAULTS.intervalWithWebhooks : POLL_DEFAULTS.initialInterval,
+      poll.maxInterval ?? Infinity,
+    );
   const maxInterval =
     poll.maxInterval ??
-    Math.max(
-      poll.initialInterval,
-      rest.webhooks ? POLL_DEFAULTS.maxIntervalWithWebhooks : POLL_DEFAULTS.maxInterval,
-    );
-  const resolved: PollPolicy = { ...poll, maxInterval };
+    Math.max(initialInterval, rest.webhooks ? POLL_DEFAULTS.intervalWithWebhooks : POLL_DEFAULTS.maxInterval);
+  const resolved: PollPolicy = { ...poll, initialInterval, maxInterval };
   return { ...rest, poll: resolved };
 });
 

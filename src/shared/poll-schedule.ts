@@ -18,8 +18,12 @@ export const POLL_DEFAULTS = {
   initialInterval: 5_000,
   backoffCoefficient: 1.5,
   maxInterval: 60_000,
-  /** `maxInterval` when webhooks are enabled and none is given: 5 minutes. */
-  maxIntervalWithWebhooks: 5 * 60_000,
+  /**
+   * With webhooks, the fallback reads every 15 minutes (`initialInterval` and `maxInterval` when
+   * not given): the cancel call's answer is the first read and the event's confirming read the
+   * last, so a 30-minute cancellation costs 3 reads, and a lost event is noticed within 15 minutes.
+   */
+  intervalWithWebhooks: 15 * 60_000,
 } as const;
 
 /** The poll schedule with defaults applied, durations in ms. */

@@ -40,21 +40,35 @@ describe('cancel input', () => {
     });
   });
 
-  it('with webhooks, the fallback poll reads at most every 5 minutes unless told otherwise', () => {
+  it('with webhooks, the fallback poll reads every 15 minutes unless told otherwise', () => {
     const parse = (input: object) => CancelBatchInputSchema.parse({ batchId: 'batch_abc', ...input }).poll;
     expect(parse({}).maxInterval).toBe(POLL_DEFAULTS.maxInterval);
     expect(parse({ webhooks: true })).toEqual({
-      initialInterval: POLL_DEFAULTS.initialInterval,
+      initialInterval: 15 * 60_000,
       backoffCoefficient: POLL_DEFAULTS.backoffCoefficient,
-      maxInterval: 5 * 60_000,
+      maxInterval: 15 * 60_000,
     });
-    expect(parse({ webhooks: true, poll: { maxInterval: '2m' } }).maxInterval).toBe(120_000);
+    expect(parse({ webhooks: true, poll: { maxInterval: '20m' } }).maxInterval).toBe(20 * 60_000);
+    // A given first interval is kept; the cap then defaults to the fallback's 15 minutes.
+    expect(parse({ webhooks: true, poll: { initialInterval: '5s' } })).toMatchObject({
+      initialInterval: 5_000,
+      maxInterval: 15 * 60_000,
+    });
+    // A cap given alone bounds the first interval too.
+    expect(parse({ webhooks: true, poll: { maxInterval: '2m' } })).toMatchObject({
+      initialInterval: 120_000,
+      maxInterval: 120_000,
+    });
+    expect(parse({ poll: { maxInterval: '2s' } })).toMatchObject({
+      initialInterval: 2_000,
+      maxInterval: 2_000,
+    });
     // A first interval above the default cap raises the cap instead of failing.
     expect(parse({ poll: { initialInterval: '2m' } }).maxInterval).toBe(120_000);
     const flags = { concurrency: 8, json: false, connectTimeout: 5_000 };
     expect(
       CancelBatchInputSchema.parse(buildInput('batch_a', { ...flags, webhooks: true })).poll.maxInterval,
-    ).toBe(5 * 60_000);
+    ).toBe(15 * 60_000);
   });
 
   it('reads the webhook secret from OPENAI_WEBHOOK_SECRET', () => {

@@ -34,6 +34,6 @@ describe('the poll schedule', () => {
   });
 
   it('polls less often as a fallback when webhooks are on', () => {
-    expect(POLL_DEFAULTS.maxIntervalWithWebhooks).toBeGreaterThan(POLL_DEFAULTS.maxInterval);
+    expect(POLL_DEFAULTS.intervalWithWebhooks).toBeGreaterThan(POLL_DEFAULTS.maxInterval);
   });
 });

@@ -135,7 +135,7 @@ export function cancelCommand(): Command {
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
       .option(
         '--webhooks',
-        'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, polling (every 5 min at most) is the fallback',
+        'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, a read every 15 min is the fallback',
       )
       .option(
         '--rerun',
