@@ -1,5 +1,5 @@
 /** Small helpers shared by the benchmarks: machine info, RSS sampling, bounded concurrency. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,20 +107,50 @@ export function peakRssOfPidMB(pid: number | undefined): number | undefined {
 export interface WorkerProcess {
   /** Peak RSS of the worker process so far (its whole process: main thread, workflow thread, core). */
   peakRssMB(): number | undefined;
+  /** CPU seconds (user + system) the worker process has used so far. */
+  cpuSeconds(): number | undefined;
   /** SIGTERM (graceful drain), then waits for the process to exit. */
   stop(): Promise<void>;
+}
+
+/** CPU seconds (utime + stime) of a process, from /proc; undefined when unavailable. */
+export function cpuSecondsOfPid(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used by the whole machine so far (all cores, all processes), from /proc/stat. */
+export function machineCpuSeconds(): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = line.split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) / 100;
 }
 
 /**
  * Runs the production worker (`src/worker.ts`, configured by environment like a deployment) as a
  * child process, so its RSS is the worker's alone: no simulator, client or dev server in it.
- * Resolves once the worker logs that it is running.
+ * `root` runs another checkout's worker (the "before" of a comparison). Resolves once the worker
+ * logs that it is running.
  */
-export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, require.resolve('../src/worker')], {
-    env: { ...process.env, OBC_BENCH_INNER: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function spawnWorker(
+  env: Record<string, string>,
+  root = path.join(__dirname, '..'),
+): Promise<WorkerProcess> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, require.resolve(path.join(root, 'src/worker'))],
+    {
+      env: { ...process.env, OBC_BENCH_INNER: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let seen = '';
@@ -134,13 +164,30 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
     child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`worker exited with ${code} before running`)));
   });
-  const peakRssMB = () => peakRssOfPidMB(child.pid);
   return {
-    peakRssMB,
+    peakRssMB: () => peakRssOfPidMB(child.pid),
+    cpuSeconds: () => cpuSecondsOfPid(child.pid),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
     },
+  };
+}
+
+/**
+ * A checkout of `rev` (a commit of this repository) in a temporary directory, sharing this
+ * checkout's node_modules, to run its worker beside this one's ("before" and "after" in one run).
+ */
+export function checkoutRevision(rev: string): { root: string; commit: string; remove: () => void } {
+  const repo = path.join(__dirname, '..');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-before-'));
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+  git('worktree', 'add', '--detach', root, rev);
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(root, 'node_modules'));
+  return {
+    root,
+    commit: git('rev-parse', rev),
+    remove: () => git('worktree', 'remove', '--force', root),
   };
 }
 
@@ -161,33 +208,42 @@ export async function startDurableStack(
   const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), `obc-${name}-`));
   const taskQueue = `${name}-${process.pid}`;
-  const worker = await spawnWorker({
+  const workerEnvFor = (queue: string) => ({
     TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_TASK_QUEUE: queue,
     OPENAI_BASE_URL: sim.url,
     OPENAI_API_KEY: sim.apiKey,
     RESULTS_DIR: resultsDir,
     ...workerEnv,
   });
+  const worker = await spawnWorker(workerEnvFor(taskQueue));
+  const extraWorkers: WorkerProcess[] = [];
   return {
     env,
     sim,
     worker,
+    taskQueue,
+    /** Another checkout's worker (see checkoutRevision) on its own task queue. */
+    addWorker: async (root: string, queue: string) => {
+      const extra = await spawnWorker(workerEnvFor(queue), root);
+      extraWorkers.push(extra);
+      return extra;
+    },
     seed: (n: number) =>
       Array.from(
         { length: n },
         () => sim.seedBatch({ status: 'in_progress', requests: REQUESTS_PER_BATCH, cancelDelayMs }).id,
       ),
-    start: (batchIds: string[], poll: PollPolicyInput, concurrency: number) =>
+    start: (batchIds: string[], poll: PollPolicyInput, concurrency: number, queue = taskQueue) =>
       mapLimit(batchIds, concurrency, (batchId) =>
         startBatchCancellation(
           env.client,
           { batchId, poll, writeRemaining: false },
-          { taskQueue, rerunIfFinished: true },
+          { taskQueue: queue, rerunIfFinished: true },
         ),
       ),
     close: async () => {
-      await worker.stop();
+      await Promise.all([worker, ...extraWorkers].map((w) => w.stop()));
       await sim.close();
       fs.rmSync(resultsDir, { recursive: true, force: true });
       await env.teardown();

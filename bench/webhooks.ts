@@ -2,7 +2,7 @@
  * Detection delay with and without webhooks: N batches cancelled concurrently on the dev server
  * (production worker in its own process), the simulator sending signed events to the receiver in
  * this process. Delay = the simulator's terminal transition → the workflow leaving the wait
- * (`timings.terminalSeenAt`). Phase 1: `webhooks: true` (fallback poll capped at 5 min). Phase 2:
+ * (`timings.terminalSeenAt`). Phase 1: `webhooks: true` (fallback: one read every 15 min). Phase 2:
  * every event dropped, today's default poll schedule (5 s ×1.5, max 60 s).
  *
  *   tsx bench/webhooks.ts [--n 100] [--min-delay-ms 2000] [--max-delay-ms 8000]

@@ -15,6 +15,7 @@ import {
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import type { Activities, AwaitTerminalResult, RequestCancelResult } from '../activities';
 import { batchEventSignal, type BatchEvent, type DetectedBy } from '../shared/batch-event';
 import { isTerminalStatus } from '../shared/batch-status';
@@ -54,8 +55,22 @@ const BATCH_EVENT_PATCH = 'batch-event-ends-wait';
  * whose first wait does not re-read the batch the cancel call just returned.
  */
 const BEGIN_IN_LOCAL_ACTIVITY_PATCH = 'begin-in-local-activity';
+/**
+ * Marks the runs in which a wait whose next retry would fall past its schedule-to-close (the server
+ * then fails it with the last failure instead of a timeout) checks in like a timed-out one.
+ */
+const WINDOW_END_PATCH = 'wait-window-end-checks-in';
 /** Event ids remembered to drop redelivered duplicates; OpenAI sends a batch only a few events. */
 const MAX_REMEMBERED_EVENTS = 100;
+
+/**
+ * The wait's schedule-to-close ended its check-in window: a timeout, or (the next retry being due
+ * after it) the last attempt's failure with retry state TIMEOUT. Either way the loop checks in.
+ */
+function endedWaitWindow(err: ActivityFailure): boolean {
+  if (err.cause instanceof TimeoutFailure) return true;
+  return err.retryState === RetryState.TIMEOUT && patched(WINDOW_END_PATCH);
+}
 
 /** Histories recorded before the local activity validated in the workflow (zod, loaded lazily). */
 function parseInWorkflow(rawInput: CancelBatchInput): CancelBatchOptions {
@@ -271,7 +286,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     } catch (err) {
       wakeOnEvent = null;
       // A long API outage ends one check-in window; the loop checks in and keeps waiting.
-      if (!(err instanceof ActivityFailure && err.cause instanceof TimeoutFailure)) throw err;
+      if (!(err instanceof ActivityFailure && endedWaitWindow(err))) throw err;
     }
   }
   const terminalSeenAt = Date.now();

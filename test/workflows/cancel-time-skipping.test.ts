@@ -5,6 +5,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { cancelBatchWorkflow } from '../../src/workflows';
+import { temporal } from '@temporalio/proto';
+import { batchEventSignal } from '../../src/shared/batch-event';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { FailureType } from '../../src/shared/failure-types';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
@@ -18,6 +20,7 @@ import {
 } from '../helpers/cancel-harness';
 
 const MIN = 60_000;
+const EventType = temporal.api.enums.v1.EventType;
 
 describe('cancelBatchWorkflow (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
@@ -119,6 +122,54 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
     }
     expect(merged.slice(0, 5)).toEqual([10, 20, 40, 80, 120]);
     expect(merged.slice(5).every((g) => g === 120)).toBe(true);
+  });
+
+  it('begins in one local activity (validate + POST) and never re-reads what the cancel returned', async () => {
+    const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: 35_000 });
+    const before = h.sim.stats().requests;
+    const result = await run({ batchId: batch.id, poll: { initialInterval: '10s', backoffCoefficient: 1 } });
+    expect(result.finalStatus).toBe('cancelled');
+    const after = h.sim.stats().requests;
+    expect(after['batches.cancel'] - before['batches.cancel']).toBe(1);
+    // Reads at 10, 20, 30, 40 s: the cancel's answer was the read at 0.
+    expect(after['batches.retrieve'] - before['batches.retrieve']).toBe(4);
+    const history = await env.client.workflow.getHandle(cancelWorkflowId(batch.id)).fetchHistory();
+    const types = (history.events ?? []).map((e) => EventType[e.eventType ?? 0]);
+    const count = (t: string) => types.filter((x) => x === t).length;
+    const scheduled = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((name): name is string => !!name);
+    // Wait and collect: no activity task for the cancel, no workflow task between it and the wait.
+    expect(scheduled).toEqual(['awaitTerminal', 'collectResults']);
+    expect(count('EVENT_TYPE_WORKFLOW_TASK_COMPLETED')).toBe(3);
+    expect(count('EVENT_TYPE_MARKER_RECORDED')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('with webhooks, a 30-minute cancellation costs 3 API calls: cancel, one fallback read, the event read', async () => {
+    const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: 29 * MIN });
+    const before = h.sim.stats().requests;
+    const worker = await h.newWorker({ interceptors: [clock.interceptor, recorder] });
+    const result = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(cancelBatchWorkflow, {
+        taskQueue: h.taskQueue,
+        workflowId: cancelWorkflowId(batch.id),
+        args: [{ batchId: batch.id, webhooks: true }],
+      });
+      // OpenAI's batch.cancelled event, 30 s after the batch became cancelled.
+      await env.sleep(29.5 * MIN);
+      clock.advanceTo(await env.currentTimeMs());
+      await handle.signal(batchEventSignal, { eventId: 'evt_ts_1', type: 'batch.cancelled' });
+      return handle.result();
+    });
+    expect(result.finalStatus).toBe('cancelled');
+    const after = h.sim.stats().requests;
+    const calls =
+      after['batches.cancel'] -
+      before['batches.cancel'] +
+      after['batches.retrieve'] -
+      before['batches.retrieve'];
+    expect(calls).toBe(3);
+    expect(result.timings.waitedMs).toBeGreaterThanOrEqual(29.5 * MIN);
   });
 
   it('fails with MaxWaitExceeded carrying the last status when the batch stays cancelling', async () => {
