@@ -14,6 +14,7 @@ import {
   setHandler,
   setCurrentDetails,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { Activities, AwaitTerminalResult, RequestCancelResult } from '../activities';
@@ -141,17 +142,20 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   };
   let stuckAt = Infinity;
   const reportAttributes = makeAttributeReporter();
+  // Runs begun in the local activity postdate every earlier patch: their markers are not recorded
+  // again (each patch marker also upserts TemporalChangeVersion, a visibility write per run).
+  const opsAttributes = () => beginsInLocalActivity || patched(OPS_ATTRIBUTES_PATCH);
   /** Marks or clears "stuck" and upserts what changed (one command at most). */
   function checkIn(): void {
     // Runs recorded before the stuck marker and numeric counts upsert only the status (in observe).
-    if (!patched(OPS_ATTRIBUTES_PATCH)) return;
+    if (!opsAttributes()) return;
     const cancelling = state.batch?.status === 'cancelling' && state.phase === 'waiting';
     state.stuck = cancelling && Date.now() >= stuckAt;
     reportAttributes(state.batch, state.stuck);
   }
 
   function observe(batch: BatchSnapshot, readAt = Date.now()): BatchSnapshot {
-    if (state.batch?.status !== batch.status && !patched(OPS_ATTRIBUTES_PATCH)) {
+    if (state.batch?.status !== batch.status && !opsAttributes()) {
       upsertSearchAttributes([{ key: OPENAI_BATCH_STATUS, value: batch.status }]);
     }
     state.batch = batch;
@@ -172,7 +176,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     state.webhookEvents = (state.webhookEvents ?? 0) + 1;
     // Once terminal, an event changes nothing. Runs recorded before events were acted on ignore them.
     if (state.phase !== 'requesting-cancel' && state.phase !== 'waiting') return;
-    if (!patched(BATCH_EVENT_PATCH)) return;
+    if (!beginsInLocalActivity && !patched(BATCH_EVENT_PATCH)) return;
     pendingEvent = event;
     wakeOnEvent?.();
   });
@@ -200,7 +204,11 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     const begun = await begin(rawInput, batchId);
     opts = begun.options;
     cancel = begun.cancel;
-    upsertSearchAttributes([{ key: OPENAI_BATCH_ID, value: batchId }]);
+    // Starters that set the batch id at start (this package's client, the cleanup) need no upsert;
+    // others get it with the first status upsert.
+    if (workflowInfo().typedSearchAttributes.get(OPENAI_BATCH_ID) !== batchId) {
+      reportAttributes.alsoSend({ key: OPENAI_BATCH_ID, value: batchId });
+    }
   }
   const options: CancelBatchOptions = opts;
   const deadline = startedAt + options.maxWait;

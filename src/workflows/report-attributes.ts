@@ -3,6 +3,7 @@
  * counts as numbers and the stuck marker. Only changed keys are sent, in one upsert, so a check-in
  * where nothing moved adds nothing to history.
  */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { BatchSnapshot } from '../shared/progress';
 import {
@@ -13,10 +14,20 @@ import {
   OPENAI_BATCH_STUCK,
 } from '../shared/search-attributes';
 
-export function makeAttributeReporter(): (batch: BatchSnapshot | null, stuck: boolean) => void {
+type Pairs = SearchAttributeUpdatePair[];
+
+export interface AttributeReporter {
+  (batch: BatchSnapshot | null, stuck: boolean): void;
+  /** Sends `pair` with the next upsert instead of in one of its own. */
+  alsoSend(pair: SearchAttributeUpdatePair): void;
+}
+
+export function makeAttributeReporter(): AttributeReporter {
   const sent: { status?: string; completed?: number; failed?: number; total?: number; stuck?: boolean } = {};
-  return (batch, stuck) => {
-    const pairs: Parameters<typeof upsertSearchAttributes>[0] = [];
+  let pending: Pairs = [];
+  const report = (batch: BatchSnapshot | null, stuck: boolean) => {
+    const pairs: Pairs = pending;
+    pending = [];
     if (batch && batch.status !== sent.status) {
       sent.status = batch.status;
       pairs.push({ key: OPENAI_BATCH_STATUS, value: batch.status });
@@ -41,4 +52,9 @@ export function makeAttributeReporter(): (batch: BatchSnapshot | null, stuck: bo
     }
     if (pairs.length > 0) upsertSearchAttributes(pairs);
   };
+  return Object.assign(report, {
+    alsoSend: (pair: SearchAttributeUpdatePair) => {
+      pending.push(pair);
+    },
+  });
 }
