@@ -15,7 +15,7 @@ import { cancelWorkflowId } from '../src/shared/constants';
 import type { SimulatorStats } from '../tools/simulator';
 import { cancelBatchWorkflow } from '../src/workflows';
 import { createTimeSkippingEnv } from '../test/helpers/temporal-env';
-import { createHarness, serverTimeClock } from '../test/helpers/cancel-harness';
+import { createHarness, ONE_READ_PER_ATTEMPT, serverTimeClock } from '../test/helpers/cancel-harness';
 import { naiveCancelWorkflow } from './naive-workflows';
 import { runBench, arg, machine } from './lib';
 
@@ -57,10 +57,11 @@ async function historyCost(handle: WorkflowHandle) {
 async function main() {
   const env = await createTimeSkippingEnv();
   const clock = serverTimeClock(() => env.currentTimeMs(), await env.currentTimeMs());
-  const h = await createHarness(env, {
-    clock: clock.now,
-    timing: { cancelDelayMs: 10 * MIN, perRequestMs: MIN },
-  });
+  const h = await createHarness(
+    env,
+    { clock: clock.now, timing: { cancelDelayMs: 10 * MIN, perRequestMs: MIN } },
+    { inAttemptReads: ONE_READ_PER_ATTEMPT },
+  );
   const naiveQueue = `${h.taskQueue}-naive`;
   const rows: unknown[] = [];
   try {

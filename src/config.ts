@@ -3,6 +3,7 @@
  * The API key is kept here and in the activities' client only: never in workflow input or logs.
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_CONCURRENT_DOWNLOADS } from './activities/deps';
 import { DEFAULT_TASK_QUEUE } from './shared/constants';
 
 /** Thrown when the environment is invalid; the message names each bad variable. */
@@ -40,7 +41,12 @@ export const ConfigSchema = z.object({
   TEMPORAL_CONFIG_FILE: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   RESULTS_DIR: z.string().min(1).default('./data/results'),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+  /**
+   * Activity slots. Many: a wait reading frequent polls holds one while it sleeps (free), and
+   * downloads have their own bound (WORKER_MAX_CONCURRENT_DOWNLOADS).
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(1000),
+  WORKER_MAX_CONCURRENT_DOWNLOADS: positiveInt(DEFAULT_MAX_CONCURRENT_DOWNLOADS),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(200),
   MAX_RESULT_LINE_BYTES: positiveInt(64 * 1024 * 1024),

@@ -41,6 +41,7 @@ export async function createWorker({
     openai,
     results: new LocalResultsStore(config.RESULTS_DIR),
     maxLineBytes: config.MAX_RESULT_LINE_BYTES,
+    maxConcurrentDownloads: config.WORKER_MAX_CONCURRENT_DOWNLOADS,
   });
   return Worker.create({
     connection,

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import { FailureType } from '../shared/failure-types';
-import { isHandOverAttempt, readsByAttempt } from '../shared/poll-schedule';
+import { attemptPlan, IN_ATTEMPT_READS, type PollPolicy } from '../shared/poll-schedule';
 import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
 import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
@@ -18,6 +18,12 @@ export interface AwaitTerminalInput {
    * over to the retry schedule, so the poll interval carries on instead of restarting.
    */
   continued?: boolean;
+  /**
+   * The poll schedule and the interval this wait starts from: the activity then reads frequent
+   * polls inside one attempt and sets each retry's delay itself (shared/poll-schedule.ts). Absent
+   * in waits scheduled before it existed: one read per attempt, the retry policy spaces them.
+   */
+  schedule?: { poll: PollPolicy; interval: number };
 }
 
 export interface AwaitTerminalResult {
@@ -28,57 +34,90 @@ export interface AwaitTerminalResult {
   readAt?: number;
 }
 
+/** A stand-in schedule for waits scheduled without one: only the read counts are used. */
+const ONE_READ_PER_ATTEMPT = {
+  poll: { initialInterval: 1, backoffCoefficient: 1, maxInterval: 1 },
+  interval: 1,
+  inAttempt: { maxGapMs: 0, maxSpanMs: 0 },
+};
+
 /**
- * Reads the batch once per attempt. While it is not terminal the attempt fails with
- * `BatchNotTerminalYet`, and the activity's retry policy (the poll schedule: initial interval,
- * backoff, max interval) decides when to read again. Retries are not written to history, so the
- * history of a cancellation does not grow with how long the batch stays `cancelling`.
+ * Reads the batch until it is terminal or the check-in is due. Reads due within seconds of each
+ * other happen in this attempt (sleeping and heartbeating between them); after the attempt's last
+ * read the attempt fails with `BatchNotTerminalYet` carrying the schedule's next interval as its
+ * retry delay, so the server, not a held worker slot, waits out the longer intervals. Retries are
+ * not written to history, so the history of a cancellation does not grow with how long the batch
+ * stays `cancelling`.
  *
- * Each attempt heartbeats what it read (status, counts, reads so far, time of the read), so
- * `status`, `watch` and the UI's pending activity are current to the last poll although the
- * workflow only hears back at a check-in. The same record rides on the not-terminal failure, which
- * the server keeps as the pending activity's last failure.
+ * Each read is heartbeated (status, counts, reads so far, time of the read), so `status`, `watch`
+ * and the UI's pending activity are current to the last poll although the workflow only hears back
+ * at a check-in. The same record rides on the not-terminal failure, which the server keeps as the
+ * pending activity's last failure.
  *
- * Time is the server's (`currentAttemptScheduledTimestampMs`), not this machine's clock, so the
- * check-in works identically on a real server and on the time-skipping test server.
+ * Time is the server's (`currentAttemptScheduledTimestampMs`, plus the time spent in the attempt),
+ * not this machine's clock, so the check-in works identically on a real server and on the
+ * time-skipping test server.
  */
 export function makeAwaitTerminal(deps: ActivityDeps) {
   return async function awaitTerminal(input: AwaitTerminalInput): Promise<AwaitTerminalResult> {
     const ctx = Context.current();
-    const { attempt, currentAttemptScheduledTimestampMs: now } = ctx.info;
-    if (isHandOverAttempt(attempt, input.continued ?? false)) {
+    const { attempt, currentAttemptScheduledTimestampMs: scheduledAt } = ctx.info;
+    const attemptStart = Date.now();
+    const serverNow = () => scheduledAt + (Date.now() - attemptStart);
+    const continued = input.continued ?? false;
+    const schedule = input.schedule ?? ONE_READ_PER_ATTEMPT;
+    const inAttempt = input.schedule
+      ? (deps.inAttemptReads ?? IN_ATTEMPT_READS)
+      : ONE_READ_PER_ATTEMPT.inAttempt;
+    const plan = attemptPlan(schedule.poll, schedule.interval, attempt, continued, inAttempt);
+    const nextRetryDelay = input.schedule ? plan.nextDelay : undefined;
+    if (plan.reads === 0) {
       throw ApplicationFailure.create({
         message: `continuing to wait for batch ${input.batchId}`,
         type: FailureType.NotTerminalYet,
         nonRetryable: false,
         category: ApplicationFailureCategory.BENIGN,
+        nextRetryDelay,
       });
     }
-    const polls = readsByAttempt(attempt, input.continued ?? false);
-    // A slow read keeps heartbeating the previous attempt's record, so readers never lose it.
-    const previous: unknown = ctx.info.heartbeatDetails;
-    let batch: BatchSnapshot;
-    try {
-      batch = await withHeartbeat(
-        () => previous ?? { batchId: input.batchId, attempt },
-        async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
-        { immediately: false },
+    // A slow read keeps heartbeating the previous record, so readers never lose it.
+    let previous: unknown = ctx.info.heartbeatDetails;
+    let polls = plan.readsBefore;
+    for (let i = 0; ; i++) {
+      let batch: BatchSnapshot;
+      try {
+        batch = await withHeartbeat(
+          () => previous ?? { batchId: input.batchId, attempt },
+          async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
+          { immediately: false },
+        );
+      } catch (err) {
+        throw classifyApiError(err, { action: `read batch ${input.batchId}` });
+      }
+      polls++;
+      const readAt = Date.now();
+      const heartbeat: WaitHeartbeat = { batch, polls, readAt };
+      ctx.heartbeat(heartbeat);
+      previous = heartbeat;
+      if (isTerminalStatus(batch.status) || serverNow() >= input.checkInBy) return { batch, polls, readAt };
+      const sleep = plan.sleeps[i];
+      if (sleep === undefined) {
+        throw ApplicationFailure.create({
+          message: `batch ${input.batchId} is ${batch.status} (${describeCounts(batch)}); reading again on the poll schedule`,
+          type: FailureType.NotTerminalYet,
+          nonRetryable: false,
+          // Expected while waiting: logged at debug level, not as a warning on every poll.
+          category: ApplicationFailureCategory.BENIGN,
+          details: [batch, heartbeat],
+          nextRetryDelay,
+        });
+      }
+      // Cancellable: a webhook event cancels the attempt through its heartbeat.
+      await withHeartbeat(
+        () => heartbeat,
+        () => ctx.sleep(sleep),
       );
-    } catch (err) {
-      throw classifyApiError(err, { action: `read batch ${input.batchId}` });
     }
-    const readAt = Date.now();
-    const heartbeat: WaitHeartbeat = { batch, polls, readAt };
-    ctx.heartbeat(heartbeat);
-    if (isTerminalStatus(batch.status) || now >= input.checkInBy) return { batch, polls, readAt };
-    throw ApplicationFailure.create({
-      message: `batch ${input.batchId} is ${batch.status} (${describeCounts(batch)}); reading again on the poll schedule`,
-      type: FailureType.NotTerminalYet,
-      nonRetryable: false,
-      // Expected while waiting: logged at debug level, not as a warning on every poll.
-      category: ApplicationFailureCategory.BENIGN,
-      details: [batch, heartbeat],
-    });
   };
 }
 

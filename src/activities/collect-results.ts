@@ -20,7 +20,8 @@ import {
   type Progress,
   type ResultKind,
 } from './collect-file';
-import type { ActivityDeps } from './deps';
+import { DEFAULT_MAX_CONCURRENT_DOWNLOADS, type ActivityDeps } from './deps';
+import { DownloadSlots } from './download-slots';
 import { withHeartbeat } from './heartbeat';
 import { InputFileGoneError, writeRemaining } from './write-remaining';
 
@@ -68,6 +69,7 @@ function previousCheckpoint(details: unknown): Pick<Checkpoint, 'committed' | 's
 export function makeCollectResults(deps: ActivityDeps) {
   const maxLineBytes = deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const storeRetry = deps.resultsStoreRetry ?? resultsStoreRetry;
+  const slots = new DownloadSlots(deps.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS);
 
   return async function collectResults(input: CollectResultsInput): Promise<ResultsSummary> {
     const ctx = Context.current();
@@ -91,6 +93,11 @@ export function makeCollectResults(deps: ActivityDeps) {
       return Date.now() - lastMoveAt < STALL_MS;
     };
     const tally = new ResultTally();
+    // Queued behind other downloads: heartbeat meanwhile, so the wait is not taken for a dead worker.
+    const release = await withHeartbeat(
+      () => ({ ...checkpoint }),
+      () => slots.acquire(ctx.cancellationSignal),
+    );
     try {
       const directory = await store.prepare(batchId);
       return await withHeartbeat(
@@ -222,6 +229,8 @@ export function makeCollectResults(deps: ActivityDeps) {
         throw storageFailure(err, store, batchId, checkpoint.storageFailures, storeRetry);
       }
       throw classifyApiError(err, { action: `collect results of batch ${batchId}` });
+    } finally {
+      release();
     }
   };
 }

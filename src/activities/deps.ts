@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { LocalResultsStore } from '../results/local-store';
+import type { InAttemptReads } from '../shared/poll-schedule';
 
 /** What the activities need from the outside world; tests pass the simulator's client. */
 export interface ActivityDeps {
@@ -9,4 +10,14 @@ export interface ActivityDeps {
   maxLineBytes?: number;
   /** Storage-failure retry budget of collectResults. @default resultsStoreRetry (activity-options) */
   resultsStoreRetry?: { maxFailures: number; retryDelayMs: number };
+  /**
+   * Which reads of a wait share one attempt. @default IN_ATTEMPT_READS (shared/poll-schedule.ts).
+   * The time-skipping tests turn it off: a sleep inside an activity is real time there.
+   */
+  inAttemptReads?: InAttemptReads;
+  /** Result downloads running at once on this worker; more wait, heartbeating. @default 16 */
+  maxConcurrentDownloads?: number;
 }
+
+/** Downloads at once per worker by default: a few per core keep the disk and the network busy. */
+export const DEFAULT_MAX_CONCURRENT_DOWNLOADS = 16;

@@ -1,13 +1,16 @@
 /**
- * The poll schedule, in one place: its defaults, the retry policy that *is* the schedule, how an
- * attempt count maps to reads, and how the interval carries over from one check-in to the next.
+ * The poll schedule, in one place: its defaults, the retry policy that *is* the schedule, which
+ * reads each attempt makes, and how the interval carries over from one check-in to the next.
  *
- * How waiting works: each attempt of the `awaitTerminal` activity reads the batch once; while it is
- * not terminal the attempt fails and the activity's retry policy (below) decides when to read again.
- * Retries are not written to history, so a long `cancelling` costs no events. Every check-in the
+ * How waiting works: the `awaitTerminal` activity reads the batch; while it is not terminal the
+ * attempt fails and the next attempt reads again after the schedule's next interval. Retries are
+ * not written to history, so a long `cancelling` costs no events. Reads due within a few seconds
+ * of each other run inside one attempt instead (Temporal's advice for frequent polling: a loop in
+ * the activity, heartbeating), since each retry costs the server a timer, a dispatch and two
+ * writes; reads minutes apart stay retries, so a long wait holds no worker slot. Every check-in the
  * activity returns; the workflow starts the next one from the interval reached so far, and that
- * activity's first attempt only hands over to the retry schedule (it reads nothing), so the backoff
- * never restarts. Used by the workflow (deterministic: plain arithmetic) and by the activity.
+ * activity's first attempt only hands over to the schedule (it reads nothing), so the backoff never
+ * restarts. Used by the workflow (deterministic: plain arithmetic) and by the activity.
  */
 
 /**
@@ -43,19 +46,6 @@ export function pollRetryPolicy(poll: PollPolicy, interval: number) {
 }
 
 /**
- * True for the first attempt of a wait that continues an earlier one: it must read nothing and
- * fail at once, so the retry schedule (not a fresh read) decides when the next read is.
- */
-export function isHandOverAttempt(attempt: number, continued: boolean): boolean {
-  return continued && attempt === 1;
-}
-
-/** Reads made by a wait activity by its `attempt`-th attempt (the hand-over attempt reads nothing). */
-export function readsByAttempt(attempt: number, continued: boolean): number {
-  return continued ? attempt - 1 : attempt;
-}
-
-/**
  * The interval the next wait starts from, after one made `reads` reads starting from `interval`:
  * each retry grew it by the coefficient, up to the cap.
  */
@@ -67,4 +57,67 @@ export function carriedInterval(
 ): number {
   const retries = reads - (continued ? 0 : 1);
   return Math.min(poll.maxInterval, interval * poll.backoffCoefficient ** Math.max(0, retries));
+}
+
+/** Reads inside one attempt: while the next is due within `maxGapMs`, for at most `maxSpanMs`. */
+export interface InAttemptReads {
+  maxGapMs: number;
+  maxSpanMs: number;
+}
+
+/**
+ * The default: reads up to 10 s apart share an attempt, for up to 30 s (the schedule's 5 s and
+ * 7.5 s steps; a fast custom schedule's first half minute). Off (`maxGapMs: 0`): one read per
+ * attempt, every interval a retry.
+ */
+export const IN_ATTEMPT_READS: InAttemptReads = { maxGapMs: 10_000, maxSpanMs: 30_000 };
+
+/** What one attempt of a wait does. */
+export interface AttemptPlan {
+  /** Reads made by the wait's earlier attempts. */
+  readsBefore: number;
+  /** Waits between this attempt's reads, in order; it reads `sleeps.length + 1` times (0: hand-over). */
+  sleeps: number[];
+  /** Reads this attempt makes. */
+  reads: number;
+  /** When the next attempt is due after this one's last read: the schedule's next interval. */
+  nextDelay: number;
+}
+
+/**
+ * The plan of the `attempt`-th attempt of a wait that starts from `interval`. The k-th interval of
+ * the schedule is `interval × coefficient^k`, capped; a continued wait's first attempt reads
+ * nothing and waits the first interval. Assumes earlier attempts made their plan's reads (an
+ * attempt ended early by an API error shifts the count by its missing reads; only the reported
+ * `polls` and the carried interval notice).
+ */
+export function attemptPlan(
+  poll: PollPolicy,
+  interval: number,
+  attempt: number,
+  continued: boolean,
+  inAttempt: InAttemptReads = IN_ATTEMPT_READS,
+): AttemptPlan {
+  const nth = (k: number) => Math.min(poll.maxInterval, interval * poll.backoffCoefficient ** Math.max(0, k));
+  // The interval after the r-th read of this wait (0-based).
+  const gapAfter = (r: number) => nth(r + (continued ? 1 : 0));
+  let readsBefore = 0;
+  for (let a = 1; ; a++) {
+    let plan: AttemptPlan;
+    if (continued && a === 1) {
+      plan = { readsBefore, sleeps: [], reads: 0, nextDelay: nth(0) };
+    } else {
+      const sleeps: number[] = [];
+      let r = readsBefore;
+      let span = 0;
+      while (gapAfter(r) <= inAttempt.maxGapMs && span + gapAfter(r) <= inAttempt.maxSpanMs) {
+        sleeps.push(gapAfter(r));
+        span += gapAfter(r);
+        r++;
+      }
+      plan = { readsBefore, sleeps, reads: sleeps.length + 1, nextDelay: gapAfter(r) };
+    }
+    if (a >= attempt) return plan;
+    readsBefore += plan.reads;
+  }
 }

@@ -273,7 +273,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
             ...awaitTerminalOptions(options.poll, pollInterval, options.checkInInterval),
             summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
           },
-          [{ batchId, checkInBy, continued }],
+          [{ batchId, checkInBy, continued, schedule: { poll: options.poll, interval: pollInterval } }],
         ),
       );
       const eventArrived = new Promise<null>((resolve) => {

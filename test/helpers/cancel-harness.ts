@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import type { InAttemptReads } from '../../src/shared/poll-schedule';
 import { createOpenAIClient } from '../../src/openai/client';
 import { startBatchCancellation } from '../../src/client';
 import { LocalResultsStore } from '../../src/results/local-store';
@@ -60,9 +61,16 @@ export interface Harness {
 
 let counter = 0;
 
+/**
+ * On the time-skipping server a sleep inside an activity is real time while the server's clock
+ * jumps: those tests read once per attempt, every interval a (skippable) retry.
+ */
+export const ONE_READ_PER_ATTEMPT: InAttemptReads = { maxGapMs: 0, maxSpanMs: 0 };
+
 export async function createHarness(
   env: TestWorkflowEnvironment,
   simOptions: SimulatorOptions = {},
+  activityOptions: { inAttemptReads?: InAttemptReads } = {},
 ): Promise<Harness> {
   const sim = await startSimulator(simOptions);
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-results-'));
@@ -77,6 +85,7 @@ export async function createHarness(
       activities: createActivities({
         openai,
         results: store,
+        ...activityOptions,
         ...(extra.maxLineBytes ? { maxLineBytes: extra.maxLineBytes } : {}),
       }),
       interceptors: { activity: extra.interceptors ?? [] },
@@ -134,9 +143,10 @@ export async function createTimeSkippingHarness(): Promise<{
 }> {
   const env = await createTimeSkippingEnv();
   const clock = serverTimeClock(() => env.currentTimeMs(), await env.currentTimeMs());
-  const h = await createHarness(env, {
-    clock: clock.now,
-    timing: { cancelDelayMs: 25 * MINUTE, perRequestMs: MINUTE },
-  });
+  const h = await createHarness(
+    env,
+    { clock: clock.now, timing: { cancelDelayMs: 25 * MINUTE, perRequestMs: MINUTE } },
+    { inAttemptReads: ONE_READ_PER_ATTEMPT },
+  );
   return { env, h, clock };
 }

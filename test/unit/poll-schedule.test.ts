@@ -1,10 +1,4 @@
-import {
-  POLL_DEFAULTS,
-  carriedInterval,
-  isHandOverAttempt,
-  pollRetryPolicy,
-  readsByAttempt,
-} from '../../src/shared/poll-schedule';
+import { POLL_DEFAULTS, carriedInterval, attemptPlan, pollRetryPolicy } from '../../src/shared/poll-schedule';
 
 const poll = { initialInterval: 1_000, backoffCoefficient: 2, maxInterval: 10_000 };
 
@@ -18,11 +12,75 @@ describe('the poll schedule', () => {
   });
 
   it('counts reads: a continued wait hands over on its first attempt without reading', () => {
-    expect(isHandOverAttempt(1, true)).toBe(true);
-    expect(isHandOverAttempt(1, false)).toBe(false);
-    expect(isHandOverAttempt(2, true)).toBe(false);
-    expect(readsByAttempt(3, false)).toBe(3);
-    expect(readsByAttempt(3, true)).toBe(2);
+    const off = { maxGapMs: 0, maxSpanMs: 0 };
+    expect(attemptPlan(poll, 1_000, 1, true, off)).toEqual({
+      readsBefore: 0,
+      sleeps: [],
+      reads: 0,
+      nextDelay: 1_000,
+    });
+    expect(attemptPlan(poll, 1_000, 1, false, off)).toEqual({
+      readsBefore: 0,
+      sleeps: [],
+      reads: 1,
+      nextDelay: 1_000,
+    });
+    expect(attemptPlan(poll, 1_000, 3, false, off)).toMatchObject({
+      readsBefore: 2,
+      reads: 1,
+      nextDelay: 4_000,
+    });
+    expect(attemptPlan(poll, 1_000, 3, true, off)).toMatchObject({
+      readsBefore: 1,
+      reads: 1,
+      nextDelay: 4_000,
+    });
+  });
+
+  it('reads frequent polls inside one attempt and leaves the long intervals to retries', () => {
+    const inAttempt = { maxGapMs: 4_000, maxSpanMs: 30_000 };
+    // 1 s, 2 s, 4 s apart in attempt 1; the next interval (8 s) is a retry's delay.
+    expect(attemptPlan(poll, 1_000, 1, false, inAttempt)).toEqual({
+      readsBefore: 0,
+      sleeps: [1_000, 2_000, 4_000],
+      reads: 4,
+      nextDelay: 8_000,
+    });
+    expect(attemptPlan(poll, 1_000, 2, false, inAttempt)).toEqual({
+      readsBefore: 4,
+      sleeps: [],
+      reads: 1,
+      nextDelay: 10_000,
+    });
+    // The span bounds an attempt of a fast schedule: 0.5 s ×1.5 capped at 2 s, 5 s per attempt.
+    const fast = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2_000 };
+    const first = attemptPlan(fast, 500, 1, false, { maxGapMs: 10_000, maxSpanMs: 5_000 });
+    expect(first.sleeps).toEqual([500, 750, 1_125, 1_687.5]);
+    expect(first.nextDelay).toBe(2_000);
+    // The default schedule: 5 s and 7.5 s in one attempt after the hand-over, then retries.
+    const defaults = { initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 };
+    expect(attemptPlan(defaults, 5_000, 2, true)).toMatchObject({
+      sleeps: [7_500],
+      reads: 2,
+      nextDelay: 11_250,
+    });
+  });
+
+  it('reads with the schedule: the reads of all attempts follow the same intervals', () => {
+    const inAttempt = { maxGapMs: 3_000, maxSpanMs: 5_000 };
+    for (const continued of [false, true]) {
+      const times: number[] = [];
+      let t = 0;
+      for (let a = 1; a <= 8; a++) {
+        const plan = attemptPlan(poll, 1_000, a, continued, inAttempt);
+        if (plan.reads > 0) times.push(t);
+        for (const s of plan.sleeps) times.push((t += s));
+        t += plan.nextDelay;
+      }
+      const gaps = times.slice(1).map((x, i) => x - times[i]!);
+      const expected = gaps.map((_, k) => Math.min(10_000, 1_000 * 2 ** (k + (continued ? 1 : 0))));
+      expect(gaps).toEqual(expected);
+    }
   });
 
   it('carries the backoff over check-ins instead of restarting it, up to the cap', () => {
