@@ -126,6 +126,16 @@ export function cpuSecondsOfPid(pid: number | undefined): number | undefined {
   }
 }
 
+/** The newest Temporal dev server process on this machine (the one a benchmark just started). */
+export function newestDevServerPid(): number | undefined {
+  try {
+    const out = execFileSync('pgrep', ['-n', '-f', 'server start-dev'], { encoding: 'utf8' }).trim();
+    return out ? Number(out) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU seconds used by the whole machine so far (all cores, all processes), from /proc/stat. */
 export function machineCpuSeconds(): number {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
@@ -205,6 +215,7 @@ export async function startDurableStack(
   workerEnv: Record<string, string> = {},
 ) {
   const env = await createDevServerEnv();
+  const serverPid = newestDevServerPid();
   const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), `obc-${name}-`));
   const taskQueue = `${name}-${process.pid}`;
@@ -223,6 +234,8 @@ export async function startDurableStack(
     sim,
     worker,
     taskQueue,
+    /** CPU seconds the dev server has used so far (undefined when its process is not found). */
+    serverCpuSeconds: () => cpuSecondsOfPid(serverPid),
     /** Another checkout's worker (see checkoutRevision) on its own task queue. */
     addWorker: async (root: string, queue: string) => {
       const extra = await spawnWorker(workerEnvFor(queue), root);

@@ -77,6 +77,7 @@ async function runDurable(
   rss.reset();
   const cpu0 = machineCpuSeconds();
   const workerCpu0 = worker.cpuSeconds() ?? 0;
+  const serverCpu0 = stack.serverCpuSeconds() ?? 0;
   const t0 = performance.now();
   const handles = await stack.start(ids, poll, 100, queue);
   const startedMs = performance.now() - t0;
@@ -84,6 +85,7 @@ async function runDurable(
   const wallMs = performance.now() - t0;
   const machineCpuS = machineCpuSeconds() - cpu0;
   const workerCpuS = (worker.cpuSeconds() ?? 0) - workerCpu0;
+  const serverCpuS = (stack.serverCpuSeconds() ?? 0) - serverCpu0;
   return {
     wallMs: Math.round(wallMs),
     startMs: Math.round(startedMs),
@@ -91,6 +93,7 @@ async function runDurable(
     cancelled: results.filter((r) => r.finalStatus === 'cancelled').length,
     machineCpuMsPerCancellation: round((machineCpuS * 1000) / n, 1),
     workerCpuMsPerCancellation: round((workerCpuS * 1000) / n, 1),
+    devServerCpuMsPerCancellation: round((serverCpuS * 1000) / n, 1),
     workerPeakRssMB: worker.peakRssMB(),
     clientAndSimulatorPeakRssMB: rss.peakMB(),
   };
