@@ -133,6 +133,7 @@ export { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS, CUSTOM_SEARCH_ATTRIBUTES } from '
 
 // Running the workflows on your own worker.
 export { workflowsPath } from './workflows-path';
+export { ACTIVITY_WORKER_OPTIONS } from './worker-options';
 export { createActivities, type Activities, type ActivityDeps } from './activities';
 export { createOpenAIClient, type OpenAIClientOptions } from './openai/client';
 export { LocalResultsStore } from './results/local-store';

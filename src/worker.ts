@@ -5,6 +5,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { ACTIVITY_WORKER_OPTIONS } from './worker-options';
 import { loadConfig, requireApiKey, type Config } from './config';
 import { createOpenAIClient } from './openai/client';
 import { LocalResultsStore } from './results/local-store';
@@ -51,6 +52,7 @@ export async function createWorker({
       ? { workflowBundle: { codePath: workflowBundlePath } }
       : { workflowsPath: require.resolve('./workflows') }),
     activities,
+    ...ACTIVITY_WORKER_OPTIONS,
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     // A cancellation waits inside one long activity, so an evicted workflow costs only a short

@@ -112,10 +112,12 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
           nextRetryDelay,
         });
       }
-      // Cancellable: a webhook event cancels the attempt through its heartbeat.
+      // Cancellable: a webhook event cancels the attempt through its heartbeat. Each read is
+      // heartbeated above; while sleeping, only often enough to stay alive (timeout 20 s).
       await withHeartbeat(
         () => heartbeat,
         () => ctx.sleep(sleep),
+        { immediately: false, everyMs: 5_000 },
       );
     }
   };

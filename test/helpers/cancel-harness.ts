@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import { ACTIVITY_WORKER_OPTIONS } from '../../src/worker-options';
 import type { InAttemptReads } from '../../src/shared/poll-schedule';
 import { createOpenAIClient } from '../../src/openai/client';
 import { startBatchCancellation } from '../../src/client';
@@ -89,6 +90,7 @@ export async function createHarness(
         ...(extra.maxLineBytes ? { maxLineBytes: extra.maxLineBytes } : {}),
       }),
       interceptors: { activity: extra.interceptors ?? [] },
+      ...ACTIVITY_WORKER_OPTIONS,
     });
   let background: { worker: Worker; running: Promise<void> } | undefined;
   return {
