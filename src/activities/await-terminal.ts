@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../shared/batch-status';
 import { FailureType } from '../shared/failure-types';
-import { attemptPlan, IN_ATTEMPT_READS, type PollPolicy } from '../shared/poll-schedule';
+import { attemptPlan, IN_ATTEMPT_READS, NO_IN_ATTEMPT_READS, type PollPolicy } from '../shared/poll-schedule';
 import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
 import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
@@ -28,18 +28,14 @@ export interface AwaitTerminalInput {
 
 export interface AwaitTerminalResult {
   batch: BatchSnapshot;
-  /** Reads made by this activity (one per attempt). */
+  /** Reads made by this wait so far, across its attempts (counted by the schedule's plan). */
   polls: number;
   /** Epoch ms of the last read (absent in results recorded before it existed). */
   readAt?: number;
 }
 
-/** A stand-in schedule for waits scheduled without one: only the read counts are used. */
-const ONE_READ_PER_ATTEMPT = {
-  poll: { initialInterval: 1, backoffCoefficient: 1, maxInterval: 1 },
-  interval: 1,
-  inAttempt: { maxGapMs: 0, maxSpanMs: 0 },
-};
+/** Any schedule, for waits scheduled without one: with one read per attempt only counts are used. */
+const ANY_POLL = { initialInterval: 1, backoffCoefficient: 1, maxInterval: 1 };
 
 /**
  * Reads the batch until it is terminal or the check-in is due. Reads due within seconds of each
@@ -65,12 +61,18 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
     const attemptStart = Date.now();
     const serverNow = () => scheduledAt + (Date.now() - attemptStart);
     const continued = input.continued ?? false;
-    const schedule = input.schedule ?? ONE_READ_PER_ATTEMPT;
-    const inAttempt = input.schedule
-      ? (deps.inAttemptReads ?? IN_ATTEMPT_READS)
-      : ONE_READ_PER_ATTEMPT.inAttempt;
-    const plan = attemptPlan(schedule.poll, schedule.interval, attempt, continued, inAttempt);
-    const nextRetryDelay = input.schedule ? plan.nextDelay : undefined;
+    const { schedule } = input;
+    // Waits scheduled before `schedule` existed: one read per attempt, spaced by the retry policy.
+    const plan = schedule
+      ? attemptPlan(
+          schedule.poll,
+          schedule.interval,
+          attempt,
+          continued,
+          deps.inAttemptReads ?? IN_ATTEMPT_READS,
+        )
+      : attemptPlan(ANY_POLL, 1, attempt, continued, NO_IN_ATTEMPT_READS);
+    const nextRetryDelay = schedule ? plan.nextDelay : undefined;
     if (plan.reads === 0) {
       throw ApplicationFailure.create({
         message: `continuing to wait for batch ${input.batchId}`,

@@ -1,11 +1,10 @@
-import { ApplicationFailure } from '@temporalio/common';
 import {
   CancelBatchInputSchema,
   describeZodError,
   type CancelBatchInput,
   type CancelBatchOptions,
 } from '../shared/cancel-input';
-import { FailureType } from '../shared/failure-types';
+import { invalidInputFailure } from '../shared/failure-types';
 import type { ActivityDeps } from './deps';
 import { makeRequestCancel, type RequestCancelResult } from './request-cancel';
 
@@ -13,14 +12,6 @@ export interface BeginCancellationResult {
   /** The input with its defaults applied, durations in ms: what the workflow works with. */
   options: CancelBatchOptions;
   cancel: RequestCancelResult;
-}
-
-/** The message of an invalid `cancelBatchWorkflow` input, naming each field at fault. */
-export function invalidCancelInput(detail: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(
-    `invalid cancelBatchWorkflow input: ${detail}`,
-    FailureType.InvalidInput,
-  );
 }
 
 /**
@@ -34,7 +25,8 @@ export function makeBeginCancellation(deps: ActivityDeps) {
   const requestCancel = makeRequestCancel(deps);
   return async function beginCancellation(input: CancelBatchInput): Promise<BeginCancellationResult> {
     const parsed = CancelBatchInputSchema.safeParse(input);
-    if (!parsed.success) throw invalidCancelInput(describeZodError(parsed.error));
+    if (!parsed.success)
+      throw invalidInputFailure('cancelBatchWorkflow input', describeZodError(parsed.error));
     return { options: parsed.data, cancel: await requestCancel(parsed.data.batchId) };
   };
 }

@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+
 /**
  * Stable `ApplicationFailure.type` strings. Clients and the CLI switch on these; never rename one.
  */
@@ -43,3 +45,8 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly string[] = [
   FailureType.QuotaExceeded,
   FailureType.MaxWaitExceeded,
 ];
+
+/** A workflow input that failed validation: `invalid <subject>: <what is wrong, by field>`. */
+export function invalidInputFailure(subject: string, detail: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`invalid ${subject}: ${detail}`, FailureType.InvalidInput);
+}

@@ -67,10 +67,12 @@ export interface InAttemptReads {
 
 /**
  * The default: reads up to 10 s apart share an attempt, for up to 30 s (the schedule's 5 s and
- * 7.5 s steps; a fast custom schedule's first half minute). Off (`maxGapMs: 0`): one read per
- * attempt, every interval a retry.
+ * 7.5 s steps; a fast custom schedule's first half minute).
  */
 export const IN_ATTEMPT_READS: InAttemptReads = { maxGapMs: 10_000, maxSpanMs: 30_000 };
+
+/** Every read its own attempt, every interval a retry. */
+export const NO_IN_ATTEMPT_READS: InAttemptReads = { maxGapMs: 0, maxSpanMs: 0 };
 
 /** What one attempt of a wait does. */
 export interface AttemptPlan {

@@ -21,7 +21,7 @@ import type { Activities, AwaitTerminalResult, RequestCancelResult } from '../ac
 import { batchEventSignal, type BatchEvent, type DetectedBy } from '../shared/batch-event';
 import { isTerminalStatus } from '../shared/batch-status';
 import type { CancelBatchInput, CancelBatchOptions } from '../shared/cancel-input';
-import { FailureType } from '../shared/failure-types';
+import { FailureType, invalidInputFailure } from '../shared/failure-types';
 import { carriedInterval } from '../shared/poll-schedule';
 import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../shared/progress';
 import type { CancelBatchResult } from '../shared/results';
@@ -78,10 +78,7 @@ function parseInWorkflow(rawInput: CancelBatchInput): CancelBatchOptions {
   const input = loadCancelInputSchema();
   const parsed = input.CancelBatchInputSchema.safeParse(rawInput);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `invalid cancelBatchWorkflow input: ${input.describeZodError(parsed.error)}`,
-      FailureType.InvalidInput,
-    );
+    throw invalidInputFailure('cancelBatchWorkflow input', input.describeZodError(parsed.error));
   }
   return parsed.data;
 }

@@ -9,7 +9,6 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  ApplicationFailure,
   ChildWorkflowFailure,
   continueAsNew,
   patched,
@@ -33,7 +32,7 @@ import {
 } from '../shared/cleanup-summary';
 import { selectBatch } from '../shared/cleanup-select';
 import { cancelWorkflowId } from '../shared/constants';
-import { FailureType } from '../shared/failure-types';
+import { invalidInputFailure } from '../shared/failure-types';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
 import type { cancelBatchWorkflow } from './cancel-batch';
 import { deleteFilesOptions, listBatchesPageOptions } from './activity-options';
@@ -56,10 +55,7 @@ function parsePolicy(raw: CleanupPolicyInput): CleanupPolicy {
   const { describeZodError } = loadCancelInputSchema();
   const parsed = CleanupPolicySchema.safeParse(raw);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `invalid cleanupBatchesWorkflow policy: ${describeZodError(parsed.error)}`,
-      FailureType.InvalidInput,
-    );
+    throw invalidInputFailure('cleanupBatchesWorkflow policy', describeZodError(parsed.error));
   }
   return parsed.data;
 }

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { ACTIVITY_WORKER_OPTIONS } from '../../src/worker-options';
-import type { InAttemptReads } from '../../src/shared/poll-schedule';
+import { NO_IN_ATTEMPT_READS, type InAttemptReads } from '../../src/shared/poll-schedule';
 import { createOpenAIClient } from '../../src/openai/client';
 import { startBatchCancellation } from '../../src/client';
 import { LocalResultsStore } from '../../src/results/local-store';
@@ -61,12 +61,6 @@ export interface Harness {
 }
 
 let counter = 0;
-
-/**
- * On the time-skipping server a sleep inside an activity is real time while the server's clock
- * jumps: those tests read once per attempt, every interval a (skippable) retry.
- */
-export const ONE_READ_PER_ATTEMPT: InAttemptReads = { maxGapMs: 0, maxSpanMs: 0 };
 
 export async function createHarness(
   env: TestWorkflowEnvironment,
@@ -148,7 +142,9 @@ export async function createTimeSkippingHarness(): Promise<{
   const h = await createHarness(
     env,
     { clock: clock.now, timing: { cancelDelayMs: 25 * MINUTE, perRequestMs: MINUTE } },
-    { inAttemptReads: ONE_READ_PER_ATTEMPT },
+    // A sleep inside an activity is real time while this server's clock jumps: every read is its
+    // own attempt, every interval a (skippable) retry.
+    { inAttemptReads: NO_IN_ATTEMPT_READS },
   );
   return { env, h, clock };
 }

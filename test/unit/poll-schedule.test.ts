@@ -1,4 +1,10 @@
-import { POLL_DEFAULTS, carriedInterval, attemptPlan, pollRetryPolicy } from '../../src/shared/poll-schedule';
+import {
+  POLL_DEFAULTS,
+  NO_IN_ATTEMPT_READS,
+  carriedInterval,
+  attemptPlan,
+  pollRetryPolicy,
+} from '../../src/shared/poll-schedule';
 
 const poll = { initialInterval: 1_000, backoffCoefficient: 2, maxInterval: 10_000 };
 
@@ -12,7 +18,7 @@ describe('the poll schedule', () => {
   });
 
   it('counts reads: a continued wait hands over on its first attempt without reading', () => {
-    const off = { maxGapMs: 0, maxSpanMs: 0 };
+    const off = NO_IN_ATTEMPT_READS;
     expect(attemptPlan(poll, 1_000, 1, true, off)).toEqual({
       readsBefore: 0,
       sleeps: [],
