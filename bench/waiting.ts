@@ -14,8 +14,7 @@ import { createOpenAIClient } from '../src/openai/client';
 import { cancelWorkflowId } from '../src/shared/constants';
 import type { SimulatorStats } from '../tools/simulator';
 import { cancelBatchWorkflow } from '../src/workflows';
-import { createTimeSkippingEnv } from '../test/helpers/temporal-env';
-import { createHarness, ONE_READ_PER_ATTEMPT, serverTimeClock } from '../test/helpers/cancel-harness';
+import { createTimeSkippingHarness } from '../test/helpers/cancel-harness';
 import { naiveCancelWorkflow } from './naive-workflows';
 import { runBench, arg, machine } from './lib';
 
@@ -55,13 +54,8 @@ async function historyCost(handle: WorkflowHandle) {
 }
 
 async function main() {
-  const env = await createTimeSkippingEnv();
-  const clock = serverTimeClock(() => env.currentTimeMs(), await env.currentTimeMs());
-  const h = await createHarness(
-    env,
-    { clock: clock.now, timing: { cancelDelayMs: 10 * MIN, perRequestMs: MIN } },
-    { inAttemptReads: ONE_READ_PER_ATTEMPT },
-  );
+  // Every batch is seeded with its own cancel delay: the harness's default one is not used.
+  const { env, h, clock } = await createTimeSkippingHarness();
   const naiveQueue = `${h.taskQueue}-naive`;
   const rows: unknown[] = [];
   try {

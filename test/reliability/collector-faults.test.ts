@@ -6,7 +6,7 @@
  * the files not yet committed.
  */
 import fs from 'node:fs';
-import { toFile } from 'openai';
+import { createBatchFromLines } from '../simulator/helpers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBatchCancellation } from '../../src/client';
 import { resultText } from '../../src/cli/format';
@@ -109,15 +109,7 @@ describe('collecting results when things go wrong', () => {
       'not json at all',
       '{"custom_id":"d","method":"POST","url":"/v1/embeddings","body":{"model":"x","input":"y"}}',
     ];
-    const file = await openai.files.create({
-      file: await toFile(Buffer.from(input.join('\n') + '\n'), 'broken.jsonl'),
-      purpose: 'batch',
-    });
-    const created = await openai.batches.create({
-      input_file_id: file.id,
-      endpoint: '/v1/chat/completions',
-      completion_window: '24h',
-    });
+    const created = await createBatchFromLines(openai, input, 'broken.jsonl');
     await waitFor(
       'the batch to fail validation',
       () => h.sim.getBatch(created.id)?.status === 'failed',
@@ -206,15 +198,7 @@ describe('collecting results when things go wrong', () => {
       (id) =>
         `{"custom_id":"${id}","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"${id === 'b' ? big : id}"}]}}`,
     );
-    const file = await openai.files.create({
-      file: await toFile(Buffer.from(input.join('\n') + '\n'), 'big.jsonl'),
-      purpose: 'batch',
-    });
-    const created = await openai.batches.create({
-      input_file_id: file.id,
-      endpoint: '/v1/chat/completions',
-      completion_window: '24h',
-    });
+    const created = await createBatchFromLines(openai, input, 'big.jsonl');
     const result = await cancel(created.id);
     expect(result.finalStatus).toBe('cancelled');
     const rem = result.results!.remaining!;

@@ -46,6 +46,20 @@ export async function uploadJsonl(
   return client.files.create({ file, purpose: 'batch' });
 }
 
+/** Uploads `lines` and creates a chat-completions batch from them, as a caller of the API would. */
+export async function createBatchFromLines(
+  client: OpenAI,
+  lines: string[],
+  name?: string,
+): Promise<OpenAI.Batch> {
+  const file = await uploadJsonl(client, lines, name);
+  return client.batches.create({
+    input_file_id: file.id,
+    endpoint: '/v1/chat/completions',
+    completion_window: '24h',
+  });
+}
+
 export interface Measured {
   bytes: number;
   lines: number;

@@ -16,7 +16,7 @@ import {
   jsonlLines,
   startClocked,
   T0,
-  uploadJsonl,
+  createBatchFromLines,
 } from './helpers';
 
 const S = T0 / 1000;
@@ -29,14 +29,7 @@ describe('batch state machine', () => {
   });
   afterEach(() => t.sim.close());
 
-  async function createBatch(lines: string[]): Promise<OpenAI.Batch> {
-    const file = await uploadJsonl(t.client, lines);
-    return t.client.batches.create({
-      input_file_id: file.id,
-      endpoint: '/v1/chat/completions',
-      completion_window: '24h',
-    });
-  }
+  const createBatch = (lines: string[]) => createBatchFromLines(t.client, lines);
   const retrieve = (id: string) => t.client.batches.retrieve(id);
   const lines = (n: number, failing: number[] = []) =>
     Array.from({ length: n }, (_, i) =>
