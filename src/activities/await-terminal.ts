@@ -8,6 +8,8 @@ import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
 import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { readHeartbeats } from './read-heartbeats';
+import { withLinkedSignal } from './linked-signal';
 
 export interface AwaitTerminalInput {
   batchId: string;
@@ -45,10 +47,10 @@ const ANY_POLL = { initialInterval: 1, backoffCoefficient: 1, maxInterval: 1 };
  * not written to history, so the history of a cancellation does not grow with how long the batch
  * stays `cancelling`.
  *
- * Each read is heartbeated (status, counts, reads so far, time of the read), so `status`, `watch`
- * and the UI's pending activity are current to the last poll although the workflow only hears back
- * at a check-in. The same record rides on the not-terminal failure, which the server keeps as the
- * pending activity's last failure.
+ * Reads are heartbeated (status, counts, reads so far, time of the read), so `status`, `watch` and
+ * the UI's pending activity show each change although the workflow only hears back at a check-in;
+ * reads that changed nothing are paced (read-heartbeats.ts). An attempt's last read rides on the
+ * not-terminal failure instead, which the server keeps as the pending activity's last failure.
  *
  * Time is the server's (`currentAttemptScheduledTimestampMs`, plus the time spent in the attempt),
  * not this machine's clock, so the check-in works identically on a real server and on the
@@ -82,15 +84,19 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         nextRetryDelay,
       });
     }
-    // A slow read keeps heartbeating the previous record, so readers never lose it.
-    let previous: unknown = ctx.info.heartbeatDetails;
+    const heartbeats = readHeartbeats(ctx, ctx.info.heartbeatDetails);
+    if (plan.leadIn > 0) await heartbeats.sleep(plan.leadIn);
     let polls = plan.readsBefore;
     for (let i = 0; ; i++) {
       let batch: BatchSnapshot;
       try {
+        // A slow read keeps heartbeating the newest record, so readers never lose it.
         batch = await withHeartbeat(
-          () => previous ?? { batchId: input.batchId, attempt },
-          async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
+          () => heartbeats.latest() ?? { batchId: input.batchId, attempt },
+          () =>
+            withLinkedSignal(ctx.cancellationSignal, async (signal) =>
+              toSnapshot(await retrieveBatch(deps.openai, input.batchId, signal)),
+            ),
           { immediately: false },
         );
       } catch (err) {
@@ -98,9 +104,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
       }
       polls++;
       const readAt = Date.now();
-      const heartbeat: WaitHeartbeat = { batch, polls, readAt };
-      ctx.heartbeat(heartbeat);
-      previous = heartbeat;
+      const record: WaitHeartbeat = { batch, polls, readAt };
       if (isTerminalStatus(batch.status) || serverNow() >= input.checkInBy) return { batch, polls, readAt };
       const sleep = plan.sleeps[i];
       if (sleep === undefined) {
@@ -110,17 +114,13 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
           nonRetryable: false,
           // Expected while waiting: logged at debug level, not as a warning on every poll.
           category: ApplicationFailureCategory.BENIGN,
-          details: [batch, heartbeat],
+          // The read's record rides here instead of on a heartbeat of its own (read-heartbeats.ts).
+          details: [batch, record],
           nextRetryDelay,
         });
       }
-      // Cancellable: a webhook event cancels the attempt through its heartbeat. Each read is
-      // heartbeated above; while sleeping, only often enough to stay alive (timeout 20 s).
-      await withHeartbeat(
-        () => heartbeat,
-        () => ctx.sleep(sleep),
-        { immediately: false, everyMs: 5_000 },
-      );
+      heartbeats.read(record);
+      await heartbeats.sleep(sleep);
     }
   };
 }

@@ -94,9 +94,11 @@ export function makeCollectResults(deps: ActivityDeps) {
     };
     const tally = new ResultTally();
     // Queued behind other downloads: heartbeat meanwhile, so the wait is not taken for a dead worker.
+    // Not at once: each heartbeat is a write on the server, and a free slot is taken at once.
     const release = await withHeartbeat(
       () => ({ ...checkpoint }),
       () => slots.acquire(ctx.cancellationSignal),
+      { immediately: false },
     );
     try {
       const directory = await store.prepare(batchId);
@@ -216,7 +218,8 @@ export function makeCollectResults(deps: ActivityDeps) {
           }
           return summary;
         },
-        { moved },
+        // The first heartbeat is the first committed file's, or the first tick of a long download.
+        { moved, immediately: false },
       );
     } catch (err) {
       if (err instanceof UnsafeBatchIdError) {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { execFileSync } from 'node:child_process';
 import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
 import { startBatchCancellation, listCancellations, getCancellationProgress } from '../../src/client';
@@ -143,6 +144,37 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
     const listed = await listCancellations(env.client, { batchStatus: 'cancelled' });
     expect(listed.map((l) => l.batchId)).toContain(batch.id);
   });
+
+  it("heartbeats a wait's reads that changed nothing at most every 5 s, not on every poll", async () => {
+    // Counts do not move while cancelling (no drain): every read after the first changes nothing.
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 9_000 });
+    const handle = await startBatchCancellation(
+      env.client,
+      {
+        batchId: batch.id,
+        poll: { initialInterval: '300ms', backoffCoefficient: 1, maxInterval: '300ms' },
+        checkInInterval: '10m',
+      },
+      { taskQueue: h.taskQueue },
+    );
+    const beats = new Set<number>();
+    const until = Date.now() + 7_000;
+    while (Date.now() < until) {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      const wait = pending.find((a) => a.activityType?.name === 'awaitTerminal');
+      const at = optionalTsToMs(wait?.lastHeartbeatTime);
+      if (at) beats.add(at);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const result = await handle.result();
+    expect(result.finalStatus).toBe('cancelled');
+    process.stdout.write(`paced heartbeats: ${beats.size} seen in 7 s of waiting, ${result.polls} reads\n`);
+    // About 25 reads 300 ms apart in those 7 s; with a heartbeat per read (throttled to 1 s) the
+    // server would have seen 6 or 7.
+    expect(result.polls).toBeGreaterThanOrEqual(20);
+    expect(beats.size).toBeGreaterThanOrEqual(1);
+    expect(beats.size).toBeLessThanOrEqual(3);
+  }, 60_000);
 
   it('keeps history small for a long cancellation (scaled: 1 s = 100 s)', async () => {
     // 18 s of cancelling with 0.6 s max poll and 6 s check-ins is a 30-minute cancellation with the

@@ -1,0 +1,62 @@
+/**
+ * How a wait attempt heartbeats its reads. Each heartbeat is a write on the server, and with fast
+ * polls they were most of what a fleet of waiting cancellations cost it. So:
+ * - a read that changed the batch (status, counts, anything in the snapshot) is heartbeated at
+ *   once, so `status`, `watch` and the UI show every change within the worker's 1 s throttle;
+ * - a read that changed nothing only once the last heartbeat is `quietMs` old: the read count and
+ *   the time of the last read shown may lag by that much;
+ * - the attempt's last read is not heartbeated: it rides on the attempt's result, or on its
+ *   not-terminal failure, which readers merge the same way (src/live-progress.ts);
+ * - a sleep heartbeats only to stay alive, `aliveMs` after the last heartbeat (timeout 20 s). A
+ *   cancelled attempt (a webhook event ended the wait) learns it at its next heartbeat; the
+ *   workflow does not wait for it.
+ * With the default schedule in-attempt reads are 5 s or more apart, so every read is still sent.
+ */
+import type { Context } from '@temporalio/activity';
+import type { WaitHeartbeat } from '../shared/progress';
+
+export const READ_HEARTBEATS = { quietMs: 5_000, aliveMs: 10_000 } as const;
+
+function batchOf(record: unknown): string | undefined {
+  const batch = (record as Partial<WaitHeartbeat> | null | undefined)?.batch;
+  return batch === undefined ? undefined : JSON.stringify(batch);
+}
+
+export interface ReadHeartbeats {
+  /** The newest record: the last read, or the previous attempt's heartbeat before the first read. */
+  latest(): unknown;
+  /** A read after which the attempt goes on reading. */
+  read(record: WaitHeartbeat): void;
+  /** Sleeps `ms` (cancellable), heartbeating the newest record only to stay alive. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** `previous`: the heartbeat the attempt started with (an earlier attempt's), if any. */
+export function readHeartbeats(ctx: Context, previous: unknown): ReadHeartbeats {
+  // The server times the heartbeat timeout from the attempt's start.
+  let sentAt = Date.now();
+  let sentBatch = batchOf(previous);
+  let latest = previous;
+  const send = (record: unknown) => {
+    ctx.heartbeat(record);
+    sentAt = Date.now();
+    sentBatch = batchOf(record);
+  };
+  return {
+    latest: () => latest,
+    read(record) {
+      latest = record;
+      if (batchOf(record) !== sentBatch || Date.now() - sentAt >= READ_HEARTBEATS.quietMs) send(record);
+    },
+    async sleep(ms) {
+      const end = Date.now() + ms;
+      for (;;) {
+        const now = Date.now();
+        const due = sentAt + READ_HEARTBEATS.aliveMs;
+        if (due >= end) return ctx.sleep(Math.max(0, end - now));
+        await ctx.sleep(Math.max(0, due - now));
+        send(latest);
+      }
+    },
+  };
+}
