@@ -155,7 +155,13 @@ export async function spawnWorker(
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, require.resolve(path.join(root, 'src/worker'))],
+    [
+      ...process.execArgv,
+      ...(process.env.BENCH_WORKER_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`]
+        : []),
+      require.resolve(path.join(root, 'src/worker')),
+    ],
     {
       env: { ...process.env, OBC_BENCH_INNER: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

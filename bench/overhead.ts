@@ -38,15 +38,20 @@ const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
 const poll = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2000 };
 const beforeRev = arg('before', '');
 
-/** cancel → read with the same backoff until terminal → download output and error files. */
-async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promise<void> {
+/**
+ * cancel → read with the same backoff until terminal → download output and error files. Returns
+ * the batch API calls made (the cancel and the reads).
+ */
+async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promise<number> {
   await openai.batches.cancel(batchId);
   let interval = poll.initialInterval;
   let batch = await openai.batches.retrieve(batchId);
+  let calls = 2;
   while (!isTerminalStatus(batch.status)) {
     await sleep(interval);
     interval = Math.min(poll.maxInterval, interval * poll.backoffCoefficient);
     batch = await openai.batches.retrieve(batchId);
+    calls++;
   }
   for (const [kind, id] of [
     ['output', batch.output_file_id],
@@ -60,6 +65,7 @@ async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promis
       fs.createWriteStream(path.join(dir, `${batchId}.${kind}.jsonl`)),
     );
   }
+  return calls;
 }
 
 type Stack = Awaited<ReturnType<typeof startDurableStack>>;
@@ -91,6 +97,8 @@ async function runDurable(
     startMs: Math.round(startedMs),
     startsPerSec: round(n / (startedMs / 1000), 1),
     cancelled: results.filter((r) => r.finalStatus === 'cancelled').length,
+    // The cancel and the reads (result.polls counts both).
+    batchApiCallsPerCancellation: round(results.reduce((sum, r) => sum + r.polls, 0) / n, 2),
     machineCpuMsPerCancellation: round((machineCpuS * 1000) / n, 1),
     workerCpuMsPerCancellation: round((workerCpuS * 1000) / n, 1),
     devServerCpuMsPerCancellation: round((serverCpuS * 1000) / n, 1),
@@ -121,10 +129,11 @@ async function main() {
       rss.reset();
       const cpu0 = machineCpuSeconds();
       const t1 = performance.now();
-      await Promise.all(plainIds.map((id) => plainCancel(openai, id, plainDir)));
+      const calls = await Promise.all(plainIds.map((id) => plainCancel(openai, id, plainDir)));
       const plainMs = performance.now() - t1;
       const plain = {
         wallMs: Math.round(plainMs),
+        batchApiCallsPerCancellation: round(calls.reduce((a, b) => a + b, 0) / n, 2),
         machineCpuMsPerCancellation: round(((machineCpuSeconds() - cpu0) * 1000) / n, 1),
         peakRssMB: rss.peakMB(),
       };

@@ -46,8 +46,9 @@ export function getCancellationHandle(client: Client, batchId: string): CancelHa
 
 /**
  * The live progress snapshot (works on running and finished workflows). While the batch is
- * awaited, the wait's latest read (its heartbeat) is merged in: `batch`, `polls` and `lastReadAt`
- * are current to the last poll, not to the last check-in.
+ * awaited, the wait's latest read (its heartbeat) is merged in: `batch` shows each change within a
+ * second, and `polls` and `lastReadAt` are at most 10 s behind the last read, instead of as of the
+ * last check-in.
  */
 export async function getCancellationProgress(client: Client, batchId: string): Promise<CancelProgress> {
   return progressWithLiveWait(client, getCancellationHandle(client, batchId));

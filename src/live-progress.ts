@@ -2,7 +2,8 @@
  * Live progress between check-ins. The wait's reads are activity retries, which the workflow does
  * not see until the next check-in (that keeps history small). Each attempt heartbeats what it read,
  * and the server keeps it on the pending activity: describe() returns it, and it is folded into
- * the workflow's own state here, so reads and counts are current to the last poll.
+ * the workflow's own state here, so every change of the batch shows within a second, and the read
+ * count within 10 s (activities/read-heartbeats.ts).
  */
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import {

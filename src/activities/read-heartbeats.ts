@@ -7,15 +7,16 @@
  *   the time of the last read shown may lag by that much;
  * - the attempt's last read is not heartbeated: it rides on the attempt's result, or on its
  *   not-terminal failure, which readers merge the same way (src/live-progress.ts);
- * - a sleep heartbeats only to stay alive, `aliveMs` after the last heartbeat (timeout 20 s). A
+ * - a sleep heartbeats only to stay alive, `quietMs` after the last heartbeat (timeout 20 s). A
  *   cancelled attempt (a webhook event ended the wait) learns it at its next heartbeat; the
  *   workflow does not wait for it.
- * With the default schedule in-attempt reads are 5 s or more apart, so every read is still sent.
+ * With the default schedule an attempt reads at most twice (5 s, then 7.5 s later), so every change
+ * is still sent at once and an attempt sends at most one heartbeat.
  */
 import type { Context } from '@temporalio/activity';
 import type { WaitHeartbeat } from '../shared/progress';
 
-export const READ_HEARTBEATS = { quietMs: 5_000, aliveMs: 10_000 } as const;
+export const READ_HEARTBEATS = { quietMs: 10_000 } as const;
 
 function batchOf(record: unknown): string | undefined {
   const batch = (record as Partial<WaitHeartbeat> | null | undefined)?.batch;
@@ -52,7 +53,7 @@ export function readHeartbeats(ctx: Context, previous: unknown): ReadHeartbeats 
       const end = Date.now() + ms;
       for (;;) {
         const now = Date.now();
-        const due = sentAt + READ_HEARTBEATS.aliveMs;
+        const due = sentAt + READ_HEARTBEATS.quietMs;
         if (due >= end) return ctx.sleep(Math.max(0, end - now));
         await ctx.sleep(Math.max(0, due - now));
         send(latest);

@@ -83,8 +83,9 @@ export interface CancelProgress {
 }
 
 /**
- * What each wait attempt heartbeats after its read: readers merge it with the workflow's state, so
- * reads and counts are current to the last poll while history stays as small as before.
+ * What a wait attempt heartbeats after a read: readers merge it with the workflow's state, so every
+ * change of the batch shows (reads that changed nothing are paced: activities/read-heartbeats.ts)
+ * while history stays as small as before.
  */
 export interface WaitHeartbeat {
   batch: BatchSnapshot;

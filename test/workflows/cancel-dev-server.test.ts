@@ -145,7 +145,7 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
     expect(listed.map((l) => l.batchId)).toContain(batch.id);
   });
 
-  it("heartbeats a wait's reads that changed nothing at most every 5 s, not on every poll", async () => {
+  it("heartbeats a wait's reads that changed nothing at most every 10 s, not on every poll", async () => {
     // Counts do not move while cancelling (no drain): every read after the first changes nothing.
     const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 9_000 });
     const handle = await startBatchCancellation(
@@ -173,7 +173,7 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
     // server would have seen 6 or 7.
     expect(result.polls).toBeGreaterThanOrEqual(20);
     expect(beats.size).toBeGreaterThanOrEqual(1);
-    expect(beats.size).toBeLessThanOrEqual(3);
+    expect(beats.size).toBeLessThanOrEqual(2);
   }, 60_000);
 
   it('keeps history small for a long cancellation (scaled: 1 s = 100 s)', async () => {
