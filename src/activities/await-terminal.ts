@@ -85,7 +85,6 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
       });
     }
     const heartbeats = readHeartbeats(ctx, ctx.info.heartbeatDetails);
-    if (plan.leadIn > 0) await heartbeats.sleep(plan.leadIn);
     let polls = plan.readsBefore;
     for (let i = 0; ; i++) {
       let batch: BatchSnapshot;

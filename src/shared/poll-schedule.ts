@@ -9,9 +9,8 @@
  * the activity, heartbeating), since each retry costs the server a timer, a dispatch and two
  * writes; reads minutes apart stay retries, so a long wait holds no worker slot. Every check-in the
  * activity returns; the workflow starts the next one from the interval reached so far, and that
- * activity's first attempt waits that interval before it reads (in the attempt when it is short,
- * else by handing over to the schedule without reading), so the backoff never restarts. Used by
- * the workflow (deterministic: plain arithmetic) and by the activity.
+ * activity's first attempt only hands over to the schedule (it reads nothing), so the backoff never
+ * restarts. Used by the workflow (deterministic: plain arithmetic) and by the activity.
  */
 
 /**
@@ -79,11 +78,6 @@ export const NO_IN_ATTEMPT_READS: InAttemptReads = { maxGapMs: 0, maxSpanMs: 0 }
 export interface AttemptPlan {
   /** Reads made by the wait's earlier attempts. */
   readsBefore: number;
-  /**
-   * Wait before this attempt's first read: a continued wait's first interval when it is short
-   * enough to wait inside the attempt (0 otherwise). It saves a retry that would only hand over.
-   */
-  leadIn: number;
   /** Waits between this attempt's reads, in order; it reads `sleeps.length + 1` times (0: hand-over). */
   sleeps: number[];
   /** Reads this attempt makes. */
@@ -94,11 +88,10 @@ export interface AttemptPlan {
 
 /**
  * The plan of the `attempt`-th attempt of a wait that starts from `interval`. The k-th interval of
- * the schedule is `interval × coefficient^k`, capped. A continued wait waits the first interval
- * before its first read: inside its first attempt when that interval is short (`leadIn`), else on
- * the server (the first attempt reads nothing and hands over). Assumes earlier attempts made their
- * plan's reads (an attempt ended early by an API error shifts the count by its missing reads; only
- * the reported `polls` and the carried interval notice).
+ * the schedule is `interval × coefficient^k`, capped; a continued wait's first attempt reads
+ * nothing and waits the first interval. Assumes earlier attempts made their plan's reads (an
+ * attempt ended early by an API error shifts the count by its missing reads; only the reported
+ * `polls` and the carried interval notice).
  */
 export function attemptPlan(
   poll: PollPolicy,
@@ -110,29 +103,21 @@ export function attemptPlan(
   const nth = (k: number) => Math.min(poll.maxInterval, interval * poll.backoffCoefficient ** Math.max(0, k));
   // The interval after the r-th read of this wait (0-based).
   const gapAfter = (r: number) => nth(r + (continued ? 1 : 0));
-  /** An attempt whose first read is the wait's `first`-th, after waiting `leadIn` in the attempt. */
-  const reading = (first: number, leadIn: number): AttemptPlan => {
-    const sleeps: number[] = [];
-    let r = first;
-    let span = leadIn;
-    while (gapAfter(r) <= inAttempt.maxGapMs && span + gapAfter(r) <= inAttempt.maxSpanMs) {
-      sleeps.push(gapAfter(r));
-      span += gapAfter(r);
-      r++;
-    }
-    return { readsBefore: first, leadIn, sleeps, reads: sleeps.length + 1, nextDelay: gapAfter(r) };
-  };
   let readsBefore = 0;
   for (let a = 1; ; a++) {
     let plan: AttemptPlan;
     if (continued && a === 1) {
-      const first = nth(0);
-      plan =
-        first <= inAttempt.maxGapMs && first <= inAttempt.maxSpanMs
-          ? reading(0, first)
-          : { readsBefore, leadIn: 0, sleeps: [], reads: 0, nextDelay: first };
+      plan = { readsBefore, sleeps: [], reads: 0, nextDelay: nth(0) };
     } else {
-      plan = reading(readsBefore, 0);
+      const sleeps: number[] = [];
+      let r = readsBefore;
+      let span = 0;
+      while (gapAfter(r) <= inAttempt.maxGapMs && span + gapAfter(r) <= inAttempt.maxSpanMs) {
+        sleeps.push(gapAfter(r));
+        span += gapAfter(r);
+        r++;
+      }
+      plan = { readsBefore, sleeps, reads: sleeps.length + 1, nextDelay: gapAfter(r) };
     }
     if (a >= attempt) return plan;
     readsBefore += plan.reads;

@@ -21,14 +21,12 @@ describe('the poll schedule', () => {
     const off = NO_IN_ATTEMPT_READS;
     expect(attemptPlan(poll, 1_000, 1, true, off)).toEqual({
       readsBefore: 0,
-      leadIn: 0,
       sleeps: [],
       reads: 0,
       nextDelay: 1_000,
     });
     expect(attemptPlan(poll, 1_000, 1, false, off)).toEqual({
       readsBefore: 0,
-      leadIn: 0,
       sleeps: [],
       reads: 1,
       nextDelay: 1_000,
@@ -50,14 +48,12 @@ describe('the poll schedule', () => {
     // 1 s, 2 s, 4 s apart in attempt 1; the next interval (8 s) is a retry's delay.
     expect(attemptPlan(poll, 1_000, 1, false, inAttempt)).toEqual({
       readsBefore: 0,
-      leadIn: 0,
       sleeps: [1_000, 2_000, 4_000],
       reads: 4,
       nextDelay: 8_000,
     });
     expect(attemptPlan(poll, 1_000, 2, false, inAttempt)).toEqual({
       readsBefore: 4,
-      leadIn: 0,
       sleeps: [],
       reads: 1,
       nextDelay: 10_000,
@@ -67,30 +63,13 @@ describe('the poll schedule', () => {
     const first = attemptPlan(fast, 500, 1, false, { maxGapMs: 10_000, maxSpanMs: 5_000 });
     expect(first.sleeps).toEqual([500, 750, 1_125, 1_687.5]);
     expect(first.nextDelay).toBe(2_000);
-    // The default schedule: a continued wait waits 5 s in its first attempt, reads, waits 7.5 s,
-    // reads; the next interval (11.25 s) is a retry's delay.
+    // The default schedule: 5 s and 7.5 s in one attempt after the hand-over, then retries.
     const defaults = { initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 };
-    expect(attemptPlan(defaults, 5_000, 1, true)).toEqual({
-      readsBefore: 0,
-      leadIn: 5_000,
+    expect(attemptPlan(defaults, 5_000, 2, true)).toMatchObject({
       sleeps: [7_500],
       reads: 2,
       nextDelay: 11_250,
     });
-    expect(attemptPlan(defaults, 5_000, 2, true)).toMatchObject({ readsBefore: 2, leadIn: 0, reads: 1 });
-  });
-
-  it('hands a continued wait over to the server when its first interval is too long to wait in an attempt', () => {
-    // With webhooks the fallback reads every 15 minutes: no worker slot is held for that.
-    const webhooks = { initialInterval: 900_000, backoffCoefficient: 1.5, maxInterval: 900_000 };
-    expect(attemptPlan(webhooks, 900_000, 1, true)).toEqual({
-      readsBefore: 0,
-      leadIn: 0,
-      sleeps: [],
-      reads: 0,
-      nextDelay: 900_000,
-    });
-    expect(attemptPlan(webhooks, 900_000, 2, true)).toMatchObject({ readsBefore: 0, leadIn: 0, reads: 1 });
   });
 
   it('reads with the schedule: the reads of all attempts follow the same intervals', () => {
@@ -100,7 +79,7 @@ describe('the poll schedule', () => {
       let t = 0;
       for (let a = 1; a <= 8; a++) {
         const plan = attemptPlan(poll, 1_000, a, continued, inAttempt);
-        if (plan.reads > 0) times.push((t += plan.leadIn));
+        if (plan.reads > 0) times.push(t);
         for (const s of plan.sleeps) times.push((t += s));
         t += plan.nextDelay;
       }
