@@ -10,8 +10,8 @@
  * - a sleep heartbeats only to stay alive, `quietMs` after the last heartbeat (timeout 20 s). A
  *   cancelled attempt (a webhook event ended the wait) learns it at its next heartbeat; the
  *   workflow does not wait for it.
- * With the default schedule an attempt reads at most twice (5 s, then 7.5 s later), so every change
- * is still sent at once and an attempt sends at most one heartbeat.
+ * With the default schedule a wait's second attempt reads twice (5 s, then 7.5 s later) and
+ * heartbeats only the first; every later attempt reads once and heartbeats nothing.
  */
 import type { Context } from '@temporalio/activity';
 import type { WaitHeartbeat } from '../shared/progress';
@@ -38,16 +38,17 @@ export function readHeartbeats(ctx: Context, previous: unknown): ReadHeartbeats 
   let sentAt = Date.now();
   let sentBatch = batchOf(previous);
   let latest = previous;
-  const send = (record: unknown) => {
+  const send = (record: unknown, batch = batchOf(record)) => {
     ctx.heartbeat(record);
     sentAt = Date.now();
-    sentBatch = batchOf(record);
+    sentBatch = batch;
   };
   return {
     latest: () => latest,
     read(record) {
       latest = record;
-      if (batchOf(record) !== sentBatch || Date.now() - sentAt >= READ_HEARTBEATS.quietMs) send(record);
+      const batch = batchOf(record);
+      if (batch !== sentBatch || Date.now() - sentAt >= READ_HEARTBEATS.quietMs) send(record, batch);
     },
     async sleep(ms) {
       const end = Date.now() + ms;
