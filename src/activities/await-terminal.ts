@@ -9,7 +9,6 @@ import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { readHeartbeats } from './read-heartbeats';
-import { withLinkedSignal } from './linked-signal';
 
 export interface AwaitTerminalInput {
   batchId: string;
@@ -92,10 +91,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         // A slow read keeps heartbeating the newest record, so readers never lose it.
         batch = await withHeartbeat(
           () => heartbeats.latest() ?? { batchId: input.batchId, attempt },
-          () =>
-            withLinkedSignal(ctx.cancellationSignal, async (signal) =>
-              toSnapshot(await retrieveBatch(deps.openai, input.batchId, signal)),
-            ),
+          async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
           { immediately: false },
         );
       } catch (err) {

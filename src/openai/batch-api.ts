@@ -5,6 +5,7 @@
  * classifier (errors.ts) to type.
  */
 import type OpenAI from 'openai';
+import { withLinkedSignal } from './linked-signal';
 import { parseResponse } from './malformed';
 import { BatchListPageSchema, BatchSchema, type Batch, type BatchListPage } from './schemas';
 
@@ -13,14 +14,26 @@ export function parseBatch(value: unknown): Batch {
   return parseResponse(BatchSchema, value, 'a batch');
 }
 
+/**
+ * Makes one SDK call whose answer is read in full, with a signal of its own linked to the caller's
+ * (see linked-signal.ts), so repeated calls on one activity's signal leave no listeners behind.
+ */
+function call<T>(
+  signal: AbortSignal | undefined,
+  request: (options: { signal: AbortSignal } | undefined) => Promise<T>,
+): Promise<T> {
+  if (!signal) return request(undefined);
+  return withLinkedSignal(signal, (own) => request({ signal: own }));
+}
+
 /** `GET /v1/batches/{id}`. */
 export async function fetchBatch(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
-  return parseBatch(await openai.batches.retrieve(batchId, signal ? { signal } : undefined));
+  return parseBatch(await call(signal, (options) => openai.batches.retrieve(batchId, options)));
 }
 
 /** `POST /v1/batches/{id}/cancel`: the batch as it is after the request (usually `cancelling`). */
 export async function postCancel(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
-  return parseBatch(await openai.batches.cancel(batchId, signal ? { signal } : undefined));
+  return parseBatch(await call(signal, (options) => openai.batches.cancel(batchId, options)));
 }
 
 /**
@@ -32,14 +45,16 @@ export async function fetchBatchesPage(
   page: { limit: number; after?: string | null },
   signal?: AbortSignal,
 ): Promise<BatchListPage> {
-  const body = await openai.get('/batches', {
-    query: { limit: page.limit, ...(page.after ? { after: page.after } : {}) },
-    ...(signal ? { signal } : {}),
-  });
+  const body = await call(signal, (options) =>
+    openai.get('/batches', {
+      query: { limit: page.limit, ...(page.after ? { after: page.after } : {}) },
+      ...options,
+    }),
+  );
   return parseResponse(BatchListPageSchema, body, 'a list of batches');
 }
 
 /** `DELETE /v1/files/{id}`. */
 export async function removeFile(openai: OpenAI, fileId: string, signal?: AbortSignal): Promise<void> {
-  await openai.files.delete(fileId, signal ? { signal } : undefined);
+  await call(signal, (options) => openai.files.delete(fileId, options));
 }
