@@ -8,18 +8,7 @@
  *   tsx bench/capacity.ts [--n 5000] [--cancel-delay-ms 60000] [--limit-ms 540000]
  *                         [--max-cached-workflows N]
  */
-import fs from 'node:fs';
-import {
-  runBench,
-  arg,
-  machine,
-  mapLimit,
-  peakRssOfPidMB,
-  REQUESTS_PER_BATCH,
-  round,
-  sleep,
-  startDurableStack,
-} from './lib';
+import { runBench, arg, machine, mapLimit, REQUESTS_PER_BATCH, round, sleep, startDurableStack } from './lib';
 
 const n = Number(arg('n', '5000'));
 const cancelDelayMs = Number(arg('cancel-delay-ms', '60000'));
@@ -30,25 +19,6 @@ const maxCachedWorkflows = arg('max-cached-workflows', '');
 /** NODE_OPTIONS for the worker process, e.g. `--max-old-space-size=512`. */
 const workerNodeOptions = arg('worker-node-options', '');
 const poll = { initialInterval: '5s', maxInterval: '20s' };
-
-/** Peak RSS of the dev server (a child `temporal` process), from /proc; undefined if not found. */
-function devServerRssMB(): number | undefined {
-  try {
-    for (const pid of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (
-        !cmd.includes('start-dev') ||
-        fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] !== String(process.pid)
-      )
-        continue;
-      return peakRssOfPidMB(Number(pid));
-    }
-  } catch {
-    // not Linux, or the process went away
-  }
-  return undefined;
-}
 
 /** The innermost cause of a workflow failure, as `Name[type]: message` (ids stripped). */
 function rootCause(err: unknown): string {
@@ -107,7 +77,7 @@ async function main() {
       workerPeakRssMB,
       rssTargetMB: 1024,
       rssTargetMet: workerPeakRssMB > 0 && workerPeakRssMB < 1024,
-      devServerPeakRssMB: devServerRssMB(),
+      devServerPeakRssMB: stack.serverPeakRssMB(),
     };
   } finally {
     await stack.close();

@@ -126,14 +126,19 @@ export function cpuSecondsOfPid(pid: number | undefined): number | undefined {
   }
 }
 
-/** The newest Temporal dev server process on this machine (the one a benchmark just started). */
-export function newestDevServerPid(): number | undefined {
+/** The Temporal dev server this process started (a child running `start-dev`), from /proc. */
+export function devServerPid(): number | undefined {
   try {
-    const out = execFileSync('pgrep', ['-n', '-f', 'server start-dev'], { encoding: 'utf8' }).trim();
-    return out ? Number(out) : undefined;
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev')) continue;
+      if (fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(process.pid))
+        return Number(pid);
+    }
   } catch {
-    return undefined;
+    // not Linux, or the process went away
   }
+  return undefined;
 }
 
 /** CPU seconds used by the whole machine so far (all cores, all processes), from /proc/stat. */
@@ -221,7 +226,7 @@ export async function startDurableStack(
   workerEnv: Record<string, string> = {},
 ) {
   const env = await createDevServerEnv();
-  const serverPid = newestDevServerPid();
+  const serverPid = devServerPid();
   const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), `obc-${name}-`));
   const taskQueue = `${name}-${process.pid}`;
@@ -242,6 +247,8 @@ export async function startDurableStack(
     taskQueue,
     /** CPU seconds the dev server has used so far (undefined when its process is not found). */
     serverCpuSeconds: () => cpuSecondsOfPid(serverPid),
+    /** Peak RSS of the dev server in MB (undefined when its process is not found). */
+    serverPeakRssMB: () => peakRssOfPidMB(serverPid),
     /** Another checkout's worker (see checkoutRevision) on its own task queue. */
     addWorker: async (root: string, queue: string) => {
       const extra = await spawnWorker(workerEnvFor(queue), root);
