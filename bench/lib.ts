@@ -7,6 +7,8 @@ import { startBatchCancellation } from '../src/client';
 import type { CancelBatchInput } from '../src/shared/cancel-input';
 import { startSimulator } from '../tools/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
+import { freePort } from '../tools/devtools/ports';
+import { scrapeServerCounters } from '../test/helpers/server-counters';
 
 export function machine() {
   return {
@@ -148,15 +150,18 @@ export function machineCpuSeconds(): number {
   return (user + nice + system + irq + softirq) / 100;
 }
 
+/** The production worker's entry point in the checkout at `root`. */
+export const workerEntry = (root = path.join(__dirname, '..')) => path.join(root, 'src/worker');
+
 /**
- * Runs the production worker (`src/worker.ts`, configured by environment like a deployment) as a
- * child process, so its RSS is the worker's alone: no simulator, client or dev server in it.
- * `root` runs another checkout's worker (the "before" of a comparison). Resolves once the worker
- * logs that it is running.
+ * Runs a worker as a child process, so its RSS is the worker's alone: no simulator, client or dev
+ * server in it. By default the production worker (`src/worker.ts`, configured by environment like a
+ * deployment); `entry` runs another (another checkout's, the "before" of a comparison, or a
+ * benchmark's own). Resolves once the worker logs that it is running.
  */
 export async function spawnWorker(
   env: Record<string, string>,
-  root = path.join(__dirname, '..'),
+  entry = workerEntry(),
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
@@ -165,7 +170,7 @@ export async function spawnWorker(
       ...(process.env.BENCH_WORKER_CPU_PROF
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`]
         : []),
-      require.resolve(path.join(root, 'src/worker')),
+      require.resolve(entry),
     ],
     {
       env: { ...process.env, OBC_BENCH_INNER: '', ...env },
@@ -225,7 +230,8 @@ export async function startDurableStack(
   cancelDelayMs: number,
   workerEnv: Record<string, string> = {},
 ) {
-  const env = await createDevServerEnv();
+  const metricsPort = await freePort();
+  const env = await createDevServerEnv({ metricsPort });
   const serverPid = devServerPid();
   const sim = await startSimulator({ timing: { cancelDelayMs, perRequestMs: 60_000 } });
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), `obc-${name}-`));
@@ -247,11 +253,13 @@ export async function startDurableStack(
     taskQueue,
     /** CPU seconds the dev server has used so far (undefined when its process is not found). */
     serverCpuSeconds: () => cpuSecondsOfPid(serverPid),
+    /** The dev server's request and persistence counters now (test/helpers/server-counters.ts). */
+    serverCounters: () => scrapeServerCounters(`http://127.0.0.1:${metricsPort}/metrics`),
     /** Peak RSS of the dev server in MB (undefined when its process is not found). */
     serverPeakRssMB: () => peakRssOfPidMB(serverPid),
-    /** Another checkout's worker (see checkoutRevision) on its own task queue. */
-    addWorker: async (root: string, queue: string) => {
-      const extra = await spawnWorker(workerEnvFor(queue), root);
+    /** Another worker on its own task queue: another checkout's (workerEntry of a checkoutRevision) or a benchmark's own. */
+    addWorker: async (queue: string, entry: string) => {
+      const extra = await spawnWorker(workerEnvFor(queue), entry);
       extraWorkers.push(extra);
       return extra;
     },

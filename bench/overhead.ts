@@ -15,11 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import OpenAI from 'openai';
-import { isTerminalStatus } from '../src/shared/batch-status';
 import {
   runBench,
   arg,
@@ -31,42 +27,15 @@ import {
   round,
   sleep,
   startDurableStack,
+  workerEntry,
 } from './lib';
+import { BENCH_POLL, plainCancel } from './plain-cancel';
+import { COUNTER_FLUSH_MS, perCancellation } from '../test/helpers/server-counters';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
-const poll = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2000 };
+const poll = BENCH_POLL;
 const beforeRev = arg('before', '');
-
-/**
- * cancel → read with the same backoff until terminal → download output and error files. Returns
- * the batch API calls made (the cancel and the reads).
- */
-async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promise<number> {
-  await openai.batches.cancel(batchId);
-  let interval = poll.initialInterval;
-  let batch = await openai.batches.retrieve(batchId);
-  let calls = 2;
-  while (!isTerminalStatus(batch.status)) {
-    await sleep(interval);
-    interval = Math.min(poll.maxInterval, interval * poll.backoffCoefficient);
-    batch = await openai.batches.retrieve(batchId);
-    calls++;
-  }
-  for (const [kind, id] of [
-    ['output', batch.output_file_id],
-    ['errors', batch.error_file_id],
-  ] as const) {
-    if (!id) continue;
-    const res = await openai.files.content(id);
-    if (!res.body) throw new Error(`no body for ${id}`);
-    await pipeline(
-      Readable.fromWeb(res.body as WebReadableStream),
-      fs.createWriteStream(path.join(dir, `${batchId}.${kind}.jsonl`)),
-    );
-  }
-  return calls;
-}
 
 type Stack = Awaited<ReturnType<typeof startDurableStack>>;
 type Worker = Stack['worker'];
@@ -84,6 +53,7 @@ async function runDurable(
   const cpu0 = machineCpuSeconds();
   const workerCpu0 = worker.cpuSeconds() ?? 0;
   const serverCpu0 = stack.serverCpuSeconds() ?? 0;
+  const counters0 = await stack.serverCounters();
   const t0 = performance.now();
   const handles = await stack.start(ids, poll, 100, queue);
   const startedMs = performance.now() - t0;
@@ -92,6 +62,8 @@ async function runDurable(
   const machineCpuS = machineCpuSeconds() - cpu0;
   const workerCpuS = (worker.cpuSeconds() ?? 0) - workerCpu0;
   const serverCpuS = (stack.serverCpuSeconds() ?? 0) - serverCpu0;
+  await sleep(COUNTER_FLUSH_MS);
+  const server = perCancellation(counters0, await stack.serverCounters(), n);
   return {
     wallMs: Math.round(wallMs),
     startMs: Math.round(startedMs),
@@ -104,6 +76,7 @@ async function runDurable(
     devServerCpuMsPerCancellation: round((serverCpuS * 1000) / n, 1),
     workerPeakRssMB: worker.peakRssMB(),
     clientAndSimulatorPeakRssMB: rss.peakMB(),
+    serverWorkPerCancellation: server,
   };
 }
 
@@ -111,7 +84,7 @@ async function main() {
   const stack = await startDurableStack('overhead', cancelDelayMs);
   const before = beforeRev ? checkoutRevision(beforeRev) : null;
   const beforeQueue = `${stack.taskQueue}-before`;
-  const beforeWorker = before ? await stack.addWorker(before.root, beforeQueue) : null;
+  const beforeWorker = before ? await stack.addWorker(beforeQueue, workerEntry(before.root)) : null;
   const { sim } = stack;
   const plainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-bench-plain-'));
   const openai = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.url, maxRetries: 0 });
@@ -166,7 +139,7 @@ async function main() {
       startConcurrency: 100,
       ...(before ? { before: { rev: beforeRev, commit: before.commit } } : {}),
     },
-    note: 'workerPeakRssMB: VmHWM of the worker process (cumulative over the run); the plain script runs in the bench process with the simulator, so its peakRssMB includes the simulator. machineCpuMsPerCancellation: CPU of every process on the machine during the phase, per cancellation',
+    note: "workerPeakRssMB: VmHWM of the worker process (cumulative over the run); the plain script runs in the bench process with the simulator, so its peakRssMB includes the simulator. machineCpuMsPerCancellation: CPU of every process on the machine during the phase, per cancellation; serverWorkPerCancellation: the dev server's request and persistence counters over the phase, per cancellation (test/helpers/server-counters.ts)",
     runs,
   };
 }

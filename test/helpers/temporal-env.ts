@@ -26,6 +26,8 @@ export interface DevServerOptions {
   port?: number;
   /** More namespaces to create at start (the project's search attributes are registered in each). */
   namespaces?: string[];
+  /** Serve the server's Prometheus metrics on this port (benchmarks count its requests). */
+  metricsPort?: number;
 }
 
 /** A dev server with the project's search attributes registered. */
@@ -39,7 +41,10 @@ export async function createDevServerEnv(opts: DevServerOptions = {}): Promise<T
       ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
       ...(opts.port ? { port: opts.port } : {}),
       log: { format: 'pretty', level: 'error' },
-      ...(opts.namespaces?.length ? { extraArgs: opts.namespaces.flatMap((n) => ['--namespace', n]) } : {}),
+      extraArgs: [
+        ...(opts.namespaces ?? []).flatMap((n) => ['--namespace', n]),
+        ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
+      ],
     },
   });
 }
