@@ -25,6 +25,12 @@ export interface AwaitTerminalInput {
    * in waits scheduled before it existed: one read per attempt, the retry policy spaces them.
    */
   schedule?: { poll: PollPolicy; interval: number };
+  /**
+   * The batch as the workflow last saw it, which readers see until the wait heartbeats: a first
+   * read that finds it unchanged is paced like any unchanged read (read-heartbeats.ts). Absent in
+   * waits scheduled before it existed, and after a 409 (no batch read yet).
+   */
+  known?: BatchSnapshot | null;
 }
 
 export interface AwaitTerminalResult {
@@ -83,7 +89,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         nextRetryDelay,
       });
     }
-    const heartbeats = readHeartbeats(ctx, ctx.info.heartbeatDetails);
+    const heartbeats = readHeartbeats(ctx, ctx.info.heartbeatDetails, input.known ?? undefined);
     let polls = plan.readsBefore;
     for (let i = 0; ; i++) {
       let batch: BatchSnapshot;

@@ -41,6 +41,13 @@ export interface CollectResultsInput {
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** No byte moved for this long: stop heartbeating, so the heartbeat timeout ends a stuck attempt. */
 const STALL_MS = 20_000;
+/**
+ * A file committed this long after the attempt began is heartbeated at once, so a retry after a
+ * crash does not download it again. A quicker collection usually ends before a heartbeat would
+ * help, and each heartbeat is a write on the server; its commits still reach the next attempt with
+ * the next tick, or with the failure if the attempt fails.
+ */
+const COMMIT_HEARTBEAT_AFTER_MS = 5_000;
 
 /**
  * Heartbeat details, which the next attempt receives: the files already committed (with their
@@ -73,6 +80,7 @@ export function makeCollectResults(deps: ActivityDeps) {
 
   return async function collectResults(input: CollectResultsInput): Promise<ResultsSummary> {
     const ctx = Context.current();
+    const startedAt = Date.now();
     const store = deps.results;
     const { batchId } = input;
     const before = previousCheckpoint(ctx.info.heartbeatDetails);
@@ -135,7 +143,7 @@ export function makeCollectResults(deps: ActivityDeps) {
             }
             const summary = await collectFile(job(kind, fileId));
             checkpoint.committed[kind] = summary;
-            ctx.heartbeat({ ...checkpoint });
+            if (Date.now() - startedAt >= COMMIT_HEARTBEAT_AFTER_MS) ctx.heartbeat({ ...checkpoint });
             return summary;
           };
           const output = await one('output', input.outputFileId);
@@ -231,6 +239,8 @@ export function makeCollectResults(deps: ActivityDeps) {
         ctx.heartbeat({ ...checkpoint });
         throw storageFailure(err, store, batchId, checkpoint.storageFailures, storeRetry);
       }
+      // The files committed so far go with the failure: the retry downloads only the others.
+      if (Object.keys(checkpoint.committed).length > 0) ctx.heartbeat({ ...checkpoint });
       throw classifyApiError(err, { action: `collect results of batch ${batchId}` });
     } finally {
       release();

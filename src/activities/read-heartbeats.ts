@@ -3,6 +3,8 @@
  * polls they were most of what a fleet of waiting cancellations cost it. So:
  * - a read that changed the batch (status, counts, anything in the snapshot) is heartbeated at
  *   once, so `status`, `watch` and the UI show every change within the worker's 1 s throttle;
+ *   "changed" is against the last heartbeat, or before any against the batch the workflow knows
+ *   (its progress shows that one), so a wait's first read does not cost a write if nothing moved;
  * - a read that changed nothing only once the last heartbeat is `quietMs` old: the read count and
  *   the time of the last read shown may lag by that much;
  * - the attempt's last read is not heartbeated: it rides on the attempt's result, or on its
@@ -14,7 +16,7 @@
  * heartbeats only the first; every later attempt reads once and heartbeats nothing.
  */
 import type { Context } from '@temporalio/activity';
-import type { WaitHeartbeat } from '../shared/progress';
+import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
 
 export const READ_HEARTBEATS = { quietMs: 10_000 } as const;
 
@@ -32,11 +34,14 @@ export interface ReadHeartbeats {
   sleep(ms: number): Promise<void>;
 }
 
-/** `previous`: the heartbeat the attempt started with (an earlier attempt's), if any. */
-export function readHeartbeats(ctx: Context, previous: unknown): ReadHeartbeats {
+/**
+ * `previous`: the heartbeat the attempt started with (an earlier attempt's), if any. `known`: the
+ * batch readers see without any heartbeat (the workflow's own), used when there is no `previous`.
+ */
+export function readHeartbeats(ctx: Context, previous: unknown, known?: BatchSnapshot): ReadHeartbeats {
   // The server times the heartbeat timeout from the attempt's start.
   let sentAt = Date.now();
-  let sentBatch = batchOf(previous);
+  let sentBatch = batchOf(previous) ?? (known === undefined ? undefined : JSON.stringify(known));
   let latest = previous;
   const send = (record: unknown, batch = batchOf(record)) => {
     ctx.heartbeat(record);

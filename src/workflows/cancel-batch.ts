@@ -270,7 +270,15 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
             ...awaitTerminalOptions(options.poll, pollInterval, options.checkInInterval),
             summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
           },
-          [{ batchId, checkInBy, continued, schedule: { poll: options.poll, interval: pollInterval } }],
+          [
+            {
+              batchId,
+              checkInBy,
+              continued,
+              schedule: { poll: options.poll, interval: pollInterval },
+              known: batch,
+            },
+          ],
         ),
       );
       const eventArrived = new Promise<null>((resolve) => {

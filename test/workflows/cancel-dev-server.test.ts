@@ -12,6 +12,8 @@ import { startBatchCancellation, listCancellations, getCancellationProgress } fr
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
 import { createDevServerEnv } from '../helpers/temporal-env';
+import { COUNTER_FLUSH_MS, scrapeServerCounters } from '../helpers/server-counters';
+import { freePort } from '../../tools/devtools/ports';
 import { createHarness, digestFile, type Harness } from '../helpers/cancel-harness';
 
 const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
@@ -19,9 +21,12 @@ const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 describe('cancelBatchWorkflow (dev server, real time)', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
+  let metricsUrl: string;
 
   beforeAll(async () => {
-    env = await createDevServerEnv();
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    env = await createDevServerEnv({ metricsPort });
     h = await createHarness(env, { timing: { cancelDelayMs: 1_500, perRequestMs: 20 } });
     await h.startWorker();
   });
@@ -145,9 +150,39 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
     expect(listed.map((l) => l.batchId)).toContain(batch.id);
   });
 
+  it('costs the server no heartbeat for a quick cancellation whose reads change nothing', async () => {
+    // The cancel answers `cancelling`; reads 300 ms apart find the same batch until it is cancelled
+    // 2 s later, and two small result files are committed within a second.
+    // Earlier tests' last requests reach the counters within the flush interval.
+    await new Promise((r) => setTimeout(r, COUNTER_FLUSH_MS));
+    const before = await scrapeServerCounters(metricsUrl);
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 2_000 });
+    const handle = await startBatchCancellation(
+      env.client,
+      {
+        batchId: batch.id,
+        poll: { initialInterval: '300ms', backoffCoefficient: 1, maxInterval: '300ms' },
+      },
+      { taskQueue: h.taskQueue },
+    );
+    const result = await handle.result();
+    await new Promise((r) => setTimeout(r, COUNTER_FLUSH_MS));
+    const after = await scrapeServerCounters(metricsUrl);
+    const delta = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+    expect(result.finalStatus).toBe('cancelled');
+    expect(result.results).not.toBeNull();
+    expect(result.polls).toBeGreaterThanOrEqual(4);
+    // The counters see this run: the wait and the collection each completed once.
+    expect(delta('frontend:RespondActivityTaskCompleted')).toBe(2);
+    // Each heartbeat is a write on the server: none was needed (the first read matched what the
+    // workflow knew, the collection finished within 5 s). It used to cost two.
+    expect(delta('frontend:RecordActivityTaskHeartbeat')).toBe(0);
+  }, 60_000);
+
   it("heartbeats a wait's reads that changed nothing at most every 10 s, not on every poll", async () => {
-    // Counts do not move while cancelling (no drain): every read after the first changes nothing.
-    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 9_000 });
+    // Counts do not move while cancelling (no drain): no read changes what the workflow knows, so
+    // the only heartbeat due is the quiet one, 10 s into the attempt.
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 14_000 });
     const handle = await startBatchCancellation(
       env.client,
       {
@@ -158,7 +193,7 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
       { taskQueue: h.taskQueue },
     );
     const beats = new Set<number>();
-    const until = Date.now() + 7_000;
+    const until = Date.now() + 12_000;
     while (Date.now() < until) {
       const pending = (await handle.describe()).raw.pendingActivities ?? [];
       const wait = pending.find((a) => a.activityType?.name === 'awaitTerminal');
@@ -168,10 +203,10 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
     }
     const result = await handle.result();
     expect(result.finalStatus).toBe('cancelled');
-    process.stdout.write(`paced heartbeats: ${beats.size} seen in 7 s of waiting, ${result.polls} reads\n`);
-    // About 25 reads 300 ms apart in those 7 s; with a heartbeat per read (throttled to 1 s) the
-    // server would have seen 6 or 7.
-    expect(result.polls).toBeGreaterThanOrEqual(20);
+    process.stdout.write(`paced heartbeats: ${beats.size} seen in 12 s of waiting, ${result.polls} reads\n`);
+    // About 40 reads 300 ms apart in those 12 s; with a heartbeat per read (throttled to 1 s) the
+    // server would have seen 11 or 12.
+    expect(result.polls).toBeGreaterThanOrEqual(30);
     expect(beats.size).toBeGreaterThanOrEqual(1);
     expect(beats.size).toBeLessThanOrEqual(2);
   }, 60_000);
