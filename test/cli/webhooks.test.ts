@@ -4,21 +4,13 @@
  * (so OpenAI delivers it again later) instead of failing to start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { newWebhookSecret, webhookHeaders } from '../../tools/simulator';
 import { cleanEnv, ROOT, runTsx } from './run-cli';
+import { freePort } from '../../tools/devtools/ports';
 
 const CLI = path.join(ROOT, 'src', 'cli.ts');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('webhooks command', () => {
   let child: ChildProcess | undefined;

@@ -1,7 +1,6 @@
 /**
  * The worker's Prometheus endpoint: SDK metrics plus the product's counters move after a run.
  */
-import net from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
 import { installRuntime, METRIC } from '../../src/metrics';
@@ -9,15 +8,7 @@ import { startWaitingGauges } from '../../src/waiting-gauges';
 import { startBatchCancellation } from '../../src/client';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../tools/devtools/ports';
 
 function counter(text: string, name: string, label?: string): number {
   return text

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { BatchSimulator } from '../../tools/simulator';
 import type { CancelBatchResult } from '../../src/shared/results';
@@ -81,16 +80,7 @@ export async function waitFor<T>(
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../tools/devtools/ports';
 
 export interface ExactCheck {
   /** Lines compared against what the simulator serves. */
