@@ -86,7 +86,26 @@ async function keepWorkflowsAWeek(address: string): Promise<void> {
   }
 }
 
+/** Starts tried before giving up when a port taken between choosing and binding it ends a start. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts the dev server. A free port can be taken by another process (or by the server's own
+ * randomly placed listeners) between the check and the bind; the server then exits with "address
+ * already in use", and the start is tried again on freshly chosen ports.
+ */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      const portTaken = err instanceof DevServerStartError && /address already in use/.test(err.message);
+      if (!portTaken || attempt >= START_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: DevServerOptions): Promise<DevServer> {
   const port = await preferredOrFreePort(opts.port ?? 7233);
   const uiPort = await preferredOrFreePort(opts.uiPort ?? 8233, [port]);
   const args = [
