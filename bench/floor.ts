@@ -20,57 +20,31 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
   arg,
   machine,
-  machineCpuSeconds,
   mapLimit,
   REQUESTS_PER_BATCH,
   round,
   runBench,
   sleep,
+  measurePhase,
   startDurableStack,
   type WorkerProcess,
 } from './lib';
 import { BENCH_POLL, plainCancel } from './plain-cancel';
-import { COUNTER_FLUSH_MS, perCancellation } from '../test/helpers/server-counters';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
 
 type Stack = Awaited<ReturnType<typeof startDurableStack>>;
 
-/**
- * Wall time and CPU per cancellation of one phase; `cpuOf` are the processes measured apart, and
- * with `stack` the dev server's counted work over the phase (test/helpers/server-counters.ts) too.
- */
+/** One phase, measured (measurePhase), without the run's own return value. */
 async function measure(
   n: number,
-  cpuOf: Record<string, () => number | undefined>,
   run: () => Promise<unknown>,
+  cpuOf?: Record<string, () => number | undefined>,
   stack?: Stack,
 ) {
-  const counters0 = await stack?.serverCounters();
-  const cpu0 = machineCpuSeconds();
-  const apart0 = Object.fromEntries(Object.entries(cpuOf).map(([k, f]) => [k, f() ?? 0]));
-  const t0 = performance.now();
-  await run();
-  const wallMs = performance.now() - t0;
-  const cpuPer = (s: number) => round((s * 1000) / n, 1);
-  const cpu = {
-    machineCpuMsPerCancellation: cpuPer(machineCpuSeconds() - cpu0),
-    ...Object.fromEntries(
-      Object.entries(cpuOf).map(([k, f]) => [
-        `${k}CpuMsPerCancellation`,
-        cpuPer((f() ?? 0) - (apart0[k] ?? 0)),
-      ]),
-    ),
-  };
-  const counters1 = stack ? await sleep(COUNTER_FLUSH_MS).then(() => stack.serverCounters()) : undefined;
-  return {
-    wallMs: Math.round(wallMs),
-    ...cpu,
-    ...(counters0 && counters1
-      ? { serverWorkPerCancellation: perCancellation(counters0, counters1, n) }
-      : {}),
-  };
+  const { result: _result, ...measured } = await measurePhase(n, run, cpuOf, stack?.serverCounters);
+  return measured;
 }
 
 /** Starts `workflow` for each batch (100 in flight) and awaits every result. */
@@ -101,32 +75,30 @@ async function main() {
     for (const n of sizes) {
       const project = await measure(
         n,
-        durableCpu(stack.worker),
         async () => {
           const handles = await stack.start(stack.seed(n), BENCH_POLL, 100);
           await Promise.all(handles.map((h) => h.result()));
         },
+        durableCpu(stack.worker),
         stack,
       );
       await sleep(1000);
       const oneActivity = await measure(
         n,
-        durableCpu(floorWorker),
         () => runWorkflows(client, 'floorOneActivityWorkflow', floorQueue, stack.seed(n)),
+        durableCpu(floorWorker),
         stack,
       );
       await sleep(1000);
       const empty = await measure(
         n,
-        durableCpu(floorWorker),
         () => runWorkflows(client, 'floorEmptyWorkflow', floorQueue, stack.seed(n)),
+        durableCpu(floorWorker),
         stack,
       );
       await sleep(1000);
       const ids = stack.seed(n);
-      const plain = await measure(n, {}, () =>
-        Promise.all(ids.map((id) => plainCancel(openai, id, plainDir))),
-      );
+      const plain = await measure(n, () => Promise.all(ids.map((id) => plainCancel(openai, id, plainDir))));
       const ratio = (wallMs: number) => round(wallMs / plain.wallMs, 3);
       runs.push({
         n,

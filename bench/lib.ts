@@ -8,7 +8,12 @@ import type { CancelBatchInput } from '../src/shared/cancel-input';
 import { startSimulator } from '../tools/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 import { freePort } from '../tools/devtools/ports';
-import { scrapeServerCounters } from '../test/helpers/server-counters';
+import {
+  COUNTER_FLUSH_MS,
+  perCancellation,
+  scrapeServerCounters,
+  type ServerCounters,
+} from '../test/helpers/server-counters';
 
 export function machine() {
   return {
@@ -282,5 +287,44 @@ export async function startDurableStack(
       fs.rmSync(resultsDir, { recursive: true, force: true });
       await env.teardown();
     },
+  };
+}
+
+/**
+ * Runs one phase of N cancellations and measures it: wall time, the machine's CPU and that of each
+ * process in `cpuOf` (`<name>CpuMsPerCancellation`), and with `serverCounters` the dev server's
+ * counted work (test/helpers/server-counters.ts), scraped once its counters have flushed. `result`
+ * is what `run` returned.
+ */
+export async function measurePhase<T>(
+  n: number,
+  run: () => Promise<T>,
+  cpuOf: Record<string, () => number | undefined> = {},
+  serverCounters?: () => Promise<ServerCounters>,
+) {
+  const counters0 = await serverCounters?.();
+  const cpu0 = machineCpuSeconds();
+  const apart0 = Object.fromEntries(Object.entries(cpuOf).map(([k, f]) => [k, f() ?? 0]));
+  const t0 = performance.now();
+  const result = await run();
+  const wallMs = performance.now() - t0;
+  const cpuPer = (s: number) => round((s * 1000) / n, 1);
+  const cpu = {
+    machineCpuMsPerCancellation: cpuPer(machineCpuSeconds() - cpu0),
+    ...Object.fromEntries(
+      Object.entries(cpuOf).map(([k, f]) => [
+        `${k}CpuMsPerCancellation`,
+        cpuPer((f() ?? 0) - (apart0[k] ?? 0)),
+      ]),
+    ),
+  };
+  const counters1 = serverCounters ? await sleep(COUNTER_FLUSH_MS).then(serverCounters) : undefined;
+  return {
+    result,
+    wallMs: Math.round(wallMs),
+    ...cpu,
+    ...(counters0 && counters1
+      ? { serverWorkPerCancellation: perCancellation(counters0, counters1, n) }
+      : {}),
   };
 }

@@ -21,16 +21,15 @@ import {
   arg,
   checkoutRevision,
   machine,
-  machineCpuSeconds,
   REQUESTS_PER_BATCH,
   rssSampler,
   round,
   sleep,
+  measurePhase,
   startDurableStack,
   workerEntry,
 } from './lib';
 import { BENCH_POLL, plainCancel } from './plain-cancel';
-import { COUNTER_FLUSH_MS, perCancellation } from '../test/helpers/server-counters';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
@@ -50,33 +49,29 @@ async function runDurable(
 ) {
   const ids = stack.seed(n);
   rss.reset();
-  const cpu0 = machineCpuSeconds();
-  const workerCpu0 = worker.cpuSeconds() ?? 0;
-  const serverCpu0 = stack.serverCpuSeconds() ?? 0;
-  const counters0 = await stack.serverCounters();
-  const t0 = performance.now();
-  const handles = await stack.start(ids, poll, 100, queue);
-  const startedMs = performance.now() - t0;
-  const results = await Promise.all(handles.map((hd) => hd.result()));
-  const wallMs = performance.now() - t0;
-  const machineCpuS = machineCpuSeconds() - cpu0;
-  const workerCpuS = (worker.cpuSeconds() ?? 0) - workerCpu0;
-  const serverCpuS = (stack.serverCpuSeconds() ?? 0) - serverCpu0;
-  await sleep(COUNTER_FLUSH_MS);
-  const server = perCancellation(counters0, await stack.serverCounters(), n);
+  let startedMs = 0;
+  const { result: results, ...measured } = await measurePhase(
+    n,
+    async () => {
+      const t0 = performance.now();
+      const handles = await stack.start(ids, poll, 100, queue);
+      startedMs = performance.now() - t0;
+      return Promise.all(handles.map((hd) => hd.result()));
+    },
+    { worker: () => worker.cpuSeconds(), devServer: stack.serverCpuSeconds },
+    stack.serverCounters,
+  );
+  const { serverWorkPerCancellation, ...timed } = measured;
   return {
-    wallMs: Math.round(wallMs),
+    ...timed,
     startMs: Math.round(startedMs),
     startsPerSec: round(n / (startedMs / 1000), 1),
     cancelled: results.filter((r) => r.finalStatus === 'cancelled').length,
     // The cancel and the reads (result.polls counts both).
     batchApiCallsPerCancellation: round(results.reduce((sum, r) => sum + r.polls, 0) / n, 2),
-    machineCpuMsPerCancellation: round((machineCpuS * 1000) / n, 1),
-    workerCpuMsPerCancellation: round((workerCpuS * 1000) / n, 1),
-    devServerCpuMsPerCancellation: round((serverCpuS * 1000) / n, 1),
     workerPeakRssMB: worker.peakRssMB(),
     clientAndSimulatorPeakRssMB: rss.peakMB(),
-    serverWorkPerCancellation: server,
+    serverWorkPerCancellation,
   };
 }
 
@@ -100,14 +95,13 @@ async function main() {
       // Plain script: same simulator, same schedule, no durability.
       const plainIds = stack.seed(n);
       rss.reset();
-      const cpu0 = machineCpuSeconds();
-      const t1 = performance.now();
-      const calls = await Promise.all(plainIds.map((id) => plainCancel(openai, id, plainDir)));
-      const plainMs = performance.now() - t1;
+      const { result: calls, ...timed } = await measurePhase(n, () =>
+        Promise.all(plainIds.map((id) => plainCancel(openai, id, plainDir))),
+      );
+      const plainMs = timed.wallMs;
       const plain = {
-        wallMs: Math.round(plainMs),
+        ...timed,
         batchApiCallsPerCancellation: round(calls.reduce((a, b) => a + b, 0) / n, 2),
-        machineCpuMsPerCancellation: round(((machineCpuSeconds() - cpu0) * 1000) / n, 1),
         peakRssMB: rss.peakMB(),
       };
 

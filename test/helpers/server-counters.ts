@@ -38,7 +38,8 @@ export async function scrapeServerCounters(metricsUrl: string): Promise<ServerCo
 /**
  * What one cancellation cost the server between two scrapes: the frontend requests (the workers'
  * and clients' calls), the history and matching requests behind them, and the persistence
- * operations, each as a total and (frontend and persistence) by operation, per cancellation. `after` must be scraped COUNTER_FLUSH_MS after the phase ended.
+ * operations, each as a total and (frontend and persistence) by operation, per cancellation.
+ * `after` must be scraped COUNTER_FLUSH_MS after the phase ended.
  */
 export function perCancellation(before: ServerCounters, after: ServerCounters, n: number) {
   const totals = { frontend: 0, history: 0, matching: 0, persistence: 0 };
