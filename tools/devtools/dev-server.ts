@@ -48,9 +48,16 @@ export class DevServerStartError extends Error {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function logTail(file: string | undefined): string {
+/** Bytes in the log before this start: the log is appended to, across starts and runs. */
+function logSize(file: string | undefined): number {
+  return file && fs.existsSync(file) ? fs.statSync(file).size : 0;
+}
+
+/** The last lines this start wrote to the log (from byte `from` on). */
+function logTail(file: string | undefined, from: number): string {
   if (!file || !fs.existsSync(file)) return '';
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').slice(-5).join(' | ');
+  const written = fs.readFileSync(file).subarray(from).toString('utf8');
+  const lines = written.trim().split('\n').slice(-5).join(' | ');
   return lines ? ` (log: ${lines})` : '';
 }
 
@@ -123,6 +130,7 @@ async function startOnce(opts: DevServerOptions): Promise<DevServer> {
     fs.mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
     args.push('--db-filename', opts.dbFilename);
   }
+  const logFrom = logSize(opts.logFile);
   let logFd: number | 'ignore' = 'ignore';
   if (opts.logFile) {
     fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
@@ -168,12 +176,12 @@ async function startOnce(opts: DevServerOptions): Promise<DevServer> {
       if (spawnError) throw new DevServerStartError(`cannot run ${opts.temporalCli}: ${spawnError.message}`);
       if (exited)
         throw new DevServerStartError(
-          `temporal server start-dev exited with code ${child.exitCode}${logTail(opts.logFile)}`,
+          `temporal server start-dev exited with code ${child.exitCode}${logTail(opts.logFile, logFrom)}`,
         );
       if (await serves(address)) break;
       if (Date.now() > deadline)
         throw new DevServerStartError(
-          `temporal server start-dev did not serve on ${address} in time${logTail(opts.logFile)}`,
+          `temporal server start-dev did not serve on ${address} in time${logTail(opts.logFile, logFrom)}`,
         );
       await sleep(250);
     }
