@@ -216,16 +216,23 @@ export function ensureTemporalTools(opts: Omit<ResolveOptions, 'install'> = {}):
 }
 
 if (require.main === module) {
-  try {
-    // `npm run tools -- cli` installs only the CLI (e.g. to prove one install path in CI).
-    const which = process.argv[2] ?? 'all';
-    linkToolsDir();
-    if (which === 'all' || which === 'cli')
-      process.stdout.write(`temporal CLI:         ${resolveTemporalCli({ install: true })}\n`);
-    if (which === 'all' || which === 'test-server')
-      process.stdout.write(`temporal test server: ${resolveTestServer({ install: true })}\n`);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  }
+  void (async () => {
+    try {
+      // `npm run tools -- cli` installs only the CLI (e.g. to prove one install path in CI).
+      const which = process.argv[2] ?? 'all';
+      linkToolsDir();
+      if (which === 'all' || which === 'cli')
+        process.stdout.write(`temporal CLI:         ${resolveTemporalCli({ install: true })}\n`);
+      if (which === 'all' || which === 'test-server')
+        process.stdout.write(`temporal test server: ${resolveTestServer({ install: true })}\n`);
+      if (which === 'all' || which === 's3-server') {
+        // Loaded here only: s3-server.ts builds on this file.
+        const { resolveS3Server } = await import('./s3-server');
+        process.stdout.write(`S3 server (s3proxy):  ${resolveS3Server({ install: true })}\n`);
+      }
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  })();
 }
