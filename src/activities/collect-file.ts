@@ -3,13 +3,13 @@
  * its quarantined lines beside it; or, when an earlier attempt already committed it, re-read from
  * disk after checking its sha256, so a retry downloads only what is missing.
  */
-import fs from 'node:fs';
 import type OpenAI from 'openai';
 import { BatchResultLineSchema } from '../openai/schemas';
-import { sha256OfFile } from '../results/atomic-file';
+import { sha256OfStream } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
-import type { LocalResultsStore, ResultFileName } from '../results/local-store';
+import type { ResultFileName } from '../results/local-store';
 import type { ResultTally } from '../results/result-tally';
+import type { ResultsStore } from '../results/store';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { ResultFileSummary } from '../shared/results';
@@ -28,7 +28,7 @@ export interface Progress {
 
 export interface FileJob {
   openai: OpenAI;
-  store: LocalResultsStore;
+  store: ResultsStore;
   batchId: string;
   kind: ResultKind;
   fileId: string;
@@ -44,8 +44,8 @@ export function quarantinePartOf(kind: ResultKind): ResultFileName {
 
 export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
   const { store, batchId, kind, fileId, tally, progress } = job;
-  const target = store.open(batchId, kind);
-  const quarantine = store.open(batchId, quarantinePartOf(kind));
+  const target = store.open(batchId, kind, job.signal);
+  const quarantine = store.open(batchId, quarantinePartOf(kind), job.signal);
   let lines = 0;
   let quarantined = 0;
   let lineNumber = 0;
@@ -84,7 +84,9 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
     // With nothing quarantined every served line was written, so the file is the source byte for
     // byte and its digest is already known: hashing a second time cost ~8% of a large download.
     const sha256 =
-      quarantined === 0 && written.bytes === source.bytes ? source.sha256 : await sha256OfFile(written.path);
+      quarantined === 0 && written.bytes === source.bytes
+        ? source.sha256
+        : await sha256OfStream(await readCommitted(store, batchId, kind));
     return {
       fileId,
       path: written.path,
@@ -112,14 +114,17 @@ export async function resumeFile(
 ): Promise<ResultFileSummary | undefined> {
   const { store, batchId, kind, tally, progress } = job;
   if (committed.fileId !== job.fileId || committed.path !== store.pathOf(batchId, kind)) return undefined;
-  const part = store.pathOf(batchId, quarantinePartOf(kind));
+  const part = quarantinePartOf(kind);
+  // Size first (cheap on any store), then the checksum: only the very file recorded is skipped.
   try {
-    if ((await sha256OfFile(committed.path)) !== committed.sha256) return undefined;
-    if (committed.quarantined > 0) await fs.promises.access(part);
+    if ((await store.stat(batchId, kind))?.bytes !== committed.bytes) return undefined;
+    if ((await sha256OfStream(await readCommitted(store, batchId, kind))) !== committed.sha256)
+      return undefined;
+    if (committed.quarantined > 0 && (await store.stat(batchId, part)) === undefined) return undefined;
   } catch {
     return undefined;
   }
-  await streamLines(fs.createReadStream(committed.path), {
+  await streamLines(await readCommitted(store, batchId, kind), {
     maxLineBytes: job.maxLineBytes,
     onLines: async (batch) => {
       for (const line of batch) {
@@ -131,7 +136,7 @@ export async function resumeFile(
     },
   });
   if (committed.quarantined > 0) {
-    await streamLines(fs.createReadStream(part), {
+    await streamLines(await readCommitted(store, batchId, part), {
       maxLineBytes: 4 * QUARANTINE_RAW_LIMIT,
       onLines: async (batch) => {
         for (const line of batch) {
@@ -142,6 +147,13 @@ export async function resumeFile(
     });
   }
   return committed;
+}
+
+/** A file this collection (or an earlier attempt) committed; its absence is a store failure. */
+async function readCommitted(store: ResultsStore, batchId: string, file: ResultFileName) {
+  const body = await store.read(batchId, file);
+  if (body === undefined) throw new Error(`${store.pathOf(batchId, file)} vanished after it was committed`);
+  return body;
 }
 
 function quarantineRecord(

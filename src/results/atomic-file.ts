@@ -127,9 +127,14 @@ export async function writeJsonAtomic(
   }
 }
 
-/** sha256 (hex) of a file's content, read back from disk. */
-export async function sha256OfFile(file: string): Promise<string> {
+/** sha256 (hex) of a stream's bytes (a file read back from disk, or an object from the store). */
+export async function sha256OfStream(stream: AsyncIterable<unknown>): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of stream) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** sha256 (hex) of a file's content, read back from disk. */
+export function sha256OfFile(file: string): Promise<string> {
+  return sha256OfStream(fs.createReadStream(file));
 }

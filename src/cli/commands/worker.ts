@@ -1,6 +1,7 @@
 /** `worker`: runs the Temporal worker (workflows + activities) until SIGINT/SIGTERM. */
 import { Command } from 'commander';
 import { requireApiKey } from '../../config';
+import { resultsUrlOf } from '../../results/open-store';
 import { runWorker } from '../../worker';
 import { withConnectionOptions, type ConnectionOptions } from '../common';
 import { connectionContext, readConfig, readTarget } from '../connect';
@@ -20,7 +21,7 @@ export function workerCommand(): Command {
         flags,
         onTarget: (where) =>
           process.stderr.write(
-            `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${config.RESULTS_DIR}\n`,
+            `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${resultsUrlOf(config)}\n`,
           ),
       });
     } catch (err) {

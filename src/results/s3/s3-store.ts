@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { BATCH_ID_PATTERN } from '../../shared/cancel-input';
 import { RESULT_FILES, UnsafeBatchIdError, type ResultFileName } from '../local-store';
+import type { ResultsStore } from '../store';
 import type { S3Encryption } from './client';
 import { classifyS3Error, S3StoreError } from './errors';
 import { s3Url } from './location';
@@ -36,7 +37,7 @@ export interface StoredObject {
   bytes: number;
 }
 
-export class S3ResultsStore {
+export class S3ResultsStore implements ResultsStore {
   readonly bucket: string;
   readonly prefix: string;
   private readonly client: S3Client;
