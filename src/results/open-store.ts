@@ -40,3 +40,19 @@ export async function checkResultsStore(store: ResultsStore): Promise<void> {
     throw new ResultsStoreUnavailableError(store.location, err);
   }
 }
+
+/**
+ * The store a collection wrote into, from the `directory` its result names (a worker's path or
+ * `s3://bucket/prefix/<batchId>/`): readers on any machine open the same place the worker wrote.
+ */
+export function storeOfDirectory(
+  directory: string,
+  batchId: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ResultsStore {
+  const trimmed = directory.replace(/\/+$/, '');
+  if (!trimmed.endsWith(`/${batchId}`) && trimmed !== batchId)
+    throw new Error(`${directory} is not the results directory of ${batchId}`);
+  const root = trimmed.slice(0, trimmed.length - batchId.length).replace(/\/+$/, '');
+  return openResultsStore(root === '' ? '.' : root, env);
+}

@@ -111,12 +111,14 @@ export async function createHarness(
 }
 
 /** sha256 and line count of a file on disk. */
-export async function digestFile(file: string): Promise<{ lines: number; bytes: number; sha256: string }> {
+export async function digestFile(
+  file: string | AsyncIterable<unknown>,
+): Promise<{ lines: number; bytes: number; sha256: string }> {
   const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
   let lines = 0;
   let bytes = 0;
-  for await (const chunk of fs.createReadStream(file)) {
+  for await (const chunk of typeof file === 'string' ? fs.createReadStream(file) : file) {
     const buf = chunk as Buffer;
     hash.update(buf);
     bytes += buf.length;

@@ -19,6 +19,11 @@ const S3EnvSchema = z.object({
   AWS_ENDPOINT_URL_S3: z.string().optional(),
   AWS_ENDPOINT_URL: z.string().optional(),
   AWS_REQUEST_CHECKSUM_CALCULATION: z.string().optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
 });
 
 export interface S3Settings {
@@ -49,7 +54,6 @@ export function s3Settings(env: NodeJS.ProcessEnv = process.env, extra: S3Client
   const cfg = parsed.data;
   if (cfg.S3_SSE_KMS_KEY_ID && cfg.S3_SSE !== 'aws:kms')
     throw new S3ConfigError(['S3_SSE_KMS_KEY_ID: needs S3_SSE=aws:kms']);
-  const selfHosted = cfg.AWS_ENDPOINT_URL_S3 !== undefined || cfg.AWS_ENDPOINT_URL !== undefined;
   const options: S3ClientConfig = {
     forcePathStyle: cfg.S3_FORCE_PATH_STYLE === 'true' || cfg.S3_FORCE_PATH_STYLE === '1',
     // The SDK's own bounded retry (3 attempts) stays on for single requests: a throttled part of a
@@ -57,10 +61,23 @@ export function s3Settings(env: NodeJS.ProcessEnv = process.env, extra: S3Client
     // Temporal retries the activity once these are spent.
     maxAttempts: 3,
   };
+  // What `env` says is passed on, so a caller's own env (not only process.env) is honoured; what it
+  // leaves out (profiles, SSO, instance and container roles) the SDK's chain still finds.
+  const region = cfg.AWS_REGION ?? cfg.AWS_DEFAULT_REGION;
+  if (region) options.region = region;
+  const endpoint = cfg.AWS_ENDPOINT_URL_S3 ?? cfg.AWS_ENDPOINT_URL;
+  if (endpoint) options.endpoint = endpoint;
+  if (cfg.AWS_ACCESS_KEY_ID && cfg.AWS_SECRET_ACCESS_KEY) {
+    options.credentials = {
+      accessKeyId: cfg.AWS_ACCESS_KEY_ID,
+      secretAccessKey: cfg.AWS_SECRET_ACCESS_KEY,
+      ...(cfg.AWS_SESSION_TOKEN ? { sessionToken: cfg.AWS_SESSION_TOKEN } : {}),
+    };
+  }
   // Since 2025 the SDK adds CRC checksums to every upload; many S3-compatible servers (GCS
   // interoperability, older Ceph, s3proxy) refuse those headers. With an endpoint of one's own,
   // send them only where the API requires them, unless the standard variable says otherwise.
-  if (selfHosted && cfg.AWS_REQUEST_CHECKSUM_CALCULATION === undefined) {
+  if (endpoint && cfg.AWS_REQUEST_CHECKSUM_CALCULATION === undefined) {
     options.requestChecksumCalculation = 'WHEN_REQUIRED';
     options.responseChecksumValidation = 'WHEN_REQUIRED';
   }

@@ -52,6 +52,9 @@ const PERMANENT: Record<string, string> = {
     'the S3 server does not implement a header this request used: for a self-hosted server set S3_FORCE_PATH_STYLE=true, and leave S3_SSE unset if it has no encryption',
   InvalidRequest: 'the S3 server refused the request as invalid: check S3_SSE and S3_SSE_KMS_KEY_ID',
   EntityTooLarge: 'the object is larger than the S3 server allows',
+  CredentialsProviderError:
+    'no AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance or container role',
+  RegionMissing: 'no region is configured: set AWS_REGION',
 };
 
 /** Network-level failures that heal on their own. */
@@ -76,7 +79,10 @@ export function classifyS3Error(err: unknown, op: string, bucket: string, key?: 
   if (err instanceof S3StoreError) return err;
   const e = (err ?? {}) as AwsLikeError;
   const status = e.$metadata?.httpStatusCode;
-  const code = e.Code ?? e.name ?? e.code ?? 'Unknown';
+  // The SDK says "Region is missing" in a plain Error, before any request is made.
+  const code = /^Region is missing/.test(e.message ?? '')
+    ? 'RegionMissing'
+    : (e.Code ?? e.name ?? e.code ?? 'Unknown');
   const where = key === undefined ? `s3://${bucket}` : `s3://${bucket}/${key}`;
   const fix = PERMANENT[code] ?? (status === 403 ? PERMANENT.AccessDenied : undefined);
   if (fix !== undefined) {
