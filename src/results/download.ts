@@ -19,6 +19,7 @@ const DOWNLOADED: readonly ResultFileName[] = [
   'summary',
 ];
 
+/** One file {@link downloadResults} copied. */
 export interface DownloadedFile {
   file: string;
   path: string;

@@ -16,6 +16,7 @@ export interface ResultWriter {
   abort(): Promise<void>;
 }
 
+/** Where a batch's results are written and read: a local directory or S3-compatible object storage. */
 export interface ResultsStore {
   /** The root: a directory, or `s3://bucket/prefix`. */
   readonly location: string;

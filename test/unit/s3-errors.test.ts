@@ -19,7 +19,7 @@ describe('classifyS3Error', () => {
     ['MethodNotAllowed 405', aws('MethodNotAllowed', 405), false],
     ['no region', new Error('Region is missing'), false],
     ['no credentials', aws('CredentialsProviderError'), false],
-  ])('%s: transient %s', (_name, err, transient) => {
+  ])('%s', (_name, err, transient) => {
     const classified = classifyS3Error(err, 'write', 'bkt', 'p/batch_x/output.jsonl');
     expect(classified.transient).toBe(transient);
     expect(classified.message).toMatch(/^write s3:\/\/bkt\/p\/batch_x\/output\.jsonl failed: /);

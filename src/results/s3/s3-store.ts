@@ -22,6 +22,7 @@ import { classifyS3Error, S3StoreError } from './errors';
 import { s3Url } from './location';
 import { S3ObjectWriter } from './object-writer';
 
+/** Options of {@link S3ResultsStore}. */
 export interface S3ResultsStoreOptions {
   client: S3Client;
   bucket: string;
@@ -37,6 +38,10 @@ export interface StoredObject {
   bytes: number;
 }
 
+/**
+ * Results store on an S3-compatible bucket (`s3://bucket/prefix/<batchId>/<file>`): objects are
+ * streamed in parts and visible only once complete; what a dead attempt left is aborted.
+ */
 export class S3ResultsStore implements ResultsStore {
   readonly bucket: string;
   readonly prefix: string;
