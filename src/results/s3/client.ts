@@ -12,7 +12,8 @@ export interface S3Encryption {
   SSEKMSKeyId?: string;
 }
 
-const S3EnvSchema = z.object({
+/** The variables the S3 results store reads itself; the AWS SDK's chain reads more (profiles, roles). */
+export const S3EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).optional(),
   S3_SSE: z.enum(['AES256', 'aws:kms']).optional(),
   S3_SSE_KMS_KEY_ID: z.string().min(1).optional(),
