@@ -71,10 +71,14 @@ describe('S3ResultsStore', () => {
     expect(await openUploads(client, store.batchPrefix(batchId))).toEqual([store.keyOf(batchId, 'output')]);
     const committed = await writer.commit();
     expect(committed.path).toBe(`s3://${BUCKET}/team/results/${batchId}/output.jsonl`);
-    expect(committed.sha256).toBe(hash.digest('hex'));
     expect(await store.stat(batchId, 'output')).toEqual({ bytes: committed.bytes });
     const read = await text(store, batchId, 'output');
     expect(read).toBe(lines.join(''));
+    expect(
+      createHash('sha256')
+        .update(read ?? '')
+        .digest('hex'),
+    ).toBe(hash.digest('hex'));
     expect(await openUploads(client, store.batchPrefix(batchId))).toEqual([]);
   });
 

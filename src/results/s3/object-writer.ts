@@ -4,7 +4,6 @@
  * upload, after the caller's checks; `abort()` (or any failure) aborts the upload, so no part lingers.
  * An object that fits in one part is sent with one PutObject at commit instead.
  */
-import { createHash } from 'node:crypto';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -35,7 +34,6 @@ export interface ObjectWriterOptions {
 }
 
 export class S3ObjectWriter {
-  private readonly hash = createHash('sha256');
   private chunks: Buffer[] = [];
   private buffered = 0;
   private written = 0;
@@ -63,7 +61,6 @@ export class S3ObjectWriter {
     this.throwIfFailed();
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (buf.length === 0) return;
-    this.hash.update(buf);
     this.chunks.push(buf);
     this.buffered += buf.length;
     this.written += buf.length;
@@ -71,7 +68,7 @@ export class S3ObjectWriter {
   }
 
   /** Completes the object under its key; before this nothing is visible there. */
-  async commit(): Promise<{ path: string; bytes: number; sha256: string }> {
+  async commit(): Promise<{ path: string; bytes: number }> {
     this.throwIfFailed();
     if (this.done) throw new Error(`${this.url} was already committed or aborted`);
     try {
@@ -99,7 +96,7 @@ export class S3ObjectWriter {
         );
       }
       this.done = true;
-      return { path: this.url, bytes: this.written, sha256: this.hash.digest('hex') };
+      return { path: this.url, bytes: this.written };
     } catch (err) {
       await this.abort();
       throw err;
