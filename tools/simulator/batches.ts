@@ -23,6 +23,8 @@ export interface NewBatch {
   metadata: Record<string, string> | null;
   requests: RequestSet;
   errors: InputError[] | null;
+  /** This batch answers one request every this many ms instead of `timing.perRequestMs`. */
+  perRequestMs?: number;
 }
 
 export class BatchRegistry {
@@ -51,14 +53,15 @@ export class BatchRegistry {
     return this.render(record);
   }
 
-  create(spec: NewBatch): Batch {
+  create({ perRequestMs, ...spec }: NewBatch): Batch {
     const identity = this.identity({
       ...spec,
       lineBytes: 0,
       cancelDelayMs: this.timing.cancelDelayMs,
       cancelDrainMs: 0,
     });
-    return this.register(createdRecord(identity, this.timing, this.clock(), spec.errors));
+    const timing = perRequestMs === undefined ? this.timing : { ...this.timing, perRequestMs };
+    return this.register(createdRecord(identity, timing, this.clock(), spec.errors));
   }
 
   seedBatch(spec: SeedBatchSpec): Batch {

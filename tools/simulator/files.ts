@@ -9,6 +9,15 @@ import { fileId } from './ids';
 import { hashString } from './prng';
 import { type RequestSet } from './requests';
 
+/** OpenAI's `ListFilesResponse`. */
+export interface FileListPage {
+  object: 'list';
+  data: FileObject[];
+  first_id: string | null;
+  last_id: string | null;
+  has_more: boolean;
+}
+
 export interface FileEntry {
   readonly id: string;
   readonly filename: string;
@@ -52,6 +61,30 @@ export class FileRegistry {
   delete(id: string): { id: string; object: 'file'; deleted: true } {
     this.get(id).deleted = true;
     return { id, object: 'file', deleted: true };
+  }
+
+  /**
+   * `GET /v1/files`: live files by `created_at` (upload order breaks ties), `desc` by default,
+   * optionally of one purpose, a page of `limit` after the file `after`. An unknown cursor yields an
+   * empty page, as for batches.
+   */
+  list(opts: { limit: number; order: 'asc' | 'desc'; purpose?: string; after?: string }): FileListPage {
+    const live = [...this.files.values()].filter(
+      (f) => !f.deleted && (opts.purpose === undefined || f.purpose === opts.purpose),
+    );
+    // A stable sort keeps upload order among files of the same second.
+    live.sort((a, b) => a.createdAt - b.createdAt);
+    if (opts.order === 'desc') live.reverse();
+    const start = opts.after === undefined ? 0 : live.findIndex((f) => f.id === opts.after) + 1;
+    const page = opts.after !== undefined && start === 0 ? [] : live.slice(start, start + opts.limit);
+    const data = page.map((f) => this.toObject(f));
+    return {
+      object: 'list',
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data[data.length - 1]?.id ?? null,
+      has_more: page.length > 0 && start + page.length < live.length,
+    };
   }
 
   bytes(entry: FileEntry): number {

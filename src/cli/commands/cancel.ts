@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { Command, Option } from 'commander';
 import {
   awaitCancellationResult,
@@ -27,6 +26,7 @@ import {
   type CommonOptions,
 } from '../common';
 import { withTemporal } from '../connect';
+import { durationProblem, parseDuration } from '../duration';
 import { cancellationFailed, CliError, describeError, ExitCode } from '../errors';
 import { resultText, startText } from '../format';
 import { mapBounded } from '../pool';
@@ -82,18 +82,9 @@ export function collectBatchIds(args: string[], fromFile?: string): string[] {
 }
 
 function duration(name: string, value: string): number {
-  let ms = Number.NaN;
-  try {
-    ms = /^\d+$/.test(value) ? Number(value) : msToNumber(value as never);
-  } catch {
-    // reported below
-  }
-  if (!Number.isFinite(ms) || ms <= 0)
-    throw new CliError(
-      `${name}: must be a positive duration such as 90s, 30m or 2h, got ${JSON.stringify(value)}`,
-      ExitCode.Usage,
-    );
-  return ms;
+  const problem = durationProblem(value);
+  if (problem) throw new CliError(`${name}: ${problem}`, ExitCode.Usage);
+  return parseDuration(value);
 }
 
 export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInput {
