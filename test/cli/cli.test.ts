@@ -38,6 +38,7 @@ describe('openai-batch-cancel CLI', () => {
           start: 'started',
           runId: expect.any(String),
           ok: true,
+          request: { outcome: 'cancel-requested', batchStatus: 'cancelling' },
         },
       ],
     });

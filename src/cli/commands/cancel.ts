@@ -26,7 +26,13 @@ import {
   type CommonOptions,
 } from '../common';
 import { withTemporal } from '../connect';
-import { durationProblem, parseDuration } from '../duration';
+import { durationFlag, durationProblem, parseDuration } from '../duration';
+import {
+  cancelExitCode,
+  confirmRequests,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type RequestOutcome,
+} from '../request-outcome';
 import { cancellationFailed, CliError, describeError, ExitCode } from '../errors';
 import { resultText, startText } from '../format';
 import { mapBounded } from '../pool';
@@ -42,6 +48,9 @@ interface CancelOptions extends CommonOptions {
   reason?: string;
   rerun?: boolean;
   webhooks?: boolean;
+  /** Commander sets both (defaults true and 30 s). */
+  waitForRequest?: boolean;
+  requestTimeout?: number;
 }
 
 interface CancelOutcome {
@@ -54,6 +63,8 @@ interface CancelOutcome {
   ok: boolean;
   result?: CancelBatchResult;
   error?: string;
+  /** What the cancel request found (absent with --no-wait-for-request). */
+  request?: RequestOutcome;
 }
 
 /** Results awaited at once with --wait: each is one long poll, so this only caps open streams. */
@@ -129,6 +140,16 @@ export function cancelCommand(): Command {
         'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, a read every 15 min is the fallback',
       )
       .option(
+        '--no-wait-for-request',
+        "print the start and exit, without waiting for the cancel request's answer",
+      )
+      .option(
+        '--request-timeout <duration>',
+        "how long to wait for the cancel request's answer (e.g. 30s)",
+        durationFlag,
+        DEFAULT_REQUEST_TIMEOUT_MS,
+      )
+      .option(
         '--rerun',
         'start again even if the last cancellation completed (e.g. to collect again); failed runs restart without it',
       ),
@@ -164,9 +185,14 @@ export function cancelCommand(): Command {
             return failed(base, err);
           }
         });
-        if (!opts.wait) return started;
-        // 2. Then wait for all of them, printing each result as it arrives.
-        return mapBounded(started, WAIT_CONCURRENCY, async (o): Promise<CancelOutcome> => {
+        // 2. What each cancel request found: known within the run's first workflow task.
+        const requested = await confirmRequests(client, started, {
+          ...opts,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+        });
+        if (!opts.wait) return requested;
+        // 3. Then wait for all of them, printing each result as it arrives.
+        return mapBounded(requested, WAIT_CONCURRENCY, async (o): Promise<CancelOutcome> => {
           if (!o.ok) return o;
           try {
             const result = o.result ?? (await awaitCancellationResult(client, o.batchId));
@@ -179,6 +205,6 @@ export function cancelCommand(): Command {
       },
     );
     if (opts.json) printJson({ cancellations: outcomes });
-    if (outcomes.some((o) => !o.ok)) process.exitCode = ExitCode.Failed;
+    if (outcomes.some((o) => !o.ok)) process.exitCode = cancelExitCode(outcomes);
   });
 }

@@ -8,6 +8,7 @@ import { BATCH_STATUSES, type BatchStatus } from '../../shared/batch-status';
 import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { durationFlag } from '../duration';
+import { withFailureReasons } from '../failure-reasons';
 import { listingTable } from '../format';
 
 interface ListOptions extends CommonOptions {
@@ -31,13 +32,16 @@ export function listCommand(): Command {
       .option('--older-than <duration>', "only those started at least this long ago ('30m')", durationFlag)
       .option('--limit <n>', 'at most this many', positiveInt, 20),
   ).action(async (opts: ListOptions) => {
-    const rows = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, ({ client }) =>
-      listCancellations(client, {
-        limit: opts.limit,
-        ...(opts.status ? { batchStatus: opts.status } : {}),
-        ...(opts.stuck ? { stuck: true } : {}),
-        ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
-      }),
+    const rows = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) =>
+      withFailureReasons(
+        client,
+        await listCancellations(client, {
+          limit: opts.limit,
+          ...(opts.status ? { batchStatus: opts.status } : {}),
+          ...(opts.stuck ? { stuck: true } : {}),
+          ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
+        }),
+      ),
     );
     if (opts.json) printJson(rows);
     else print(listingTable(rows));
