@@ -28,6 +28,35 @@ describe('webhooks command', () => {
     expect(res.stderr).toMatch(/OPENAI_WEBHOOK_SECRET/);
   });
 
+  it('refuses a secret that is not a whsec_ base64 key, in one line, exit 2', async () => {
+    const res = await runTsx(
+      CLI,
+      ['webhooks', '--port', '1'],
+      cleanEnv({ OPENAI_WEBHOOK_SECRET: 'whsec_madeup123' }),
+    );
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      "openai-batch-cancel: invalid configuration: OPENAI_WEBHOOK_SECRET: the part after 'whsec_' is not base64: copy the whole signing secret from the OpenAI dashboard",
+    ]);
+  });
+
+  it('listens on 127.0.0.1 unless --host says otherwise', async () => {
+    const port = await freePort();
+    child = spawn(TSX, [CLI, 'webhooks', '--port', String(port)], {
+      cwd: ROOT,
+      env: cleanEnv({ OPENAI_WEBHOOK_SECRET: newWebhookSecret(), TEMPORAL_ADDRESS: '127.0.0.1:1' }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!stderr.includes('listening')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stderr).toContain(`webhooks: listening on 127.0.0.1:${port} `);
+  });
+
   it('serves /healthz, rejects an unsigned delivery (400) and answers 503 while Temporal is down', async () => {
     const secret = newWebhookSecret();
     const port = await freePort();

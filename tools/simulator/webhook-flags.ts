@@ -2,6 +2,7 @@
  * `--webhook-*` flags of the simulator's two entry points (main.ts and the `simulator` dev command),
  * turned into `WebhookOptions` in one place. The secret may also come from OPENAI_WEBHOOK_SECRET.
  */
+import { webhookSecretProblem } from '../../src/openai/webhook-verify';
 import type { WebhookOptions } from './webhooks';
 
 /** Flag name (without `--webhook-`) → help text. */
@@ -34,9 +35,9 @@ export function webhookOptionsFromFlags(
     return undefined;
   }
   const secret = flags.secret ?? env.OPENAI_WEBHOOK_SECRET;
-  if (!secret?.startsWith('whsec_')) {
-    throw new Error('--webhook-secret (or OPENAI_WEBHOOK_SECRET) must be the whsec_… signing secret');
-  }
+  const problem = secret === undefined ? 'is required' : webhookSecretProblem(secret);
+  if (problem || secret === undefined)
+    throw new Error(`--webhook-secret (or OPENAI_WEBHOOK_SECRET), the whsec_… signing secret: ${problem}`);
   const rate = (name: WebhookFlagName) =>
     flags[name] === undefined ? undefined : number(name, flags[name], 1);
   const ms = (name: WebhookFlagName) =>
