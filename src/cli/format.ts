@@ -120,7 +120,8 @@ export function progressDetails(view: ProgressView, now = Date.now()): string {
       `${p.batch?.status ?? 'not read yet'}${p.cancelOutcome ? ` (${p.cancelOutcome})` : ''}`,
     ]);
     rows.push(['requests', c ? `${c.completed} completed, ${c.failed} failed, ${c.total} total` : 'unknown']);
-    const last = p.lastReadAt ? `, last read ${formatDuration(now - p.lastReadAt)} ago` : '';
+    // A finished run reads no more: "last read 20s ago" would only age.
+    const last = p.lastReadAt && !view.result ? `, last read ${formatDuration(now - p.lastReadAt)} ago` : '';
     const next =
       p.nextCheckInBy && !view.result
         ? `, next check-in within ${formatDuration(p.nextCheckInBy - now)}`
