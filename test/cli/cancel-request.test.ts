@@ -93,4 +93,18 @@ describe('cancel waits for the cancel request', () => {
     ]);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  it('resubmit finds the results where the cancellation says it wrote them, not in ./data/results', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 20, cancelDelayMs: 500 });
+    const done = await runCli(['cancel', batch.id, '--wait', '--poll-interval', '200ms'], cliEnv);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain(`${h.resultsDir}/${batch.id}/summary.json`);
+    const apiEnv = { ...cliEnv, OPENAI_BASE_URL: h.sim.url, OPENAI_API_KEY: h.sim.apiKey };
+    const r = await runCli(['resubmit', batch.id, '--dry-run'], apiEnv);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(
+      `${batch.id}: resubmitting ${h.resultsDir}/${batch.id}/remaining.jsonl to /v1/chat/completions (24h)`,
+    );
+  });
 });

@@ -10,6 +10,7 @@ import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '
 import { UnsplittableLineError } from '../../results/split-remaining';
 import { checkBatchId, print, printJson } from '../common';
 import { CliError, ExitCode } from '../errors';
+import { locateResults } from '../results-location';
 
 interface ResubmitCliOptions {
   model?: string;
@@ -41,21 +42,32 @@ export function resubmitCommand(): Command {
     .argument('<batchId>', 'the cancelled batch, such as batch_abc123')
     .option('--model <model>', "rewrite each request's body.model")
     .option('--dry-run', 'show the parts and any batches already submitted; upload and create nothing')
-    .option('--results-dir <dir>', 'where the results were written (default: RESULTS_DIR, ./data/results)')
+    .option(
+      '--results-dir <dir>',
+      "where the results were written (default: where the cancellation's result says, else RESULTS_DIR, ./data/results)",
+    )
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (rawId: string, opts: ResubmitCliOptions) => {
       const batchId = checkBatchId(rawId);
       const config = loadConfig();
       const openai = openAIClientFromConfig(config);
+      const where = opts.resultsDir
+        ? { root: opts.resultsDir }
+        : await locateResults(batchId, config.RESULTS_DIR);
       let report: ResubmitReport;
       try {
         report = await resubmitRemaining(openai, {
           batchId,
-          resultsDir: opts.resultsDir ?? config.RESULTS_DIR,
+          resultsDir: where.root,
           ...(opts.model ? { model: opts.model } : {}),
           dryRun: opts.dryRun ?? false,
         });
       } catch (err) {
+        if (err instanceof NothingToResubmitError && where.summaryPath)
+          throw new CliError(
+            `no remaining.jsonl for ${batchId} on this machine: its cancellation wrote the results next to ${where.summaryPath} (on the worker's machine): run resubmit there, or pass --results-dir`,
+            ExitCode.Usage,
+          );
         if (err instanceof NothingToResubmitError || err instanceof UnsplittableLineError)
           throw new CliError(err.message, ExitCode.Usage);
         if (err instanceof OpenAICallError)
