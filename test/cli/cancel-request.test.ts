@@ -5,6 +5,7 @@
  * failed run failed.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { cancelWorkflowId } from '../../src/shared/constants';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { cleanEnv, runCli, stderrLines } from './run-cli';
@@ -105,6 +106,28 @@ describe('cancel waits for the cancel request', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(
       `${batch.id}: resubmitting ${h.resultsDir}/${batch.id}/remaining.jsonl to /v1/chat/completions (24h)`,
+    );
+  });
+
+  it('status after an operator cancelled or terminated the run says so, where the batch was, and what to do', async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 20 });
+    expect((await runCli(['cancel', batch.id], cliEnv)).code).toBe(0);
+    const handle = env.client.workflow.getHandle(cancelWorkflowId(batch.id));
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    const r = await runCli(['status', batch.id], cliEnv);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `stopped by an operator (workflow cancelled); batch ${batch.id} was last seen cancelling and its cancellation was already requested; \`openai-batch-cancel cancel ${batch.id}\` starts it again to wait for the batch and collect its results`,
+    );
+    expect(r.stdout).not.toContain('Workflow canceled');
+
+    const again = await runCli(['cancel', batch.id], cliEnv);
+    expect(again.stdout).toContain(`${batch.id}: cancellation restarted after the previous run CANCELLED`);
+    await env.client.workflow.getHandle(cancelWorkflowId(batch.id)).terminate('ops: wrong batch');
+    const t = await runCli(['status', batch.id], cliEnv);
+    expect(t.stdout).toContain(
+      `stopped by an operator (workflow terminated: ops: wrong batch); batch ${batch.id}`,
     );
   });
 });
