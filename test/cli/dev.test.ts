@@ -7,22 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanEnv, ROOT } from './run-cli';
-
-/** Live processes whose command line names `dir` (the dev server runs with its SQLite file there). */
-function pidsHolding(dir: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+import { cleanEnv, pidsNaming, ROOT } from './run-cli';
 
 describe('dev', () => {
   let dataDir: string;
@@ -32,7 +17,7 @@ describe('dev', () => {
   });
   afterAll(() => {
     // Whatever this test started and left behind (only on failure).
-    for (const pid of pidsHolding(dataDir)) process.kill(pid, 'SIGKILL');
+    for (const pid of pidsNaming(dataDir)) process.kill(pid, 'SIGKILL');
     if (child?.exitCode === null) child.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -69,14 +54,14 @@ describe('dev', () => {
     expect(out).toContain('no worker here (--no-worker)');
     expect(out).not.toContain('starting the worker');
     expect(out).toMatch(/simulator: OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/v1/);
-    expect(pidsHolding(dataDir).length).toBeGreaterThan(0);
+    expect(pidsNaming(dataDir).length).toBeGreaterThan(0);
 
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     process.kill(-proc.pid!, 'SIGHUP');
     expect(await exited).toBe(0);
     const gone = Date.now() + 15_000;
-    while (pidsHolding(dataDir).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
-    expect(pidsHolding(dataDir)).toEqual([]);
+    while (pidsNaming(dataDir).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
+    expect(pidsNaming(dataDir)).toEqual([]);
     expect(out).toContain('SIGHUP: stopping simulator, Temporal dev server');
   });
 });

@@ -11,6 +11,7 @@ import { inputPlan, resultPlan, type ResultRole } from './file-content';
 import { type FileRegistry } from './files';
 import { batchId, resultFileId } from './ids';
 import { type InputError } from './input-validation';
+import { listPage } from './list-page';
 import { hash32 } from './prng';
 import { createdRecord, type RecordIdentity, seededRecord } from './records';
 import { GeneratedRequests, type RequestSet } from './requests';
@@ -138,18 +139,8 @@ export class BatchRegistry {
   }
 
   list(limit: number, after: string | undefined): BatchListPage {
-    const newestFirst = [...this.order].reverse();
-    const start = after === undefined ? 0 : newestFirst.findIndex((r) => r.id === after) + 1;
-    // An unknown cursor yields an empty page rather than restarting from the top.
-    const page = after !== undefined && start === 0 ? [] : newestFirst.slice(start, start + limit);
-    const data = page.map((r) => this.render(r));
-    return {
-      object: 'list',
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data[data.length - 1]?.id ?? null,
-      has_more: start + page.length < newestFirst.length && page.length > 0,
-    };
+    // Newest first, like OpenAI.
+    return listPage([...this.order].reverse(), limit, after, (r) => this.render(r));
   }
 
   cancel(id: string): Batch {

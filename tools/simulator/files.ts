@@ -6,17 +6,12 @@ import { type FileObject } from '../../src/openai/schemas';
 import { fileNotFound } from './errors';
 import { type FilePlan } from './file-content';
 import { fileId } from './ids';
+import { listPage, type ListPage } from './list-page';
 import { hashString } from './prng';
 import { type RequestSet } from './requests';
 
 /** OpenAI's `ListFilesResponse`. */
-export interface FileListPage {
-  object: 'list';
-  data: FileObject[];
-  first_id: string | null;
-  last_id: string | null;
-  has_more: boolean;
-}
+export type FileListPage = ListPage<FileObject>;
 
 export interface FileEntry {
   readonly id: string;
@@ -65,8 +60,7 @@ export class FileRegistry {
 
   /**
    * `GET /v1/files`: live files by `created_at` (upload order breaks ties), `desc` by default,
-   * optionally of one purpose, a page of `limit` after the file `after`. An unknown cursor yields an
-   * empty page, as for batches.
+   * optionally of one purpose, a page of `limit` after the file `after`.
    */
   list(opts: { limit: number; order: 'asc' | 'desc'; purpose?: string; after?: string }): FileListPage {
     const live = [...this.files.values()].filter(
@@ -75,16 +69,7 @@ export class FileRegistry {
     // A stable sort keeps upload order among files of the same second.
     live.sort((a, b) => a.createdAt - b.createdAt);
     if (opts.order === 'desc') live.reverse();
-    const start = opts.after === undefined ? 0 : live.findIndex((f) => f.id === opts.after) + 1;
-    const page = opts.after !== undefined && start === 0 ? [] : live.slice(start, start + opts.limit);
-    const data = page.map((f) => this.toObject(f));
-    return {
-      object: 'list',
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data[data.length - 1]?.id ?? null,
-      has_more: page.length > 0 && start + page.length < live.length,
-    };
+    return listPage(live, opts.limit, opts.after, (f) => this.toObject(f));
   }
 
   bytes(entry: FileEntry): number {
