@@ -4,7 +4,8 @@
  * `30m`, `2h`, `500ms`, or a plain number of milliseconds.
  */
 import { msToNumber } from '@temporalio/common/lib/time';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { formatDuration } from './format';
 
 /** Milliseconds, or NaN when `value` is no duration. */
 function toMs(value: string): number {
@@ -36,3 +37,15 @@ export const durationFlag = (value: string): number => parseDuration(value);
 
 /** Commander parser of a duration flag that may be 0 (e.g. "cancelling takes no time"). */
 export const nonNegativeDurationFlag = (value: string): number => parseDuration(value, true);
+
+/** A duration flag with a default, shown in `--help` as a duration (`30s`), not as milliseconds. */
+export function durationOption(
+  flags: string,
+  description: string,
+  defaultMs: number,
+  opts: { allowZero?: boolean } = {},
+): Option {
+  return new Option(flags, description)
+    .argParser(opts.allowZero ? nonNegativeDurationFlag : durationFlag)
+    .default(defaultMs, formatDuration(defaultMs));
+}

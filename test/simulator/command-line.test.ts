@@ -24,7 +24,7 @@ describe('simulator command line', () => {
     const sub = await simulatorCli(['create-batch', '--help']);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toMatch(/--requests <n>[\s\S]*?\(default:\s+200\)/);
-    expect(sub.stdout).toMatch(/--ms-per-request <duration>[\s\S]*?\(default:\s+500\)/);
+    expect(sub.stdout).toMatch(/--ms-per-request <duration>[\s\S]*?\(default:\s+500ms\)/);
 
     const bad = await simulatorCli(['--bogus']);
     expect(bad.code).toBe(2);

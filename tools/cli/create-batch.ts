@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import OpenAI from 'openai';
 import { DEFAULT_API_KEY, PACE_METADATA_KEY } from '../simulator';
 import { positiveInt, print, printJson } from '../../src/cli/common';
-import { nonNegativeDurationFlag } from '../../src/cli/duration';
+import { durationOption } from '../../src/cli/duration';
 import { CliError } from '../../src/cli/errors';
 import { formatDuration } from '../../src/cli/format';
 
@@ -49,11 +49,13 @@ export function createBatchCommand(): Command {
     .option('--url <url>', "the simulator's base URL (printed at its start)", 'http://127.0.0.1:8787/v1')
     .option('--api-key <key>', "the simulator's API key", DEFAULT_API_KEY)
     .option('--requests <n>', 'requests in the batch', positiveInt, 200)
-    .option(
-      '--ms-per-request <duration>',
-      'the batch answers one request this often: requests × this is how long it stays in progress',
-      nonNegativeDurationFlag,
-      500,
+    .addOption(
+      durationOption(
+        '--ms-per-request <duration>',
+        'the batch answers one request this often: requests × this is how long it stays in progress',
+        500,
+        { allowZero: true },
+      ),
     )
     .addOption(
       new Option('--endpoint <path>', 'the batch endpoint')

@@ -1,9 +1,8 @@
 /** `dev`: Temporal dev server (Web UI, search attributes) + simulator + worker until Ctrl-C. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { startLocalStack } from '../devtools/local-stack';
 import { nonNegativeInt, print } from '../../src/cli/common';
-import { nonNegativeDurationFlag } from '../../src/cli/duration';
-import { formatDuration } from '../../src/cli/format';
+import { durationOption } from '../../src/cli/duration';
 import { LOCAL_CANCEL_DELAY_MS } from '../simulator';
 import { waitForStopSignal } from '../../src/cli/signals';
 
@@ -25,9 +24,14 @@ export function devCommand(): Command {
     .option('--no-simulator', 'talk to the API in OPENAI_API_KEY / OPENAI_BASE_URL instead of the simulator')
     .option('--no-worker', 'run no worker here: start one yourself (npm run cli -- worker)')
     .addOption(
-      new Option('--cancel-delay-ms <duration>', "the simulator's cancelling time, e.g. 20s")
-        .argParser(nonNegativeDurationFlag)
-        .default(LOCAL_CANCEL_DELAY_MS, formatDuration(LOCAL_CANCEL_DELAY_MS)),
+      durationOption(
+        '--cancel-delay-ms <duration>',
+        "the simulator's cancelling time, e.g. 20s",
+        LOCAL_CANCEL_DELAY_MS,
+        {
+          allowZero: true,
+        },
+      ),
     )
     .action(async (opts: DevOptions) => {
       const stack = await startLocalStack({
@@ -43,6 +47,8 @@ export function devCommand(): Command {
         print(`  export TEMPORAL_ADDRESS=${stack.devServer.address}`);
         if (stack.sim)
           print(`  # simulator: OPENAI_BASE_URL=${stack.sim.url} OPENAI_API_KEY=${stack.sim.apiKey}`);
+        if (stack.sim)
+          print(`  # a batch to cancel: npm run simulator -- create-batch --url ${stack.sim.url}`);
         if (!stack.worker) print('  # no worker here (--no-worker): run one with npm run cli -- worker');
         print('Press Ctrl-C to stop.');
         const stopped = await Promise.race([

@@ -3,11 +3,11 @@
  * OPENAI_BASE_URL), and `simulator create-batch`: a batch on a running one, to cancel. Also
  * `npm run simulator -- …` (tools/simulator/main.ts runs this same command).
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { DEFAULT_API_KEY, DEFAULT_TIMING, LOCAL_CANCEL_DELAY_MS, startSimulator } from '../simulator';
 import { WEBHOOK_FLAGS, webhookOptionsFromFlags, type WebhookFlagName } from '../simulator/webhook-flags';
 import { nonNegativeInt, print } from '../../src/cli/common';
-import { nonNegativeDurationFlag } from '../../src/cli/duration';
+import { durationOption } from '../../src/cli/duration';
 import { formatDuration } from '../../src/cli/format';
 import { waitForStopSignal } from '../../src/cli/signals';
 import { createBatchCommand } from './create-batch';
@@ -33,23 +33,25 @@ export function simulatorCommand(): Command {
     .option('--port <n>', 'port to listen on (0: a free one)', nonNegativeInt, 8787)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .addOption(
-      new Option(
+      durationOption(
         '--cancel-delay-ms <duration>',
         'how long cancelling takes, e.g. 20s or 10m (the real API: ~10 min)',
-      )
-        .argParser(nonNegativeDurationFlag)
-        .default(LOCAL_CANCEL_DELAY_MS, formatDuration(LOCAL_CANCEL_DELAY_MS)),
+        LOCAL_CANCEL_DELAY_MS,
+        { allowZero: true },
+      ),
     )
-    .option(
-      '--ms-per-request <duration>',
-      'an in-progress batch answers one request this often (create-batch can set it per batch)',
-      nonNegativeDurationFlag,
-      DEFAULT_TIMING.perRequestMs,
+    .addOption(
+      durationOption(
+        '--ms-per-request <duration>',
+        'an in-progress batch answers one request this often (create-batch can set it per batch)',
+        DEFAULT_TIMING.perRequestMs,
+        { allowZero: true },
+      ),
     )
     .option('--seed <n>', 'seeds ids and which requests fail', nonNegativeInt)
     .option('--api-key <key>', 'the only API key accepted', DEFAULT_API_KEY);
   for (const [flag, help] of Object.entries(WEBHOOK_FLAGS)) {
-    command.option(`--webhook-${flag} <value>`, help);
+    command.option(`--webhook-${flag} ${flag.endsWith('-ms') ? '<duration>' : '<value>'}`, help);
   }
   command.addCommand(createBatchCommand().exitOverride());
   return command.action(async (opts: SimulatorCommandOptions) => {

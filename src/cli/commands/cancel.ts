@@ -26,7 +26,7 @@ import {
   type CommonOptions,
 } from '../common';
 import { withTemporal } from '../connect';
-import { durationFlag, durationProblem, parseDuration } from '../duration';
+import { durationOption, durationProblem, parseDuration } from '../duration';
 import {
   cancelExitCode,
   confirmRequests,
@@ -127,9 +127,12 @@ export function cancelCommand(): Command {
         8,
       )
       .option('--wait', 'wait for each cancellation to finish and print its result')
-      .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (e.g. 2h)')
+      .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (default 2h)')
       .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
-      .option('--poll-interval <duration>', 'first wait between two reads of the batch (e.g. 5s)')
+      .option(
+        '--poll-interval <duration>',
+        'first wait between two reads of the batch (default 5s; 15 min with --webhooks)',
+      )
       .option(
         '--stuck-after <duration>',
         'mark the cancellation stuck if still cancelling after this (default 30m)',
@@ -143,11 +146,12 @@ export function cancelCommand(): Command {
         '--no-wait-for-request',
         "print the start and exit, without waiting for the cancel request's answer",
       )
-      .option(
-        '--request-timeout <duration>',
-        "how long to wait for the cancel request's answer (e.g. 30s)",
-        durationFlag,
-        DEFAULT_REQUEST_TIMEOUT_MS,
+      .addOption(
+        durationOption(
+          '--request-timeout <duration>',
+          "how long to wait for the cancel request's answer",
+          DEFAULT_REQUEST_TIMEOUT_MS,
+        ),
       )
       .option(
         '--rerun',

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { checkBatchId, print, sleep, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
-import { durationFlag } from '../duration';
+import { durationOption } from '../duration';
 import { CliError } from '../errors';
 import { progressLine, resultText, withCost } from '../format';
 import { loadPriceTable } from '../prices';
@@ -27,12 +27,7 @@ export function watchCommand(): Command {
     new Command('watch')
       .description('follow a cancellation live until it finishes, then print its summary')
       .argument('<batchId>', 'batch id such as batch_abc123')
-      .option(
-        '--interval <duration>',
-        'refresh this often (e.g. 2s; a plain number is ms)',
-        durationFlag,
-        1_000,
-      )
+      .addOption(durationOption('--interval <duration>', 'refresh this often (a plain number is ms)', 1_000))
       .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost'),
   ).action(async (rawId: string, opts: WatchOptions) => {
     const batchId = checkBatchId(rawId);
