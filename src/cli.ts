@@ -22,8 +22,6 @@ export function buildProgram(): Command {
   const program = new Command('openai-batch-cancel')
     .description('Durably cancel OpenAI Batch API jobs and salvage their partial results, on Temporal.')
     .version(packageVersion())
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(text) })
     .exitOverride();
   for (const command of [
     cancelCommand(),
@@ -39,7 +37,19 @@ export function buildProgram(): Command {
   ]) {
     program.addCommand(command.exitOverride());
   }
-  return program;
+  return withOneErrorPrefix(program);
+}
+
+/**
+ * Commander's usage errors say `error: …`; every other error says `openai-batch-cancel: …`. Set on
+ * each command (added commands do not inherit output settings).
+ */
+function withOneErrorPrefix(command: Command): Command {
+  command.showHelpAfterError('(run with --help for usage)').configureOutput({
+    outputError: (text, write) => write(text.replace(/^error: /, 'openai-batch-cancel: ')),
+  });
+  for (const sub of command.commands) withOneErrorPrefix(sub);
+  return command;
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {

@@ -88,8 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The API key, or a ConfigError saying how to get going without one. */
 export function requireApiKey(config: Config): string {
   if (!config.OPENAI_API_KEY) {
+    // Already pointed somewhere (the simulator, a proxy): only the key is missing.
     throw new ConfigError([
-      'OPENAI_API_KEY: required to talk to OpenAI (set it, or point OPENAI_BASE_URL at the simulator with its key)',
+      config.OPENAI_BASE_URL
+        ? `OPENAI_API_KEY: required: the key of the API at ${config.OPENAI_BASE_URL} (the simulator prints its own, sk-simulator unless started with --api-key)`
+        : 'OPENAI_API_KEY: required to talk to OpenAI (set it, or point OPENAI_BASE_URL at the simulator with its key)',
     ]);
   }
   return config.OPENAI_API_KEY;

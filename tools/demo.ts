@@ -23,8 +23,9 @@ import type { ProgressView } from '../src/cli/read-progress';
 import { showProgress, type BoardRow } from './demo/board';
 import { seedDemoBatches } from './demo/seed';
 import { startLocalStack, type LocalStack } from './devtools/local-stack';
+import { LOCAL_CANCEL_DELAY_MS } from './simulator';
 
-const USAGE = `usage: npm run demo -- [--once] [--data-dir DIR] [--cancel-delay-ms N] [--simulator] [--port N] [--ui-port N] [batch_id...]`;
+const USAGE = `usage: npm run demo -- [--once] [--data-dir DIR] [--cancel-delay-ms N (default ${LOCAL_CANCEL_DELAY_MS})] [--simulator] [--port N] [--ui-port N] [batch_id...]`;
 
 interface DemoArgs {
   once: boolean;
@@ -75,7 +76,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv, isTTY: boo
   return {
     once: values.once || env.DEMO_ONCE === '1' || (env.CI === 'true' && !isTTY),
     dataDir: path.resolve(values['data-dir']),
-    cancelDelayMs: integer('cancel-delay-ms', values['cancel-delay-ms'], 20_000),
+    cancelDelayMs: integer('cancel-delay-ms', values['cancel-delay-ms'], LOCAL_CANCEL_DELAY_MS),
     useSimulator,
     port: integer('port', values.port, 7233),
     uiPort: integer('ui-port', values['ui-port'], 8233),

@@ -15,15 +15,21 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.envconfig import ClientConfig
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, FailureError
 
 WORKFLOW_TYPE = "cancelBatchWorkflow"
 DEFAULT_TASK_QUEUE = "openai-batch-cancel"
+
+
+# The workflow's own rule (src/shared/cancel-input.ts): checked here too, so a bad id is refused
+# before anything starts.
+BATCH_ID = re.compile(r"^batch_[A-Za-z0-9_-]{1,200}$")
 
 
 def workflow_id(batch_id: str) -> str:
@@ -31,10 +37,38 @@ def workflow_id(batch_id: str) -> str:
     return f"cancel-batch:{batch_id}"
 
 
+def failure_line(batch_id: str, err: WorkflowFailureError) -> str:
+    """One line: the innermost cause's failure type (once) and message."""
+    cause = err.cause
+    while cause is not None and cause.cause is not None:
+        cause = cause.cause
+    if cause is None:
+        return f"cancellation of {batch_id} failed: {err}"
+    kind = f"{cause.type}: " if isinstance(cause, ApplicationError) and cause.type else ""
+    # str() of a failure already starts with its type; its message does not.
+    message = cause.message if isinstance(cause, FailureError) else str(cause)
+    return f"cancellation of {batch_id} failed: {kind}{message}"
+
+
 async def cancel_batch(args: argparse.Namespace) -> int:
+    if not BATCH_ID.match(args.batch_id):
+        print(
+            f'invalid batch id "{args.batch_id}": must look like batch_abc123 (letters, digits, _ or - after "batch_")',
+            file=sys.stderr,
+        )
+        return 2
     connect = ClientConfig.load_client_connect_config()
     connect.setdefault("target_host", "localhost:7233")
-    client = await Client.connect(**connect)
+    try:
+        client = await Client.connect(**connect)
+    except Exception as err:  # the SDK raises RuntimeError with the transport's reason
+        address = connect["target_host"]
+        reason = " ".join(str(err).split())
+        print(
+            f"cannot reach Temporal at {address}: {reason} (is a server running? set TEMPORAL_ADDRESS or a temporal.toml profile)",
+            file=sys.stderr,
+        )
+        return 1
 
     workflow_input: dict = {"batchId": args.batch_id}
     if args.max_wait:
@@ -55,11 +89,7 @@ async def cancel_batch(args: argparse.Namespace) -> int:
     try:
         result = await handle.result()  # a dict: see cancel-batch-result.schema.json
     except WorkflowFailureError as err:
-        cause = err.cause
-        while cause is not None and cause.cause is not None:
-            cause = cause.cause
-        kind = f"{cause.type}: " if isinstance(cause, ApplicationError) and cause.type else ""
-        print(f"cancellation of {args.batch_id} failed: {kind}{cause}", file=sys.stderr)
+        print(failure_line(args.batch_id, err), file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
     return 0

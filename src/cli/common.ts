@@ -2,6 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BatchIdSchema } from '../shared/cancel-input';
 import { DEFAULT_CONNECT_TIMEOUT_MS, useConnectionFlags } from './connect';
+import { durationOption } from './duration';
 import { CliError, ExitCode } from './errors';
 
 export interface CommonOptions extends ConnectionOptions {
@@ -47,11 +48,12 @@ export function withConnectionOptions(cmd: Command): Command {
 export function withCommonOptions(cmd: Command): Command {
   return withConnectionOptions(cmd)
     .option('--json', 'print machine-readable JSON on stdout')
-    .option(
-      '--connect-timeout <ms>',
-      'give up connecting to Temporal after this many milliseconds',
-      positiveInt,
-      DEFAULT_CONNECT_TIMEOUT_MS,
+    .addOption(
+      durationOption(
+        '--connect-timeout <duration>',
+        'give up connecting to Temporal after this long (a plain number is ms)',
+        DEFAULT_CONNECT_TIMEOUT_MS,
+      ),
     );
 }
 

@@ -52,12 +52,17 @@ function isUnavailable(err: unknown): boolean {
   return code === 14 || (err instanceof Error && /UNAVAILABLE|ECONNREFUSED|transport/i.test(err.message));
 }
 
-/** A failed cancel workflow as one line naming the batch and the root cause's failure type. */
-export function cancellationFailed(batchId: string | undefined, err: WorkflowFailedError): CliError {
+/** Why a workflow failed, as `<failure type>: <root cause's message>` (the type when it has one). */
+export function failureReason(err: WorkflowFailedError): string {
   const cause = err.cause ? rootCause(err.cause) : err;
   const type = (cause as { type?: unknown }).type;
   const kind = typeof type === 'string' && type ? `${type}: ` : '';
-  return new CliError(`cancellation ${batchId ? `of ${batchId} ` : ''}failed: ${kind}${cause.message}`);
+  return `${kind}${cause.message}`;
+}
+
+/** A failed cancel workflow as one line naming the batch and the root cause's failure type. */
+export function cancellationFailed(batchId: string | undefined, err: WorkflowFailedError): CliError {
+  return new CliError(`cancellation ${batchId ? `of ${batchId} ` : ''}failed: ${failureReason(err)}`);
 }
 
 export interface DescribeContext {

@@ -120,7 +120,8 @@ export function progressDetails(view: ProgressView, now = Date.now()): string {
       `${p.batch?.status ?? 'not read yet'}${p.cancelOutcome ? ` (${p.cancelOutcome})` : ''}`,
     ]);
     rows.push(['requests', c ? `${c.completed} completed, ${c.failed} failed, ${c.total} total` : 'unknown']);
-    const last = p.lastReadAt ? `, last read ${formatDuration(now - p.lastReadAt)} ago` : '';
+    // A finished run reads no more: "last read 20s ago" would only age.
+    const last = p.lastReadAt && !view.result ? `, last read ${formatDuration(now - p.lastReadAt)} ago` : '';
     const next =
       p.nextCheckInBy && !view.result
         ? `, next check-in within ${formatDuration(p.nextCheckInBy - now)}`
@@ -183,9 +184,12 @@ export function startText(batchId: string, s: CancellationStart): string {
 }
 
 /** A table of cancellations, newest first. */
-export function listingTable(rows: CancellationListing[]): string {
+export function listingTable(rows: (CancellationListing & { failure?: string })[]): string {
   if (rows.length === 0) return 'no cancellations found';
+  // Why a run failed, only when one did: `unknown - FAILED` alone says nothing.
+  const reasons = rows.some((r) => r.failure);
   const header = ['BATCH', 'BATCH STATUS', 'REQUESTS', 'WORKFLOW', 'STARTED', 'CLOSED'];
+  if (reasons) header.push('REASON');
   const body = rows.map((r) => [
     r.batchId,
     `${r.batchStatus ?? '-'}${r.stuck ? ' (STUCK)' : ''}`,
@@ -193,6 +197,7 @@ export function listingTable(rows: CancellationListing[]): string {
     r.workflowStatus,
     r.startTime.toISOString(),
     r.closeTime?.toISOString() ?? '-',
+    ...(reasons ? [r.failure ?? ''] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   return [header, ...body]

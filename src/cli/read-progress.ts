@@ -7,7 +7,8 @@ import { awaitCancellationResult, getCancellationHandle } from '../client';
 import { progressWithLiveWait } from '../live-progress';
 import type { CancelProgress } from '../shared/progress';
 import type { CancelBatchResult } from '../shared/results';
-import { cancellationFailed } from './errors';
+import { cancellationFailed, failureReason } from './errors';
+import { operatorStopText } from './operator-stop';
 
 export interface ProgressView {
   batchId: string;
@@ -53,7 +54,8 @@ export async function readProgress(client: Client, batchId: string): Promise<Pro
     return { ...base, progress: null };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      return { ...base, progress: null, failure: cancellationFailed(batchId, err).message };
+      const stopped = operatorStopText(batchId, description, err.cause ? failureReason(err) : undefined);
+      return { ...base, progress: null, failure: stopped ?? cancellationFailed(batchId, err).message };
     }
     throw err;
   }

@@ -26,18 +26,25 @@ function loadTools(): ToolsModule | undefined {
   }
 }
 
-export function toolCommands(): Command[] {
-  const tools = loadTools();
-  if (tools) return tools.toolCommands();
-  return TOOL_COMMANDS.map((name) =>
+/** What an installed package has instead of a tool command: a refusal that says where it runs. */
+export function toolStub(name: string): Command {
+  return (
     new Command(name)
       .description(`(development only) run from a clone of the repository: npm run cli -- ${name}`)
       .allowUnknownOption()
+      // `simulator create-batch …` too: any arguments, the same answer.
+      .allowExcessArguments()
       .action(() => {
         throw new CliError(
           `\`${name}\` is development tooling, not part of the installed package: run it from a clone of the repository with \`npm run cli -- ${name}\``,
           ExitCode.Usage,
         );
-      }),
+      })
   );
+}
+
+export function toolCommands(): Command[] {
+  const tools = loadTools();
+  if (tools) return tools.toolCommands();
+  return TOOL_COMMANDS.map(toolStub);
 }

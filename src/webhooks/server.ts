@@ -16,7 +16,7 @@ export interface WebhookServerOptions {
   client: Client;
   /** @default 8788 */
   port?: number;
-  /** @default '0.0.0.0' */
+  /** Loopback only unless asked: `0.0.0.0` where the receiver must be reached from outside. @default '127.0.0.1' */
   host?: string;
 }
 
@@ -96,7 +96,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       if (!res.headersSent) send(res, 500, JSON.stringify({ error: (err as Error).message }));
     });
   });
-  const host = opts.host ?? '0.0.0.0';
+  const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 8788, host, resolve);

@@ -85,8 +85,10 @@ describe('cancel: restarts, finished runs and bulk starts (dev server)', () => {
     const cancelsBefore = h.sim.stats().requests['batches.cancel'];
 
     const again = await runCli(['cancel', id], cliEnv);
-    expect(again.code).toBe(0);
+    // The new run's cancel request fails with 404 again, and cancel says so (exit 1).
+    expect(again.code).toBe(1);
     expect(again.stdout).toContain(`${id}: cancellation restarted after the previous run FAILED`);
+    expect(again.stderr).toMatch(new RegExp(`cancellation of ${id} failed: OpenAINotFound: `));
     const handle = env.client.workflow.getHandle(cancelWorkflowId(id));
     await expect(handle.result()).rejects.toThrow();
     const secondRun = (await handle.describe()).runId;

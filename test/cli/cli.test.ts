@@ -38,6 +38,7 @@ describe('openai-batch-cancel CLI', () => {
           start: 'started',
           runId: expect.any(String),
           ok: true,
+          request: { outcome: 'cancel-requested', batchStatus: 'cancelling' },
         },
       ],
     });
@@ -63,6 +64,9 @@ describe('openai-batch-cancel CLI', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/phase\s+done/);
     expect(status.stdout).toContain('cancelled (cancel-requested)');
+    // Finished: the reads are counted, not aged ("last read 20s ago" only grows).
+    expect(status.stdout).toMatch(/elapsed\s+\S+.*, \d+ reads\n/);
+    expect(status.stdout).not.toContain('last read');
     const watch = await runCli(['watch', batch.id], cliEnv);
     expect(watch.code).toBe(0);
     expect(watch.stdout).toContain(`${batch.id}  cancelled`);

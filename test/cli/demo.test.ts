@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanEnv, runTsx } from './run-cli';
+import { cleanEnv, pidsNaming, runTsx } from './run-cli';
 
 describe('npm run demo -- --once', () => {
   let dataDir: string;
@@ -37,16 +37,6 @@ describe('npm run demo -- --once', () => {
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
 
     // The dev server it started is gone: its SQLite file is no longer held open by a live server.
-    const pidsHolding = fs
-      .readdirSync('/proc')
-      .filter((p) => /^\d+$/.test(p))
-      .filter((p) => {
-        try {
-          return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dataDir);
-        } catch {
-          return false;
-        }
-      });
-    expect(pidsHolding).toEqual([]);
+    expect(pidsNaming(dataDir)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** Runs the CLI or the demo as a child process (asynchronously, so an in-process worker keeps running). */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -45,4 +46,19 @@ export const runCli = (args: string[], env: NodeJS.ProcessEnv, timeoutMs?: numbe
 /** stderr without blank lines. */
 export function stderrLines(r: RunResult): string[] {
   return r.stderr.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** Live processes whose command line names `text` (a dev server names its data dir's SQLite file). */
+export function pidsNaming(text: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

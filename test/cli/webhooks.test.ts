@@ -14,6 +14,24 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 describe('webhooks command', () => {
   let child: ChildProcess | undefined;
+
+  /** Starts the receiver and resolves once it says it listens; `stderr()` is all it wrote so far. */
+  async function startReceiver(args: string[], env: NodeJS.ProcessEnv): Promise<{ stderr: () => string }> {
+    const proc = spawn(TSX, [CLI, 'webhooks', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child = proc;
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!stderr.includes('listening')) {
+      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { stderr: () => stderr };
+  }
   afterEach(async () => {
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child!.once('exit', resolve));
@@ -28,22 +46,35 @@ describe('webhooks command', () => {
     expect(res.stderr).toMatch(/OPENAI_WEBHOOK_SECRET/);
   });
 
+  it('refuses a secret that is not a whsec_ base64 key, in one line, exit 2', async () => {
+    const res = await runTsx(
+      CLI,
+      ['webhooks', '--port', '1'],
+      cleanEnv({ OPENAI_WEBHOOK_SECRET: 'whsec_madeup123' }),
+    );
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      "openai-batch-cancel: invalid configuration: OPENAI_WEBHOOK_SECRET: the part after 'whsec_' is not base64: copy the whole signing secret from the OpenAI dashboard",
+    ]);
+  });
+
+  it('listens on 127.0.0.1 unless --host says otherwise', async () => {
+    const port = await freePort();
+    const receiver = await startReceiver(
+      ['--port', String(port)],
+      cleanEnv({ OPENAI_WEBHOOK_SECRET: newWebhookSecret(), TEMPORAL_ADDRESS: '127.0.0.1:1' }),
+    );
+    expect(receiver.stderr()).toContain(`webhooks: listening on 127.0.0.1:${port} `);
+  });
+
   it('serves /healthz, rejects an unsigned delivery (400) and answers 503 while Temporal is down', async () => {
     const secret = newWebhookSecret();
     const port = await freePort();
     const deadTemporal = await freePort();
-    child = spawn(TSX, [CLI, 'webhooks', '--port', String(port), '--host', '127.0.0.1'], {
-      cwd: ROOT,
-      env: cleanEnv({ OPENAI_WEBHOOK_SECRET: secret, TEMPORAL_ADDRESS: `127.0.0.1:${deadTemporal}` }),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const deadline = Date.now() + 30_000;
-    while (!stderr.includes('listening')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const receiver = await startReceiver(
+      ['--port', String(port), '--host', '127.0.0.1'],
+      cleanEnv({ OPENAI_WEBHOOK_SECRET: secret, TEMPORAL_ADDRESS: `127.0.0.1:${deadTemporal}` }),
+    );
     const base = `http://127.0.0.1:${port}`;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
@@ -65,6 +96,7 @@ describe('webhooks command', () => {
     });
     expect(signed.status).toBe(503);
     // Logged: why each delivery was refused; never the secret or the body.
+    const stderr = receiver.stderr();
     expect(stderr).toMatch(/rejected: missing webhook-id/);
     expect(stderr).not.toContain(secret);
     expect(stderr).not.toContain('batch.cancelled');

@@ -80,6 +80,9 @@ describe('docker-compose.yml', () => {
     const webhooks = services.webhooks as Service & { command?: string[]; profiles?: string[] };
     expect(webhooks.build).toEqual(services.worker!.build);
     expect(webhooks.command).toEqual(expect.arrayContaining(['lib/cli.js', 'webhooks']));
+    // The receiver listens on loopback by default; in its container it must be reached from outside.
+    const host = webhooks.command?.indexOf('--host') ?? -1;
+    expect(webhooks.command?.[host + 1]).toBe('0.0.0.0');
     const known = Object.keys(ConfigSchema.shape);
     const names = Object.keys(webhooks.environment ?? {});
     expect(names).toContain('OPENAI_WEBHOOK_SECRET');

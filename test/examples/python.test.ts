@@ -72,4 +72,31 @@ describeWithPython('examples/python: calling the workflow by name from Python', 
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/cancellation of batch_doesnotexist failed: OpenAINotFound: /);
   });
+
+  it('names the failure type once (an invalid input is InvalidInput: …, not InvalidInput: InvalidInput: …)', async () => {
+    const r = await runPython(['batch_badinput', '--max-wait', 'soon'], pyEnv);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(
+      /^cancellation of batch_badinput failed: InvalidInput: (?!InvalidInput)/,
+    );
+  });
+
+  it('refuses a bad batch id before starting anything (exit 2)', async () => {
+    const r = await runPython(['batc_123'], pyEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'invalid batch id "batc_123": must look like batch_abc123 (letters, digits, _ or - after "batch_")',
+    );
+    await expect(env.client.workflow.getHandle('cancel-batch:batc_123').describe()).rejects.toThrow();
+  });
+
+  it('says in one line, without a traceback, that Temporal is not at TEMPORAL_ADDRESS', async () => {
+    const r = await runPython(['batch_abc'], cleanEnv({ TEMPORAL_ADDRESS: '127.0.0.1:1' }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('Traceback');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^cannot reach Temporal at 127\.0\.0\.1:1: .*is a server running\?/),
+    ]);
+  });
 });

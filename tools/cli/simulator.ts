@@ -1,15 +1,24 @@
-/** `simulator`: an OpenAI-compatible Batch API simulator until Ctrl-C (for the worker's OPENAI_BASE_URL). */
+/**
+ * `simulator`: an OpenAI-compatible Batch API simulator until Ctrl-C (for the worker's
+ * OPENAI_BASE_URL), and `simulator create-batch`: a batch on a running one, to cancel. Also
+ * `npm run simulator -- …` (tools/simulator/main.ts runs this same command).
+ */
 import { Command } from 'commander';
-import { startSimulator } from '../simulator';
+import { DEFAULT_API_KEY, DEFAULT_TIMING, LOCAL_CANCEL_DELAY_MS, startSimulator } from '../simulator';
 import { WEBHOOK_FLAGS, webhookOptionsFromFlags, type WebhookFlagName } from '../simulator/webhook-flags';
 import { nonNegativeInt, print } from '../../src/cli/common';
+import { durationOption } from '../../src/cli/duration';
+import { formatDuration } from '../../src/cli/format';
 import { waitForStopSignal } from '../../src/cli/signals';
+import { createBatchCommand } from './create-batch';
 
 interface SimulatorCommandOptions {
   port: number;
   host: string;
-  cancelDelayMs?: number;
-  apiKey?: string;
+  cancelDelayMs: number;
+  msPerRequest: number;
+  seed?: number;
+  apiKey: string;
   [flag: `webhook${string}`]: string | undefined;
 }
 
@@ -18,14 +27,33 @@ const camel = (flag: string) => `webhook-${flag}`.replace(/-([a-z])/g, (_, c: st
 
 export function simulatorCommand(): Command {
   const command = new Command('simulator')
-    .description('run the OpenAI Batch API simulator until Ctrl-C')
+    .description(
+      'run the OpenAI Batch API simulator until Ctrl-C; `simulator create-batch` makes a batch to cancel',
+    )
     .option('--port <n>', 'port to listen on (0: a free one)', nonNegativeInt, 8787)
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--cancel-delay-ms <n>', 'how long cancelling takes (the real API: ~10 min)', nonNegativeInt)
-    .option('--api-key <key>', 'the only API key accepted (default sk-simulator)');
+    .addOption(
+      durationOption(
+        '--cancel-delay-ms <duration>',
+        'how long cancelling takes, e.g. 20s or 10m (the real API: ~10 min)',
+        LOCAL_CANCEL_DELAY_MS,
+        { allowZero: true },
+      ),
+    )
+    .addOption(
+      durationOption(
+        '--ms-per-request <duration>',
+        'an in-progress batch answers one request this often (create-batch can set it per batch)',
+        DEFAULT_TIMING.perRequestMs,
+        { allowZero: true },
+      ),
+    )
+    .option('--seed <n>', 'seeds ids and which requests fail', nonNegativeInt)
+    .option('--api-key <key>', 'the only API key accepted', DEFAULT_API_KEY);
   for (const [flag, help] of Object.entries(WEBHOOK_FLAGS)) {
-    command.option(`--webhook-${flag} <value>`, help);
+    command.option(`--webhook-${flag} ${flag.endsWith('-ms') ? '<duration>' : '<value>'}`, help);
   }
+  command.addCommand(createBatchCommand().exitOverride());
   return command.action(async (opts: SimulatorCommandOptions) => {
     const webhooks = webhookOptionsFromFlags(
       Object.fromEntries(
@@ -36,14 +64,19 @@ export function simulatorCommand(): Command {
       ...(webhooks ? { webhooks } : {}),
       host: opts.host,
       port: opts.port,
-      ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
-      ...(opts.cancelDelayMs !== undefined ? { timing: { cancelDelayMs: opts.cancelDelayMs } } : {}),
+      apiKey: opts.apiKey,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      timing: { cancelDelayMs: opts.cancelDelayMs, perRequestMs: opts.msPerRequest },
     });
     print(`OpenAI Batch API simulator listening on ${sim.url} (Ctrl-C to stop)`);
     print(`OPENAI_BASE_URL=${sim.url}`);
     print(`OPENAI_API_KEY=${sim.apiKey}`);
+    print(
+      `cancelling takes ${formatDuration(opts.cancelDelayMs)}; make a batch to cancel: npm run simulator -- create-batch`,
+    );
     if (webhooks) print(`webhooks: batch events → ${webhooks.url}`);
-    await waitForStopSignal();
+    const signal = await waitForStopSignal();
+    print(`${signal}: stopping the simulator`);
     await sim.close();
   });
 }

@@ -17,6 +17,8 @@ export interface LocalStackOptions {
   dataDir: string;
   /** Run the simulator with this cancel delay; `false` talks to the API in OPENAI_* instead. */
   simulator: { cancelDelayMs: number; seed?: number } | false;
+  /** Run a worker in this process. `false`: the user runs one (`npm run cli -- worker`). @default true */
+  worker?: boolean;
   /** Preferred ports; free ones are taken when busy. @default 7233, 8233 */
   port?: number;
   uiPort?: number;
@@ -30,8 +32,9 @@ export interface LocalStack {
   sim: BatchSimulator | undefined;
   config: Config;
   client: Client;
-  worker: Worker;
-  /** Settles when the worker stops (rejects if it crashed). */
+  /** Undefined with `worker: false`. */
+  worker: Worker | undefined;
+  /** Settles when the worker stops (rejects if it crashed); never without a worker. */
   workerRun: Promise<void>;
   stop(): Promise<void>;
 }
@@ -102,6 +105,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
 
+    if (opts.worker === false) {
+      return {
+        devServer,
+        sim,
+        config,
+        client,
+        worker: undefined,
+        workerRun: new Promise<void>(() => {}),
+        stop,
+      };
+    }
     log('starting the worker (bundling the workflows)...');
     // The stack's own plaintext dev server: no profile or TLS settings from the environment apply.
     const worker = await createWorker({ config, connection: nativeConnection, namespace: 'default' });

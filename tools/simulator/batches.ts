@@ -11,6 +11,7 @@ import { inputPlan, resultPlan, type ResultRole } from './file-content';
 import { type FileRegistry } from './files';
 import { batchId, resultFileId } from './ids';
 import { type InputError } from './input-validation';
+import { listPage } from './list-page';
 import { hash32 } from './prng';
 import { createdRecord, type RecordIdentity, seededRecord } from './records';
 import { GeneratedRequests, type RequestSet } from './requests';
@@ -23,6 +24,8 @@ export interface NewBatch {
   metadata: Record<string, string> | null;
   requests: RequestSet;
   errors: InputError[] | null;
+  /** This batch answers one request every this many ms instead of `timing.perRequestMs`. */
+  perRequestMs?: number;
 }
 
 export class BatchRegistry {
@@ -51,14 +54,15 @@ export class BatchRegistry {
     return this.render(record);
   }
 
-  create(spec: NewBatch): Batch {
+  create({ perRequestMs, ...spec }: NewBatch): Batch {
     const identity = this.identity({
       ...spec,
       lineBytes: 0,
       cancelDelayMs: this.timing.cancelDelayMs,
       cancelDrainMs: 0,
     });
-    return this.register(createdRecord(identity, this.timing, this.clock(), spec.errors));
+    const timing = perRequestMs === undefined ? this.timing : { ...this.timing, perRequestMs };
+    return this.register(createdRecord(identity, timing, this.clock(), spec.errors));
   }
 
   seedBatch(spec: SeedBatchSpec): Batch {
@@ -135,18 +139,8 @@ export class BatchRegistry {
   }
 
   list(limit: number, after: string | undefined): BatchListPage {
-    const newestFirst = [...this.order].reverse();
-    const start = after === undefined ? 0 : newestFirst.findIndex((r) => r.id === after) + 1;
-    // An unknown cursor yields an empty page rather than restarting from the top.
-    const page = after !== undefined && start === 0 ? [] : newestFirst.slice(start, start + limit);
-    const data = page.map((r) => this.render(r));
-    return {
-      object: 'list',
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data[data.length - 1]?.id ?? null,
-      has_more: start + page.length < newestFirst.length && page.length > 0,
-    };
+    // Newest first, like OpenAI.
+    return listPage([...this.order].reverse(), limit, after, (r) => this.render(r));
   }
 
   cancel(id: string): Batch {

@@ -6,8 +6,12 @@ import { type FileObject } from '../../src/openai/schemas';
 import { fileNotFound } from './errors';
 import { type FilePlan } from './file-content';
 import { fileId } from './ids';
+import { listPage, type ListPage } from './list-page';
 import { hashString } from './prng';
 import { type RequestSet } from './requests';
+
+/** OpenAI's `ListFilesResponse`. */
+export type FileListPage = ListPage<FileObject>;
 
 export interface FileEntry {
   readonly id: string;
@@ -52,6 +56,20 @@ export class FileRegistry {
   delete(id: string): { id: string; object: 'file'; deleted: true } {
     this.get(id).deleted = true;
     return { id, object: 'file', deleted: true };
+  }
+
+  /**
+   * `GET /v1/files`: live files by `created_at` (upload order breaks ties), `desc` by default,
+   * optionally of one purpose, a page of `limit` after the file `after`.
+   */
+  list(opts: { limit: number; order: 'asc' | 'desc'; purpose?: string; after?: string }): FileListPage {
+    const live = [...this.files.values()].filter(
+      (f) => !f.deleted && (opts.purpose === undefined || f.purpose === opts.purpose),
+    );
+    // A stable sort keeps upload order among files of the same second.
+    live.sort((a, b) => a.createdAt - b.createdAt);
+    if (opts.order === 'desc') live.reverse();
+    return listPage(live, opts.limit, opts.after, (f) => this.toObject(f));
   }
 
   bytes(entry: FileEntry): number {

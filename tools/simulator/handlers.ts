@@ -1,11 +1,11 @@
-/** Request handlers of the eight routes: parse and validate like OpenAI, then call the registries. */
+/** Request handlers of the nine routes: parse and validate like OpenAI, then call the registries. */
 import { type BatchRegistry, type NewBatch } from './batches';
 import { invalidRequest } from './errors';
 import { uploadPlan, type FilePlan } from './file-content';
 import { type FileEntry, type FileRegistry } from './files';
 import { type InputError, validateInputFile } from './input-validation';
 import { boundaryOf, parseMultipart } from './multipart';
-import { jsonBody, parseMetadata, requireString } from './params';
+import { jsonBody, limitParam, orderParam, paceOf, parseMetadata, requireString } from './params';
 import { defaultModel, UploadedRequests } from './requests';
 import { type RouteName } from './types';
 
@@ -97,6 +97,18 @@ export function createHandlers(files: FileRegistry, batches: BatchRegistry): Rec
       });
       return json(files.toObject(entry));
     },
+    'files.list': async (ctx) => {
+      const purpose = ctx.query.get('purpose');
+      const after = ctx.query.get('after');
+      return json(
+        files.list({
+          limit: limitParam(ctx.query, 10_000, 10_000),
+          order: orderParam(ctx.query),
+          ...(purpose !== null ? { purpose } : {}),
+          ...(after !== null ? { after } : {}),
+        }),
+      );
+    },
     'files.retrieve': async (ctx) => json(files.toObject(files.get(param(ctx)))),
     'files.content': async (ctx) => {
       const entry = files.get(param(ctx));
@@ -124,6 +136,7 @@ export function createHandlers(files: FileRegistry, batches: BatchRegistry): Rec
         );
       }
       const metadata = parseMetadata(body.metadata);
+      const perRequestMs = paceOf(metadata);
       const entry = files.get(inputFileId);
       if (entry.purpose !== 'batch') {
         throw invalidRequest(
@@ -132,20 +145,19 @@ export function createHandlers(files: FileRegistry, batches: BatchRegistry): Rec
           'invalid_value',
         );
       }
-      return json(batches.create({ inputFileId, endpoint, metadata, ...requestsOf(entry, endpoint) }));
+      return json(
+        batches.create({
+          inputFileId,
+          endpoint,
+          metadata,
+          ...requestsOf(entry, endpoint),
+          ...(perRequestMs !== undefined ? { perRequestMs } : {}),
+        }),
+      );
     },
     'batches.retrieve': async (ctx) => json(batches.view(param(ctx))),
     'batches.list': async (ctx) => {
-      const rawLimit = ctx.query.get('limit');
-      const limit = rawLimit === null ? 20 : Number(rawLimit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-        throw invalidRequest(
-          `Invalid 'limit': expected an integer between 1 and 100, but got ${rawLimit ?? ''} instead.`,
-          'limit',
-          'integer_out_of_range',
-        );
-      }
-      return json(batches.list(limit, ctx.query.get('after') ?? undefined));
+      return json(batches.list(limitParam(ctx.query, 100, 20), ctx.query.get('after') ?? undefined));
     },
     'batches.cancel': async (ctx) => json(batches.cancel(param(ctx))),
   };

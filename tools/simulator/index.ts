@@ -1,5 +1,6 @@
 /** OpenAI-compatible Batch + Files API simulator with fault injection, for tests, demos and benchmarks. */
-export { startSimulator, DEFAULT_TIMING, DEFAULT_API_KEY } from './simulator';
+export { startSimulator, DEFAULT_TIMING, DEFAULT_API_KEY, LOCAL_CANCEL_DELAY_MS } from './simulator';
+export { PACE_METADATA_KEY } from './params';
 export { InvalidFaultError } from './faults';
 export {
   ROUTE_NAMES,

@@ -11,6 +11,7 @@ const ID = '([^/]+)';
 
 const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', pattern: /^\/v1\/files$/, name: 'files.create' },
+  { method: 'GET', pattern: /^\/v1\/files$/, name: 'files.list' },
   { method: 'GET', pattern: new RegExp(`^/v1/files/${ID}$`), name: 'files.retrieve' },
   { method: 'GET', pattern: new RegExp(`^/v1/files/${ID}/content$`), name: 'files.content' },
   { method: 'DELETE', pattern: new RegExp(`^/v1/files/${ID}$`), name: 'files.delete' },

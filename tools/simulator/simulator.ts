@@ -29,6 +29,13 @@ export const DEFAULT_TIMING: SimulatorTiming = {
 
 export const DEFAULT_API_KEY = 'sk-simulator';
 
+/**
+ * How long cancelling takes in the simulator the command line runs (`simulator`, `dev`, the demo):
+ * long enough to watch a batch in `cancelling`, short enough to wait for. The library's default
+ * stays the real API's ten minutes.
+ */
+export const LOCAL_CANCEL_DELAY_MS = 20_000;
+
 /** Starts an OpenAI-compatible Batch + Files API on a local port. Close it when done. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<BatchSimulator> {
   const seed = opts.seed ?? 1;

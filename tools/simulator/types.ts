@@ -17,6 +17,8 @@ export const ROUTE_NAMES = [
   'batches.retrieve',
   'batches.list',
   'batches.cancel',
+  // Appended, not sorted: a route's index seeds its random faults.
+  'files.list',
 ] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 

@@ -2,6 +2,8 @@
  * `--webhook-*` flags of the simulator's two entry points (main.ts and the `simulator` dev command),
  * turned into `WebhookOptions` in one place. The secret may also come from OPENAI_WEBHOOK_SECRET.
  */
+import { durationProblem, parseDuration } from '../../src/cli/duration';
+import { webhookSecretProblem } from '../../src/openai/webhook-verify';
 import type { WebhookOptions } from './webhooks';
 
 /** Flag name (without `--webhook-`) → help text. */
@@ -11,8 +13,8 @@ export const WEBHOOK_FLAGS = {
   'duplicate-rate': 'fraction of events delivered twice',
   'drop-rate': 'fraction of events never sent',
   'bad-signature-rate': 'fraction of events signed with a wrong secret',
-  'delay-ms': 'delay before each first delivery',
-  'reorder-window-ms': 'hold events this long and deliver them newest first',
+  'delay-ms': 'delay before each first delivery (a duration: 500ms, 2s)',
+  'reorder-window-ms': 'hold events this long and deliver them newest first (a duration)',
 } as const;
 export type WebhookFlagName = keyof typeof WEBHOOK_FLAGS;
 
@@ -34,13 +36,18 @@ export function webhookOptionsFromFlags(
     return undefined;
   }
   const secret = flags.secret ?? env.OPENAI_WEBHOOK_SECRET;
-  if (!secret?.startsWith('whsec_')) {
-    throw new Error('--webhook-secret (or OPENAI_WEBHOOK_SECRET) must be the whsec_… signing secret');
-  }
+  const problem = secret === undefined ? 'is required' : webhookSecretProblem(secret);
+  if (problem || secret === undefined)
+    throw new Error(`--webhook-secret (or OPENAI_WEBHOOK_SECRET), the whsec_… signing secret: ${problem}`);
   const rate = (name: WebhookFlagName) =>
     flags[name] === undefined ? undefined : number(name, flags[name], 1);
-  const ms = (name: WebhookFlagName) =>
-    flags[name] === undefined ? undefined : number(name, flags[name], 24 * 60 * 60 * 1000);
+  const ms = (name: WebhookFlagName) => {
+    const value = flags[name];
+    if (value === undefined) return undefined;
+    const problem = durationProblem(value, true);
+    if (problem) throw new Error(`--webhook-${name} ${problem}`);
+    return number(name, String(parseDuration(value, true)), 24 * 60 * 60 * 1000);
+  };
   const faults = Object.fromEntries(
     Object.entries({
       duplicateRate: rate('duplicate-rate'),

@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { Command, Option } from 'commander';
 import {
   awaitCancellationResult,
@@ -27,6 +26,13 @@ import {
   type CommonOptions,
 } from '../common';
 import { withTemporal } from '../connect';
+import { durationOption, durationProblem, parseDuration } from '../duration';
+import {
+  cancelExitCode,
+  confirmRequests,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type RequestOutcome,
+} from '../request-outcome';
 import { cancellationFailed, CliError, describeError, ExitCode } from '../errors';
 import { resultText, startText } from '../format';
 import { mapBounded } from '../pool';
@@ -42,6 +48,9 @@ interface CancelOptions extends CommonOptions {
   reason?: string;
   rerun?: boolean;
   webhooks?: boolean;
+  /** Commander sets both (defaults true and 30 s). */
+  waitForRequest?: boolean;
+  requestTimeout?: number;
 }
 
 interface CancelOutcome {
@@ -54,6 +63,8 @@ interface CancelOutcome {
   ok: boolean;
   result?: CancelBatchResult;
   error?: string;
+  /** What the cancel request found (absent with --no-wait-for-request). */
+  request?: RequestOutcome;
 }
 
 /** Results awaited at once with --wait: each is one long poll, so this only caps open streams. */
@@ -82,18 +93,9 @@ export function collectBatchIds(args: string[], fromFile?: string): string[] {
 }
 
 function duration(name: string, value: string): number {
-  let ms = Number.NaN;
-  try {
-    ms = /^\d+$/.test(value) ? Number(value) : msToNumber(value as never);
-  } catch {
-    // reported below
-  }
-  if (!Number.isFinite(ms) || ms <= 0)
-    throw new CliError(
-      `${name}: must be a positive duration such as 90s, 30m or 2h, got ${JSON.stringify(value)}`,
-      ExitCode.Usage,
-    );
-  return ms;
+  const problem = durationProblem(value);
+  if (problem) throw new CliError(`${name}: ${problem}`, ExitCode.Usage);
+  return parseDuration(value);
 }
 
 export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInput {
@@ -125,9 +127,12 @@ export function cancelCommand(): Command {
         8,
       )
       .option('--wait', 'wait for each cancellation to finish and print its result')
-      .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (e.g. 2h)')
+      .option('--max-wait <duration>', 'give up waiting for a terminal status after this long (default 2h)')
       .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
-      .option('--poll-interval <duration>', 'first wait between two reads of the batch (e.g. 5s)')
+      .option(
+        '--poll-interval <duration>',
+        'first wait between two reads of the batch (default 5s; 15 min with --webhooks)',
+      )
       .option(
         '--stuck-after <duration>',
         'mark the cancellation stuck if still cancelling after this (default 30m)',
@@ -136,6 +141,17 @@ export function cancelCommand(): Command {
       .option(
         '--webhooks',
         'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, a read every 15 min is the fallback',
+      )
+      .option(
+        '--no-wait-for-request',
+        "print the start and exit, without waiting for the cancel request's answer",
+      )
+      .addOption(
+        durationOption(
+          '--request-timeout <duration>',
+          "how long to wait for the cancel request's answer",
+          DEFAULT_REQUEST_TIMEOUT_MS,
+        ),
       )
       .option(
         '--rerun',
@@ -173,9 +189,14 @@ export function cancelCommand(): Command {
             return failed(base, err);
           }
         });
-        if (!opts.wait) return started;
-        // 2. Then wait for all of them, printing each result as it arrives.
-        return mapBounded(started, WAIT_CONCURRENCY, async (o): Promise<CancelOutcome> => {
+        // 2. What each cancel request found: known within the run's first workflow task.
+        const requested = await confirmRequests(client, started, {
+          ...opts,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+        });
+        if (!opts.wait) return requested;
+        // 3. Then wait for all of them, printing each result as it arrives.
+        return mapBounded(requested, WAIT_CONCURRENCY, async (o): Promise<CancelOutcome> => {
           if (!o.ok) return o;
           try {
             const result = o.result ?? (await awaitCancellationResult(client, o.batchId));
@@ -188,6 +209,6 @@ export function cancelCommand(): Command {
       },
     );
     if (opts.json) printJson({ cancellations: outcomes });
-    if (outcomes.some((o) => !o.ok)) process.exitCode = ExitCode.Failed;
+    if (outcomes.some((o) => !o.ok)) process.exitCode = cancelExitCode(outcomes);
   });
 }

@@ -2,12 +2,13 @@
  * `list [--status s] [--stuck] [--older-than 30m] [--limit n]`: recent cancellations, newest first,
  * from Temporal visibility.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { listCancellations } from '../../client';
 import { BATCH_STATUSES, type BatchStatus } from '../../shared/batch-status';
-import { DurationSchema } from '../../shared/cancel-input';
 import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
+import { durationFlag } from '../duration';
+import { withFailureReasons } from '../failure-reasons';
 import { listingTable } from '../format';
 
 interface ListOptions extends CommonOptions {
@@ -15,12 +16,6 @@ interface ListOptions extends CommonOptions {
   stuck?: boolean;
   olderThan?: number;
   limit: number;
-}
-
-function duration(value: string): number {
-  const parsed = DurationSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError("must be a duration such as '30m', '2h' or ms");
-  return parsed.data;
 }
 
 export function listCommand(): Command {
@@ -34,16 +29,19 @@ export function listCommand(): Command {
         ]),
       )
       .option('--stuck', 'only running cancellations marked stuck (cancelling past the threshold)')
-      .option('--older-than <duration>', "only those started at least this long ago ('30m')", duration)
+      .option('--older-than <duration>', "only those started at least this long ago ('30m')", durationFlag)
       .option('--limit <n>', 'at most this many', positiveInt, 20),
   ).action(async (opts: ListOptions) => {
-    const rows = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, ({ client }) =>
-      listCancellations(client, {
-        limit: opts.limit,
-        ...(opts.status ? { batchStatus: opts.status } : {}),
-        ...(opts.stuck ? { stuck: true } : {}),
-        ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
-      }),
+    const rows = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) =>
+      withFailureReasons(
+        client,
+        await listCancellations(client, {
+          limit: opts.limit,
+          ...(opts.status ? { batchStatus: opts.status } : {}),
+          ...(opts.stuck ? { stuck: true } : {}),
+          ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
+        }),
+      ),
     );
     if (opts.json) printJson(rows);
     else print(listingTable(rows));

@@ -11,6 +11,7 @@ import { resultsUrlOf } from '../../results/open-store';
 import { UnsplittableLineError } from '../../results/split-remaining';
 import { checkBatchId, print, printJson } from '../common';
 import { CliError, ExitCode } from '../errors';
+import { locateResults } from '../results-location';
 
 interface ResubmitCliOptions {
   model?: string;
@@ -44,22 +45,30 @@ export function resubmitCommand(): Command {
     .option('--dry-run', 'show the parts and any batches already submitted; upload and create nothing')
     .option(
       '--results-dir <dir>',
-      'where the results were written: a directory or s3://bucket/prefix (default: RESULTS_URL, else RESULTS_DIR, ./data/results)',
+      "where the results were written: a directory or s3://bucket/prefix (default: where the cancellation's result says, else RESULTS_URL or RESULTS_DIR, ./data/results)",
     )
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (rawId: string, opts: ResubmitCliOptions) => {
       const batchId = checkBatchId(rawId);
       const config = loadConfig();
       const openai = openAIClientFromConfig(config);
+      const where = opts.resultsDir
+        ? { root: opts.resultsDir }
+        : await locateResults(batchId, resultsUrlOf(config));
       let report: ResubmitReport;
       try {
         report = await resubmitRemaining(openai, {
           batchId,
-          resultsDir: opts.resultsDir ?? resultsUrlOf(config),
+          resultsDir: where.root,
           ...(opts.model ? { model: opts.model } : {}),
           dryRun: opts.dryRun ?? false,
         });
       } catch (err) {
+        if (err instanceof NothingToResubmitError && where.summaryPath)
+          throw new CliError(
+            `no remaining.jsonl for ${batchId} on this machine: its cancellation wrote the results next to ${where.summaryPath} (on the worker's machine): run resubmit there, or pass --results-dir`,
+            ExitCode.Usage,
+          );
         if (err instanceof NothingToResubmitError || err instanceof UnsplittableLineError)
           throw new CliError(err.message, ExitCode.Usage);
         if (err instanceof OpenAICallError)

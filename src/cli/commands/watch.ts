@@ -3,8 +3,9 @@
  * On a TTY the line is redrawn in place with `\r`; otherwise a new line is printed on each change.
  */
 import { Command } from 'commander';
-import { checkBatchId, positiveInt, print, sleep, withCommonOptions, type CommonOptions } from '../common';
+import { checkBatchId, print, sleep, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
+import { durationOption } from '../duration';
 import { CliError } from '../errors';
 import { progressLine, resultText, withCost } from '../format';
 import { loadPriceTable } from '../prices';
@@ -26,7 +27,7 @@ export function watchCommand(): Command {
     new Command('watch')
       .description('follow a cancellation live until it finishes, then print its summary')
       .argument('<batchId>', 'batch id such as batch_abc123')
-      .option('--interval <ms>', 'refresh every this many milliseconds', positiveInt, 1_000)
+      .addOption(durationOption('--interval <duration>', 'refresh this often (a plain number is ms)', 1_000))
       .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost'),
   ).action(async (rawId: string, opts: WatchOptions) => {
     const batchId = checkBatchId(rawId);

@@ -9,9 +9,11 @@ import { Command } from 'commander';
 import { ConfigError } from '../../config';
 import { installRuntime } from '../../metrics';
 import { createWebhookHandler } from '../../webhooks/handler';
+import { webhookSecretProblem } from '../../openai/webhook-verify';
 import { startWebhookServer } from '../../webhooks/server';
 import { positiveInt, withConnectionOptions, type ConnectionOptions } from '../common';
 import { readConfig, readTarget } from '../connect';
+import { waitForStopSignal } from '../signals';
 
 interface WebhooksOptions extends ConnectionOptions {
   port: number;
@@ -26,7 +28,11 @@ export function webhooksCommand(): Command {
         'receive OpenAI webhooks (POST /openai/webhooks, GET /healthz): batch events end the wait at once; needs OPENAI_WEBHOOK_SECRET',
       )
       .option('--port <n>', 'port to listen on', positiveInt, 8788)
-      .option('--host <address>', 'address to listen on', '0.0.0.0')
+      .option(
+        '--host <address>',
+        'address to listen on (0.0.0.0: every interface, e.g. in a container)',
+        '127.0.0.1',
+      )
       .option(
         '--collect-expired',
         'a batch.expired event for a batch without a cancellation starts one that collects its partial results',
@@ -39,6 +45,8 @@ export function webhooksCommand(): Command {
         "OPENAI_WEBHOOK_SECRET: required: the endpoint's signing secret (whsec_…) from the OpenAI dashboard",
       ]);
     }
+    const problem = webhookSecretProblem(secret);
+    if (problem) throw new ConfigError([`OPENAI_WEBHOOK_SECRET: ${problem}`]);
     installRuntime(config.METRICS_PORT ? { metricsPort: config.METRICS_PORT } : {});
     const target = readTarget();
     // Lazy: the receiver serves even while Temporal is down, answering 503 so OpenAI retries.
@@ -58,16 +66,9 @@ export function webhooksCommand(): Command {
         `Temporal ${target.address} namespace ${target.namespace}` +
         `${opts.collectExpired ? ', collecting expired batches' : ''}\n`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        process.stderr.write(`webhooks: ${signal}, stopping\n`);
-        void server
-          .close()
-          .then(() => connection.close())
-          .then(resolve);
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    const signal = await waitForStopSignal();
+    process.stderr.write(`webhooks: ${signal}, stopping\n`);
+    await server.close();
+    await connection.close();
   });
 }
