@@ -14,8 +14,17 @@ import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { ResultFileSummary } from '../shared/results';
 import { download } from '../openai/file-download';
+import type { StorageLiveness } from './storage-liveness';
 
 const QUARANTINE_RAW_LIMIT = 64 * 1024;
+/**
+ * The longest quarantine record {@link quarantineRecord} writes: `raw` JSON-escaped (a control
+ * character takes 6 bytes, `\u0001`), `rawBase64` (4 bytes per 3), and the short fields. A line
+ * heavy in control characters makes a record of ~480 KB; reading the part file back with a
+ * smaller limit got a 1 KB preview that JSON.parse refused, and every retry failed the same way.
+ */
+export const QUARANTINE_RECORD_MAX_BYTES =
+  6 * QUARANTINE_RAW_LIMIT + 4 * Math.ceil(QUARANTINE_RAW_LIMIT / 3) + 16 * 1024;
 
 export type ResultKind = 'output' | 'errors';
 
@@ -36,6 +45,8 @@ export interface FileJob {
   progress: Progress;
   maxLineBytes: number;
   signal: AbortSignal;
+  /** Keeps the attempt alive through slow storage calls (commits, re-hashes). */
+  storage: StorageLiveness;
 }
 
 export function quarantinePartOf(kind: ResultKind): ResultFileName {
@@ -74,17 +85,20 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
         await target.write(valid.length === 1 ? valid[0]! : Buffer.concat(valid));
       },
     });
+    const { storage } = job;
     // The quarantine part first: a committed result file always has its quarantined lines beside it.
-    if (quarantined > 0) await quarantine.commit();
+    if (quarantined > 0) await storage.run(`commit the quarantine of ${kind}`, () => quarantine.commit());
     else {
       await quarantine.abort();
       await store.remove(batchId, quarantinePartOf(kind));
     }
-    const written = await target.commit();
+    const written = await storage.run(`commit ${kind}`, () => target.commit());
     // With nothing quarantined every served line was written, so the file is the source byte for
     // byte and its digest is already known: hashing a second time cost ~8% of a large download.
     const sha256 =
-      quarantined === 0 && written.bytes === source.bytes ? source.sha256 : await sha256OfFile(written.path);
+      quarantined === 0 && written.bytes === source.bytes
+        ? source.sha256
+        : await storage.run(`hash ${kind}`, () => sha256OfFile(written.path, () => storage.touch()));
     return {
       fileId,
       path: written.path,
@@ -113,12 +127,19 @@ export async function resumeFile(
   const { store, batchId, kind, tally, progress } = job;
   if (committed.fileId !== job.fileId || committed.path !== store.pathOf(batchId, kind)) return undefined;
   const part = store.pathOf(batchId, quarantinePartOf(kind));
+  const { storage } = job;
   try {
-    if ((await sha256OfFile(committed.path)) !== committed.sha256) return undefined;
+    const sha256 = await storage.run(`re-hash the committed ${kind}`, () =>
+      sha256OfFile(committed.path, () => storage.touch()),
+    );
+    if (sha256 !== committed.sha256) return undefined;
     if (committed.quarantined > 0) await fs.promises.access(part);
   } catch {
     return undefined;
   }
+  // Every record must read back before anything is tallied: one that does not (a part written by
+  // an older version, a damaged disk) means downloading the file again, not failing every retry.
+  if (committed.quarantined > 0 && !(await quarantineRecordsReadable(part))) return undefined;
   await streamLines(fs.createReadStream(committed.path), {
     maxLineBytes: job.maxLineBytes,
     onLines: async (batch) => {
@@ -132,16 +153,35 @@ export async function resumeFile(
   });
   if (committed.quarantined > 0) {
     await streamLines(fs.createReadStream(part), {
-      maxLineBytes: 4 * QUARANTINE_RAW_LIMIT,
+      maxLineBytes: QUARANTINE_RECORD_MAX_BYTES,
       onLines: async (batch) => {
-        for (const line of batch) {
-          const record = JSON.parse(line.content.toString('utf8')) as { rawBase64?: string };
-          tally.addQuarantined(Buffer.from(record.rawBase64 ?? '', 'base64'));
-        }
+        for (const line of batch) tally.addQuarantined(rawOfRecord(line)!);
       },
     });
   }
   return committed;
+}
+
+/** A quarantine record's raw bytes, or undefined when the record does not read back. */
+function rawOfRecord(line: Line): Buffer | undefined {
+  if (line.oversized) return undefined;
+  try {
+    const record = JSON.parse(line.content.toString('utf8')) as { rawBase64?: unknown };
+    return typeof record.rawBase64 === 'string' ? Buffer.from(record.rawBase64, 'base64') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function quarantineRecordsReadable(part: string): Promise<boolean> {
+  let readable = true;
+  await streamLines(fs.createReadStream(part), {
+    maxLineBytes: QUARANTINE_RECORD_MAX_BYTES,
+    onLines: async (batch) => {
+      if (readable && batch.some((line) => rawOfRecord(line) === undefined)) readable = false;
+    },
+  });
+  return readable;
 }
 
 function quarantineRecord(

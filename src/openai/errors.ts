@@ -1,7 +1,11 @@
 /**
- * The one classifier of OpenAI errors into Temporal failures: retryable with backoff (5xx,
- * network), retryable after Retry-After (429), or non-retryable with what to check (400, 401,
- * 403, 404, 422, 429 `insufficient_quota`, an answer that is not the documented object). Every activity passes its errors through `toApplicationFailure`.
+ * The one classifier of OpenAI errors into Temporal failures: retryable with backoff (408, 409,
+ * 425, 5xx, network), retryable after Retry-After (429), non-retryable with what to check (400,
+ * 401, 403, 404, 422, 429 `insufficient_quota`, an answer that is not the documented object), and
+ * bounded: any other status (405, 406, 410, 413, 415, ...: a proxy, a mock server or a wrong base
+ * URL) and any error that is none of these is retried {@link BOUNDED_ATTEMPTS} times, then fails
+ * for good naming the status, the call and what to check; retrying it forever would hang the
+ * cancellation with no outcome. Every activity passes its errors through `toApplicationFailure`.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
@@ -24,6 +28,51 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 export interface ErrorContext {
   /** What was being done, e.g. "cancel batch batch_abc". */
   action: string;
+  /**
+   * The activity attempt that failed (1 is the first): a bounded error is final at
+   * {@link BOUNDED_ATTEMPTS}. `null` where attempts are polls (the wait, whose retry policy is
+   * its poll schedule) and outside activities: a bounded error then stays retryable, and the
+   * caller's own bound ends it (the wait's `maxWait`). `classifyApiError` fills in the
+   * activity's attempt when this is left out.
+   */
+  attempt?: number | null;
+}
+
+/** Attempts at an error that retrying is not known to fix (an unexpected status, an unknown error). */
+export const BOUNDED_ATTEMPTS = 3;
+
+/** What to check for a status OpenAI's API does not answer for these calls. */
+function unexpectedStatusHint(status: number | undefined): string {
+  const where = 'check OPENAI_BASE_URL and any proxy between the worker and OpenAI';
+  switch (status) {
+    case 406:
+      return `the server would not serve the type the SDK asks for (file content is requested as application/binary; a mock server built from the spec offers JSON only): ${where}`;
+    case 405:
+    case 415:
+      return `the server does not take this call as OpenAI's API does: ${where}`;
+    case 410:
+      return `the server says the resource is gone for good: check the id, then ${where}`;
+    case 413:
+      return `something between the worker and OpenAI limits the size of the request or answer: ${where}`;
+    default:
+      return where;
+  }
+}
+
+/**
+ * A failure retried until `attempt` reaches {@link BOUNDED_ATTEMPTS}, then final; `what` says
+ * what happened, `hint` what to check.
+ */
+function bounded(ctx: ErrorContext, type: string, what: string, hint: string): ApplicationFailure {
+  const attempt = ctx.attempt ?? undefined;
+  if (attempt === undefined || attempt < BOUNDED_ATTEMPTS) {
+    const of = attempt !== undefined ? ` (attempt ${attempt} of ${BOUNDED_ATTEMPTS})` : '';
+    return ApplicationFailure.retryable(`${ctx.action}: ${what}; retrying${of}`, type);
+  }
+  return ApplicationFailure.nonRetryable(
+    `${ctx.action}: ${what}, ${attempt} attempts in a row; not retried further: ${hint}, then start again.`,
+    type,
+  );
 }
 
 /** True for the HTTP 409 the cancel endpoint answers for a batch that is already finished. */
@@ -97,6 +146,14 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
           ...(delay !== undefined ? { nextRetryDelay: Math.max(delay, 1) } : {}),
         });
       }
+      // Timeout, conflict (the cancel's own 409 is handled before this), too early: they heal.
+      case 408:
+      case 409:
+      case 425:
+        return ApplicationFailure.retryable(
+          `${ctx.action}: HTTP ${status} (${detail}); retrying`,
+          FailureType.Transient,
+        );
       default:
         if (status !== undefined && status >= 500) {
           return ApplicationFailure.retryable(
@@ -104,10 +161,11 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
             FailureType.Transient,
           );
         }
-        // Any other status (408, 409 outside cancel, ...) is unexpected: retry, it is the safe choice.
-        return ApplicationFailure.retryable(
-          `${ctx.action}: unexpected HTTP ${status}: ${detail}`,
-          FailureType.Transient,
+        return bounded(
+          ctx,
+          FailureType.UnexpectedStatus,
+          `unexpected HTTP ${status ?? '(no status)'}: ${detail}`,
+          unexpectedStatusHint(status),
         );
     }
   }
@@ -117,8 +175,13 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
       FailureType.Transient,
     );
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return ApplicationFailure.retryable(`${ctx.action}: ${message}`, FailureType.Transient);
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return bounded(
+    ctx,
+    FailureType.UnexpectedError,
+    `unexpected error (${message})`,
+    'this is likely a bug: please report it with the worker log',
+  );
 }
 
 const NETWORK_CODES = new Set([
