@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigSchema } from '../../src/config';
 import { buildProgram } from '../../src/cli';
+import { registerCommands, unknownStates } from '../../src/namespace-check';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { buildWorkflowBundle } from '../../src/build-bundle';
 
@@ -91,6 +92,16 @@ describe('docker-compose.yml', () => {
     ]) {
       expect(fs.existsSync(path.join(root, mount.split(':')[0]!))).toBe(true);
     }
+  });
+});
+
+describe('README', () => {
+  it("gives the Cloud command for the code's list of search attributes, each with its type", () => {
+    const readme = read('README.md').replace(/\s*\\\n\s*/g, ' ');
+    const { tcld } = registerCommands(unknownStates(), { namespace: 'my-ns.a1b2c' });
+    expect(tcld).toHaveLength(1);
+    expect(readme).toContain(tcld[0]);
+    for (const key of CUSTOM_SEARCH_ATTRIBUTES) expect(readme).toContain(`\`${key.name}\``);
   });
 });
 
