@@ -22,6 +22,7 @@ import { createWebhookHandler } from '../../src/webhooks/handler';
 import { newWebhookSecret, startSimulator, webhookHeaders, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { cleanEnv, ROOT, runCli, stderrLines } from '../cli/run-cli';
+import { waitFor } from '../reliability/support';
 
 jest.setTimeout(180_000);
 
@@ -31,28 +32,6 @@ const NS = {
   wrongType: 'obc-wrong-type',
   empty: 'obc-empty',
 } as const;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(250);
-  }
-}
 
 describe('a namespace without the search attributes is refused at the door (dev server)', () => {
   let env: TestWorkflowEnvironment;
@@ -146,11 +125,18 @@ describe('a namespace without the search attributes is refused at the door (dev 
     const started = await cli(NS.two, ['cancel', batch.id, '--json']);
     expect(started.code).toBe(0);
 
-    const status = await eventually('status to show the failing workflow task', async () => {
-      const r = await cli(NS.two, ['status', batch.id, '--json']);
-      const view = JSON.parse(r.stdout) as { workflowTask?: { attempt: number; lastFailure: string | null } };
-      return view.workflowTask && view.workflowTask.attempt >= 3 ? view : undefined;
-    });
+    type View = { workflowTask?: { attempt: number; lastFailure: string | null } };
+    const status = await waitFor(
+      'status to show the failing workflow task',
+      async () => {
+        const r = await cli(NS.two, ['status', batch.id, '--json']);
+        // Until the workflow exists, status fails with a line on stderr and nothing on stdout.
+        const view = r.code === 0 ? (JSON.parse(r.stdout) as View) : undefined;
+        return view?.workflowTask && view.workflowTask.attempt >= 3 ? view : undefined;
+      },
+      60_000,
+      250,
+    );
     expect(status.workflowTask!.lastFailure).toMatch(/BadSearchAttributes|search attribute/i);
     expect(status.workflowTask!.lastFailure).toMatch(/OpenAIBatch(Stuck|Requests\w+)/);
     figures.workflowTaskAttemptsSeen = status.workflowTask!.attempt;
