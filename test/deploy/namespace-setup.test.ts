@@ -22,7 +22,7 @@ import { createWebhookHandler } from '../../src/webhooks/handler';
 import { newWebhookSecret, startSimulator, webhookHeaders, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { cleanEnv, ROOT, runCli, stderrLines } from '../cli/run-cli';
-import { waitFor } from '../reliability/support';
+import { freePort, waitFor } from '../reliability/support';
 
 jest.setTimeout(180_000);
 
@@ -108,6 +108,7 @@ describe('a namespace without the search attributes is refused at the door (dev 
   });
 
   it('with --skip-namespace-check it starts, and status, list and the API show the failing workflow task', async () => {
+    const metricsPort = await freePort();
     worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker', '--skip-namespace-check'], {
       cwd: ROOT,
       env: cleanEnv({
@@ -115,6 +116,7 @@ describe('a namespace without the search attributes is refused at the door (dev 
         TEMPORAL_NAMESPACE: NS.two,
         OPENAI_API_KEY: sim.apiKey,
         OPENAI_BASE_URL: sim.url,
+        METRICS_PORT: String(metricsPort),
       }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -159,6 +161,14 @@ describe('a namespace without the search attributes is refused at the door (dev 
     const [row] = await listCancellations(client, { limit: 1 });
     expect(row?.workflowTask?.attempt).toBeGreaterThanOrEqual(3);
     expect(out).toMatch(/worker: task queue/);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    // The SDK's own counter of refused workflow task completions: what an alert rule watches.
+    const refused = new RegExp(
+      `^temporal_request_failure\\{namespace="${NS.two}",operation="RespondWorkflowTaskCompleted",.*status_code="INVALID_ARGUMENT"\\} (\\d+)$`,
+      'm',
+    ).exec(metrics);
+    expect(Number(refused?.[1])).toBeGreaterThanOrEqual(2);
+    figures.refusedCompletionsMetric = Number(refused?.[1]);
   });
 
   it('cancel on a namespace without OpenAIBatchId names it and `setup` (CLI, --json, API, webhook receiver)', async () => {
