@@ -70,7 +70,7 @@ function bounded(ctx: ErrorContext, type: string, what: string, hint: string): A
     return ApplicationFailure.retryable(`${ctx.action}: ${what}; retrying${of}`, type);
   }
   return ApplicationFailure.nonRetryable(
-    `${ctx.action}: ${what}, ${attempt} attempts in a row; not retried further: ${hint}, then start again.`,
+    `${ctx.action}: ${what} (attempt ${attempt} of ${BOUNDED_ATTEMPTS}); not retried further: ${hint}, then start again.`,
     type,
   );
 }
@@ -189,16 +189,47 @@ const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
+  'ECONNABORTED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
   'UND_ERR_SOCKET',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
   'ERR_STREAM_PREMATURE_CLOSE',
+  // A body that ended early: short of its Content-Length (TruncatedDownloadError), or a
+  // compressed one the decoder found cut. Another download heals it.
+  'ERR_TRUNCATED_DOWNLOAD',
+  'Z_BUF_ERROR',
 ]);
 
 /** Socket-level failures surfaced while streaming a body, after the SDK handed us the response. */
 export function isNetworkError(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
-    const code = (e as Error & { code?: string }).code;
-    if (code && NETWORK_CODES.has(code)) return true;
+  // Not `instanceof Error`: fetch's errors come from Node's own realm, which is not the caller's
+  // under a vm (jest), and a cut body ("terminated") was then taken for an unknown error.
+  for (let e = asErrorLike(err); e; e = asErrorLike(e.cause)) {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
     if (e.name === 'AbortError' || /terminated|socket|premature/i.test(e.message)) return true;
   }
   return false;
+}
+
+interface ErrorLike {
+  name: string;
+  message: string;
+  code?: unknown;
+  cause?: unknown;
+}
+
+function asErrorLike(value: unknown): ErrorLike | undefined {
+  const v = value as Partial<ErrorLike> | null | undefined;
+  return typeof v === 'object' && v !== null && typeof v.message === 'string'
+    ? {
+        name: typeof v.name === 'string' ? v.name : 'Error',
+        message: v.message,
+        code: v.code,
+        cause: v.cause,
+      }
+    : undefined;
 }

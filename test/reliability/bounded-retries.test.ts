@@ -162,7 +162,7 @@ describe('bounded retries: nothing that will not heal is retried forever', () =>
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(
       new RegExp(
-        `collect results of batch ${batch.id}: unexpected HTTP 406.*${BOUNDED_ATTEMPTS} attempts in a row.*application/binary.*OPENAI_BASE_URL`,
+        `collect results of batch ${batch.id}: unexpected HTTP 406.*attempt ${BOUNDED_ATTEMPTS} of ${BOUNDED_ATTEMPTS}\\); not retried further.*application/binary.*OPENAI_BASE_URL`,
       ),
     );
     // One download per attempt, and the attempts' backoff (2 s, 4 s): seconds, not "for minutes".

@@ -56,11 +56,18 @@ describe('OpenAI error classification', () => {
       expect(last).toMatchObject({ nonRetryable: true, type: FailureType.UnexpectedStatus });
       expect(last.message).toMatch(
         new RegExp(
-          `download file file_x: unexpected HTTP ${status}.*${BOUNDED_ATTEMPTS} attempts.*OPENAI_BASE_URL`,
+          `download file file_x: unexpected HTTP ${status}.*attempt ${BOUNDED_ATTEMPTS} of ${BOUNDED_ATTEMPTS}.*OPENAI_BASE_URL`,
         ),
       );
     },
   );
+
+  it('retries a download cut short at any attempt: it heals', async () => {
+    const { TruncatedDownloadError } = await import('../../src/results/stream-lines');
+    expect(
+      toApplicationFailure(new TruncatedDownloadError(10, 20), { action: 'a', attempt: 50 }),
+    ).toMatchObject({ nonRetryable: false, type: FailureType.Transient });
+  });
 
   it('bounds an unknown error too, and leaves the bound to the caller where attempts are polls', () => {
     const err = new SyntaxError('Unexpected token');
