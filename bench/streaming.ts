@@ -1,11 +1,13 @@
 /**
  * Results streaming: collectResults (through MockActivityEnvironment) vs a raw HTTP copy to disk
  * (fetch + stream.pipeline, the physical limit here) vs the naive `files.content(id).text()` then
- * writeFile, on output files of 10 MB, 100 MB and 1 GB. Every measurement runs in a fresh child
- * process (`--one <mode> <sizeMB>`) so its peak RSS (`resourceUsage().maxRSS`) is its own; the
- * simulator runs in the parent and serves the children.
+ * writeFile, on output files of 10 MB, 100 MB and 1 GB; and the same into an S3 API server
+ * (s3proxy, started here): collectResults into the S3 store (`s3`) vs a raw streamed PutObject of
+ * the same bytes to the same server (`s3-raw`). Every measurement runs in a fresh child process
+ * (`--one <mode> <sizeMB>`) so its peak RSS (`resourceUsage().maxRSS`) is its own; the simulator
+ * and the S3 server run in the parent (and its own JVM) and serve the children.
  *
- *   tsx bench/streaming.ts [--sizes 10,100,1000] [--modes project,raw,naive]
+ *   tsx bench/streaming.ts [--sizes 10,100,1000] [--modes project,raw,naive,s3,s3-raw]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,11 +19,16 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
 import { createOpenAIClient } from '../src/openai/client';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { LocalResultsStore } from '../src/results/local-store';
+import { s3Settings } from '../src/results/s3/client';
+import { S3ResultsStore } from '../src/results/s3/s3-store';
+import { startS3Server, type S3Server } from '../tools/devtools/s3-server';
 import { startSimulator } from '../tools/simulator';
 import { runBench, arg, machine, MB, round } from './lib';
 
-const MODES = ['project', 'raw', 'naive'] as const;
+const MODES = ['project', 'raw', 'naive', 's3', 's3-raw'] as const;
+const S3_BUCKET = 'obc-bench';
 type Mode = (typeof MODES)[number];
 
 interface Target {
@@ -41,9 +48,14 @@ async function one(mode: Mode, t: Target) {
   const files = [t.outputFileId, ...(t.errorFileId ? [t.errorFileId] : [])];
   const t0 = performance.now();
   let error: string | undefined;
+  const s3 = () => s3Settings().client;
   try {
-    if (mode === 'project') {
-      const acts = createActivities({ openai, results: new LocalResultsStore(dir) });
+    if (mode === 'project' || mode === 's3') {
+      const results =
+        mode === 'project'
+          ? new LocalResultsStore(dir)
+          : new S3ResultsStore({ client: s3(), bucket: S3_BUCKET, prefix: `run-${process.pid}` });
+      const acts = createActivities({ openai, results });
       await new MockActivityEnvironment().run(acts.collectResults, {
         batchId: t.batchId,
         inputFileId: t.inputFileId,
@@ -51,6 +63,22 @@ async function one(mode: Mode, t: Target) {
         errorFileId: t.errorFileId,
         writeRemaining: false,
       });
+    } else if (mode === 's3-raw') {
+      const client = s3();
+      for (const id of files) {
+        const res = await fetch(`${t.url}/files/${id}/content`, {
+          headers: { Authorization: `Bearer ${t.apiKey}` },
+        });
+        if (!res.ok || !res.body) throw new Error(`GET ${id}: ${res.status}`);
+        await client.send(
+          new PutObjectCommand({
+            Bucket: S3_BUCKET,
+            Key: `raw-${process.pid}/${id}`,
+            Body: Readable.fromWeb(res.body as WebReadableStream),
+            ContentLength: Number(res.headers.get('content-length')),
+          }),
+        );
+      }
     } else if (mode === 'raw') {
       for (const id of files) {
         const res = await fetch(`${t.url}/files/${id}/content`, {
@@ -87,6 +115,9 @@ async function main() {
   const sizes = arg('sizes', '10,100,1000').split(',').map(Number);
   const modes = arg('modes', MODES.join(',')).split(',') as Mode[];
   const sim = await startSimulator({ seed: 7 });
+  const s3: S3Server | undefined = modes.some((m) => m.startsWith('s3'))
+    ? await startS3Server({ buckets: [S3_BUCKET] })
+    : undefined;
   const results: unknown[] = [];
   try {
     // Seeded cancelled batches keep some unprocessed requests: probe the bytes per request first.
@@ -125,7 +156,12 @@ async function main() {
             process.execPath,
             [...process.execArgv, __filename, '--one', mode, String(sizeMB)],
             {
-              env: { ...process.env, BENCH_TARGET: JSON.stringify(target) },
+              env: {
+                ...process.env,
+                ...(s3?.env ?? {}),
+                AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+                BENCH_TARGET: JSON.stringify(target),
+              },
               stdio: ['ignore', 'pipe', 'inherit'],
             },
           );
@@ -147,6 +183,7 @@ async function main() {
     }
   } finally {
     await sim.close();
+    await s3?.stop();
   }
   return {
     benchmark: 'streaming',

@@ -42,6 +42,11 @@ export const ConfigSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   RESULTS_DIR: z.string().min(1).default('./data/results'),
   /**
+   * Where results go: a directory, `file:///path`, or `s3://bucket/prefix` (S3-compatible object
+   * storage; credentials, region and endpoint from the AWS SDK's chain). Wins over RESULTS_DIR.
+   */
+  RESULTS_URL: optionalString,
+  /**
    * Activity slots. Many: a wait reading frequent polls holds one while it sleeps (free), and
    * downloads have their own bound (WORKER_MAX_CONCURRENT_DOWNLOADS).
    */

@@ -142,6 +142,11 @@ export { ACTIVITY_WORKER_OPTIONS } from './worker-options';
 export { createActivities, type Activities, type ActivityDeps } from './activities';
 export { createOpenAIClient, type OpenAIClientOptions } from './openai/client';
 export { LocalResultsStore } from './results/local-store';
+export type { ResultsStore, ResultWriter } from './results/store';
+export { S3ResultsStore, type S3ResultsStoreOptions } from './results/s3/s3-store';
+export { S3StoreError } from './results/s3/errors';
+export { openResultsStore, storeOfDirectory, ResultsStoreUnavailableError } from './results/open-store';
+export { downloadResults, type DownloadedFile } from './results/download';
 
 // Configuration and the one Temporal connection path (flags > env > temporal.toml profile > default).
 export { loadConfig, ConfigSchema, ConfigError, type Config } from './config';

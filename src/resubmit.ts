@@ -5,10 +5,11 @@
  * finds them by listing and creates only the parts that do not exist yet.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type OpenAI from 'openai';
 import { createBatch, findBatchesByMetadata, getBatch, uploadBatchFile } from './openai/batch-submit';
-import { LocalResultsStore } from './results/local-store';
+import { openResultsStore } from './results/open-store';
 import { splitRemaining, type SplitOptions } from './results/split-remaining';
 
 /** Metadata keys linking a new batch to the one it resubmits. */
@@ -22,7 +23,7 @@ export const RESUBMIT_METADATA = {
 /** Options of {@link resubmitRemaining}. */
 export interface ResubmitOptions extends Pick<SplitOptions, 'maxRequests' | 'maxBytes'> {
   batchId: string;
-  /** Where the cancellation wrote its results (RESULTS_DIR). */
+  /** Where the cancellation wrote its results: RESULTS_DIR, or any RESULTS_URL (`s3://bucket/prefix`). */
   resultsDir: string;
   /** Rewrite each request's `body.model`. */
   model?: string;
@@ -71,11 +72,11 @@ export class NothingToResubmitError extends Error {
  * @throws OpenAICallError when an OpenAI call fails (its message says what to do; `retryable`)
  */
 export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): Promise<ResubmitReport> {
-  const store = new LocalResultsStore(opts.resultsDir);
+  const store = openResultsStore(opts.resultsDir);
   const remainingPath = store.pathOf(opts.batchId, 'remaining');
-  if (!fs.existsSync(remainingPath)) {
+  if ((await store.stat(opts.batchId, 'remaining')) === undefined) {
     throw new NothingToResubmitError(
-      `no remaining.jsonl for ${opts.batchId} in ${path.dirname(remainingPath)}: collect the results first ` +
+      `no remaining.jsonl for ${opts.batchId} in ${store.batchDir(opts.batchId)}: collect the results first ` +
         `(openai-batch-cancel cancel ${opts.batchId}), or pass --results-dir where the worker wrote them`,
     );
   }
@@ -85,9 +86,13 @@ export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): 
       `batch ${opts.batchId} as read from OpenAI has no endpoint or completion_window: cannot resubmit it`,
     );
   }
-  const work = await fs.promises.mkdtemp(path.join(store.batchDir(opts.batchId), '.resubmit-'));
+  // The parts are cut on this machine, wherever the store is (owner-only, removed at the end).
+  const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), `obc-resubmit-${opts.batchId}-`));
   try {
-    const parts = await splitRemaining(remainingPath, work, {
+    const remaining = await store.read(opts.batchId, 'remaining');
+    if (remaining === undefined)
+      throw new NothingToResubmitError(`${remainingPath} vanished while resubmitting`);
+    const parts = await splitRemaining(remaining, work, {
       ...(opts.model ? { model: opts.model } : {}),
       ...(opts.maxRequests ? { maxRequests: opts.maxRequests } : {}),
       ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),

@@ -8,7 +8,7 @@ import { createActivities } from './activities';
 import { ACTIVITY_WORKER_OPTIONS } from './worker-options';
 import { loadConfig, requireApiKey, type Config } from './config';
 import { createOpenAIClient } from './openai/client';
-import { LocalResultsStore } from './results/local-store';
+import { checkResultsStore, openResultsStore, resultsUrlOf } from './results/open-store';
 import { installRuntime } from './metrics';
 import { checkNamespace } from './namespace-check';
 import { describeTarget, targetForConfig, type ConnectionFlags } from './temporal-connection';
@@ -39,9 +39,12 @@ export async function createWorker({
     ...(config.OPENAI_PROJECT_ID ? { project: config.OPENAI_PROJECT_ID } : {}),
     timeoutMs: config.OPENAI_TIMEOUT_MS,
   });
+  const results = openResultsStore(resultsUrlOf(config));
+  // Before any task is polled: a worker that cannot write its results must not take collections.
+  await checkResultsStore(results);
   const activities = createActivities({
     openai,
-    results: new LocalResultsStore(config.RESULTS_DIR),
+    results,
     maxLineBytes: config.MAX_RESULT_LINE_BYTES,
     maxConcurrentDownloads: config.WORKER_MAX_CONCURRENT_DOWNLOADS,
   });

@@ -3,13 +3,13 @@
  * its quarantined lines beside it; or, when an earlier attempt already committed it, re-read from
  * disk after checking its sha256, so a retry downloads only what is missing.
  */
-import fs from 'node:fs';
 import type OpenAI from 'openai';
 import { BatchResultLineSchema } from '../openai/schemas';
-import { sha256OfFile } from '../results/atomic-file';
+import { sha256OfStream } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
-import type { LocalResultsStore, ResultFileName } from '../results/local-store';
+import type { ResultFileName } from '../results/local-store';
 import type { ResultTally } from '../results/result-tally';
+import type { ResultsStore } from '../results/store';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { ResultFileSummary } from '../shared/results';
@@ -37,7 +37,7 @@ export interface Progress {
 
 export interface FileJob {
   openai: OpenAI;
-  store: LocalResultsStore;
+  store: ResultsStore;
   batchId: string;
   kind: ResultKind;
   fileId: string;
@@ -55,8 +55,8 @@ export function quarantinePartOf(kind: ResultKind): ResultFileName {
 
 export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
   const { store, batchId, kind, fileId, tally, progress } = job;
-  const target = store.open(batchId, kind);
-  const quarantine = store.open(batchId, quarantinePartOf(kind));
+  const target = store.open(batchId, kind, job.signal);
+  const quarantine = store.open(batchId, quarantinePartOf(kind), job.signal);
   let lines = 0;
   let quarantined = 0;
   let lineNumber = 0;
@@ -98,7 +98,9 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
     const sha256 =
       quarantined === 0 && written.bytes === source.bytes
         ? source.sha256
-        : await storage.run(`hash ${kind}`, () => sha256OfFile(written.path, () => storage.touch()));
+        : await storage.run(`hash ${kind}`, async () =>
+            sha256OfStream(await readCommitted(store, batchId, kind), () => storage.touch()),
+          );
     return {
       fileId,
       path: written.path,
@@ -126,21 +128,23 @@ export async function resumeFile(
 ): Promise<ResultFileSummary | undefined> {
   const { store, batchId, kind, tally, progress } = job;
   if (committed.fileId !== job.fileId || committed.path !== store.pathOf(batchId, kind)) return undefined;
-  const part = store.pathOf(batchId, quarantinePartOf(kind));
+  const part = quarantinePartOf(kind);
   const { storage } = job;
+  // Size first (cheap on any store), then the checksum: only the very file recorded is skipped.
   try {
-    const sha256 = await storage.run(`re-hash the committed ${kind}`, () =>
-      sha256OfFile(committed.path, () => storage.touch()),
+    if ((await store.stat(batchId, kind))?.bytes !== committed.bytes) return undefined;
+    const sha256 = await storage.run(`re-hash the committed ${kind}`, async () =>
+      sha256OfStream(await readCommitted(store, batchId, kind), () => storage.touch()),
     );
     if (sha256 !== committed.sha256) return undefined;
-    if (committed.quarantined > 0) await fs.promises.access(part);
+    if (committed.quarantined > 0 && (await store.stat(batchId, part)) === undefined) return undefined;
   } catch {
     return undefined;
   }
   // Every record must read back before anything is tallied: one that does not (a part written by
   // an older version, a damaged disk) means downloading the file again, not failing every retry.
-  if (committed.quarantined > 0 && !(await quarantineRecordsReadable(part))) return undefined;
-  await streamLines(fs.createReadStream(committed.path), {
+  if (committed.quarantined > 0 && !(await quarantineRecordsReadable(store, batchId, part))) return undefined;
+  await streamLines(await readCommitted(store, batchId, kind), {
     maxLineBytes: job.maxLineBytes,
     onLines: async (batch) => {
       for (const line of batch) {
@@ -152,7 +156,7 @@ export async function resumeFile(
     },
   });
   if (committed.quarantined > 0) {
-    await streamLines(fs.createReadStream(part), {
+    await streamLines(await readCommitted(store, batchId, part), {
       maxLineBytes: QUARANTINE_RECORD_MAX_BYTES,
       onLines: async (batch) => {
         for (const line of batch) tally.addQuarantined(rawOfRecord(line)!);
@@ -173,15 +177,26 @@ function rawOfRecord(line: Line): Buffer | undefined {
   }
 }
 
-async function quarantineRecordsReadable(part: string): Promise<boolean> {
+async function quarantineRecordsReadable(
+  store: ResultsStore,
+  batchId: string,
+  part: ResultFileName,
+): Promise<boolean> {
   let readable = true;
-  await streamLines(fs.createReadStream(part), {
+  await streamLines(await readCommitted(store, batchId, part), {
     maxLineBytes: QUARANTINE_RECORD_MAX_BYTES,
     onLines: async (batch) => {
       if (readable && batch.some((line) => rawOfRecord(line) === undefined)) readable = false;
     },
   });
   return readable;
+}
+
+/** A file this collection (or an earlier attempt) committed; its absence is a store failure. */
+async function readCommitted(store: ResultsStore, batchId: string, file: ResultFileName) {
+  const body = await store.read(batchId, file);
+  if (body === undefined) throw new Error(`${store.pathOf(batchId, file)} vanished after it was committed`);
+  return body;
 }
 
 function quarantineRecord(

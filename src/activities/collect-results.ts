@@ -1,10 +1,11 @@
-import fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from './classify';
 import { METRIC } from '../metrics';
 import { recordSalvageMetrics } from './salvage-metrics';
-import { UnsafeBatchIdError, type LocalResultsStore } from '../results/local-store';
+import { UnsafeBatchIdError } from '../results/local-store';
+import { S3StoreError } from '../results/s3/errors';
+import type { ResultsStore } from '../results/store';
 import { Reconciler } from '../results/reconcile';
 import { ResultTally } from '../results/result-tally';
 import { isStorageErrno, ResultsStorageError } from '../results/storage-error';
@@ -137,7 +138,7 @@ export function makeCollectResults(deps: ActivityDeps) {
       immediately: false,
     });
     try {
-      const directory = await store.prepare(batchId);
+      const directory = await store.prepare(batchId, ctx.cancellationSignal);
       return await withHeartbeat(
         details,
         async () => {
@@ -267,7 +268,7 @@ export function makeCollectResults(deps: ActivityDeps) {
       if (err instanceof UnsafeBatchIdError) {
         throw ApplicationFailure.nonRetryable(err.message, FailureType.InvalidInput);
       }
-      if (err instanceof ResultsStorageError || isStorageErrno(err)) {
+      if (err instanceof ResultsStorageError || err instanceof S3StoreError || isStorageErrno(err)) {
         checkpoint.storageFailures++;
         // Recorded with the failure, so the next attempt knows how much of the budget is left.
         ctx.heartbeat({ ...checkpoint });
@@ -284,27 +285,35 @@ export function makeCollectResults(deps: ActivityDeps) {
 
 function storageFailure(
   err: unknown,
-  store: LocalResultsStore,
+  store: ResultsStore,
   batchId: string,
   failures: number,
   retry: { maxFailures: number; retryDelayMs: number },
 ): ApplicationFailure {
   const directory = store.batchDir(batchId);
-  const final = failures >= retry.maxFailures;
+  const s3 = err instanceof S3StoreError ? err : undefined;
+  // A missing bucket or denied access does not heal by waiting: fail at once, saying what to fix.
+  const final = failures >= retry.maxFailures || (s3 !== undefined && !s3.transient);
   const what = err instanceof Error ? err.message : String(err);
   const next = final
-    ? `gave up after ${failures} storage failures; no result file was left half written. Start the cancellation again once the directory is writable`
+    ? `gave up after ${failures} storage failure${failures === 1 ? '' : 's'}; no result file was left half written. Start the cancellation again once the store is writable`
     : `retrying in ${Math.round(retry.retryDelayMs / 1000)}s (storage failure ${failures} of ${retry.maxFailures})`;
+  const fix = s3
+    ? `Fix the results store (RESULTS_URL=${store.location})`
+    : `Free space on, or fix the permissions of, the results volume (RESULTS_DIR=${store.location})`;
   return ApplicationFailure.create({
-    message: `cannot write the results of ${batchId} to ${directory}: ${what}. Free space on, or fix the permissions of, the results volume (RESULTS_DIR=${store.rootDir}); ${next}.`,
+    message: `cannot write the results of ${batchId} to ${directory}: ${what}. ${fix}; ${next}.`,
     type: FailureType.ResultsStore,
     nonRetryable: final,
     ...(final ? {} : { nextRetryDelay: retry.retryDelayMs }),
     details: [
       {
         directory,
-        path: err instanceof ResultsStorageError ? err.path : null,
-        code: err instanceof ResultsStorageError ? err.code : ((err as NodeJS.ErrnoException).code ?? null),
+        path: err instanceof ResultsStorageError ? err.path : (s3?.key ?? null),
+        code:
+          err instanceof ResultsStorageError || s3
+            ? (err as { code: string }).code
+            : ((err as NodeJS.ErrnoException).code ?? null),
         storageFailures: failures,
       },
     ],
@@ -313,7 +322,7 @@ function storageFailure(
 
 /** quarantine.jsonl: the committed per-file parts, output first, joined; the parts removed. */
 async function mergeQuarantine(
-  store: LocalResultsStore,
+  store: ResultsStore,
   batchId: string,
   quarantined: number,
 ): Promise<string | null> {
@@ -326,9 +335,9 @@ async function mergeQuarantine(
   const merged = store.open(batchId, 'quarantine');
   try {
     for (const part of parts) {
-      const file = store.pathOf(batchId, part);
-      if (!fs.existsSync(file)) continue;
-      for await (const chunk of fs.createReadStream(file)) await merged.write(chunk as Buffer);
+      const body = await store.read(batchId, part);
+      if (body === undefined) continue;
+      for await (const chunk of body) await merged.write(chunk as Buffer);
     }
     const written = await merged.commit();
     for (const part of parts) await store.remove(batchId, part);

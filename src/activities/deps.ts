@@ -1,11 +1,12 @@
 import type OpenAI from 'openai';
-import type { LocalResultsStore } from '../results/local-store';
+import type { ResultsStore } from '../results/store';
 import type { InAttemptReads } from '../shared/poll-schedule';
 
 /** What the activities need from the outside world; tests pass the simulator's client. */
 export interface ActivityDeps {
   openai: OpenAI;
-  results: LocalResultsStore;
+  /** Where results go: LocalResultsStore or S3ResultsStore (openResultsStore picks from RESULTS_URL). */
+  results: ResultsStore;
   /** Lines longer than this are quarantined instead of buffered. @default 64 MiB */
   maxLineBytes?: number;
   /** Storage-failure retry budget of collectResults. @default resultsStoreRetry (activity-options) */

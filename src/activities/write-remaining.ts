@@ -5,9 +5,8 @@
  */
 import type OpenAI from 'openai';
 import { BatchInputLineSchema } from '../openai/schemas';
-import type { AtomicFile } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
-import type { LocalResultsStore } from '../results/local-store';
+import type { ResultsStore, ResultWriter } from '../results/store';
 import type { InputOutcome, Reconciler } from '../results/reconcile';
 import { recoverCustomId, type ResultTally } from '../results/result-tally';
 import { streamLines } from '../results/stream-lines';
@@ -20,7 +19,7 @@ import { isNotFound } from '../openai/errors';
 
 export interface RemainingJob {
   openai: OpenAI;
-  store: LocalResultsStore;
+  store: ResultsStore;
   batchId: string;
   inputFileId: string;
   tally: ResultTally;
@@ -74,13 +73,13 @@ const NEWLINE = Buffer.from('\n');
 /** Null when `write` is false: the input was only reconciled. */
 export async function writeRemaining(job: RemainingJob): Promise<RemainingSummary | null> {
   const { store, batchId, tally, progress } = job;
-  const files: Record<'remaining' | 'failedPermanent', AtomicFile> = {
-    remaining: store.open(batchId, 'remaining'),
-    failedPermanent: store.open(batchId, 'failedPermanent'),
+  const files: Record<'remaining' | 'failedPermanent', ResultWriter> = {
+    remaining: store.open(batchId, 'remaining', job.signal),
+    failedPermanent: store.open(batchId, 'failedPermanent', job.signal),
   };
   const counts = { remaining: 0, failedPermanent: 0, skipSucceeded: 0, skipUnresolved: 0 };
   // Where the pieces of the oversized line being streamed go (null: dropped).
-  let streaming: AtomicFile | null = null;
+  let streaming: ResultWriter | null = null;
   try {
     let served;
     try {
@@ -133,7 +132,7 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
       await files.failedPermanent.abort();
       return null;
     }
-    const commit = (file: AtomicFile, what: string) =>
+    const commit = (file: ResultWriter, what: string) =>
       job.storage ? job.storage.run(what, () => file.commit()) : file.commit();
     const remaining = await commit(files.remaining, 'commit remaining.jsonl');
     let failedPermanent: RemainingSummary['failedPermanent'] = null;

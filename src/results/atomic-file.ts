@@ -133,12 +133,23 @@ export async function writeJsonAtomic(
   }
 }
 
-/** sha256 (hex) of a file's content, read back from disk; `onChunk` hears each chunk read (liveness). */
-export async function sha256OfFile(file: string, onChunk?: (bytes: number) => void): Promise<string> {
+/**
+ * sha256 (hex) of a stream's bytes (a file read back from disk, or an object from the store);
+ * `onChunk` hears each chunk (liveness of a slow re-hash).
+ */
+export async function sha256OfStream(
+  stream: AsyncIterable<unknown>,
+  onChunk?: (bytes: number) => void,
+): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) {
+  for await (const chunk of stream) {
     hash.update(chunk as Buffer);
     onChunk?.((chunk as Buffer).length);
   }
   return hash.digest('hex');
+}
+
+/** sha256 (hex) of a file's content, read back from disk. */
+export function sha256OfFile(file: string): Promise<string> {
+  return sha256OfStream(fs.createReadStream(file));
 }

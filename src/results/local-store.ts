@@ -4,9 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { BATCH_ID_PATTERN } from '../shared/cancel-input';
 import { AtomicFile, DIR_MODE, writeJsonAtomic, type OpenWriteStream, type SyncFile } from './atomic-file';
 import { onVolume } from './storage-error';
+import type { ResultsStore } from './store';
 
 /** Thrown when a batch id would not make a safe directory name. */
 export class UnsafeBatchIdError extends Error {
@@ -38,7 +40,7 @@ export interface LocalResultsStoreOptions {
 }
 
 /** Results store on a local directory: one sub-directory per batch, files written atomically. */
-export class LocalResultsStore {
+export class LocalResultsStore implements ResultsStore {
   readonly rootDir: string;
 
   constructor(
@@ -46,6 +48,10 @@ export class LocalResultsStore {
     private readonly opts: LocalResultsStoreOptions = {},
   ) {
     this.rootDir = path.resolve(rootDir);
+  }
+
+  get location(): string {
+    return this.rootDir;
   }
 
   /** The batch's directory; throws UnsafeBatchIdError for anything that is not a plain batch id. */
@@ -102,5 +108,27 @@ export class LocalResultsStore {
   async remove(batchId: string, file: ResultFileName): Promise<void> {
     const target = this.pathOf(batchId, file);
     await onVolume(target, () => fs.promises.rm(target, { force: true }));
+  }
+
+  async stat(batchId: string, file: ResultFileName): Promise<{ bytes: number } | undefined> {
+    const target = this.pathOf(batchId, file);
+    const st = await fs.promises.stat(target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    return st?.isFile() ? { bytes: st.size } : undefined;
+  }
+
+  async read(batchId: string, file: ResultFileName): Promise<Readable | undefined> {
+    if ((await this.stat(batchId, file)) === undefined) return undefined;
+    return fs.createReadStream(this.pathOf(batchId, file));
+  }
+
+  /** Creates the root (owner-only) and writes and removes a probe file in it. */
+  async probe(): Promise<void> {
+    const probe = path.join(this.rootDir, `.probe-${process.pid}`);
+    await onVolume(this.rootDir, () => fs.promises.mkdir(this.rootDir, { recursive: true, mode: DIR_MODE }));
+    await writeJsonAtomic(probe, { probe: true }, this.opts.openWriteStream);
+    await onVolume(probe, () => fs.promises.rm(probe, { force: true }));
   }
 }

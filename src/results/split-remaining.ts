@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { Readable } from 'node:stream';
 
 /** The Batch API's limits on one input file. */
 export const BATCH_LIMITS = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 } as const;
@@ -50,9 +51,9 @@ function withModel(line: string, model: string, lineNumber: number): string {
   return JSON.stringify(request);
 }
 
-/** Writes the parts into `dir` (created) and returns them; no part when nothing remains. */
+/** Writes the parts of `source` (a path or a stream) into `dir` (created) and returns them; none when nothing remains. */
 export async function splitRemaining(
-  source: string,
+  source: string | Readable,
   dir: string,
   opts: SplitOptions = {},
 ): Promise<RemainingPart[]> {
@@ -71,7 +72,10 @@ export async function splitRemaining(
     current = null;
     if (writeError) throw writeError;
   };
-  const input = readline.createInterface({ input: fs.createReadStream(source), crlfDelay: Infinity });
+  const input = readline.createInterface({
+    input: typeof source === 'string' ? fs.createReadStream(source) : source,
+    crlfDelay: Infinity,
+  });
   let lineNumber = 0;
   try {
     for await (const raw of input) {

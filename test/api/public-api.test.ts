@@ -41,6 +41,9 @@ const EXERCISED_FUNCTIONS = [
   'describeTarget',
   'checkHealth',
   'resubmitRemaining',
+  'openResultsStore',
+  'storeOfDirectory',
+  'downloadResults',
   'createWebhookHandler',
   'startWebhookServer',
 ];
@@ -49,6 +52,9 @@ const CLASSES = [
   'InvalidScheduleError',
   'ConfigError',
   'LocalResultsStore',
+  'S3ResultsStore',
+  'S3StoreError',
+  'ResultsStoreUnavailableError',
   'NothingToResubmitError',
   'OpenAICallError',
 ];
@@ -184,6 +190,22 @@ describe('public API (src/index.ts)', () => {
     await expect(api.resubmitRemaining(openai, { batchId: 'batch_never', resultsDir })).rejects.toThrow(
       api.NothingToResubmitError,
     );
+    // Readers open the store the result names, and copy its files anywhere.
+    expect(api.openResultsStore(resultsDir).batchDir(batch.id)).toBe(r.directory);
+    const store = api.storeOfDirectory(r.directory, batch.id);
+    expect(await store.stat(batch.id, 'output')).toEqual({ bytes: r.output!.bytes });
+    const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-copy-'));
+    try {
+      const copied = await api.downloadResults(r.directory, batch.id, copyDir);
+      expect(copied.map((c) => c.file)).toEqual(
+        expect.arrayContaining(['output.jsonl', 'errors.jsonl', 'remaining.jsonl', 'summary.json']),
+      );
+      expect(fs.readFileSync(path.join(copyDir, batch.id, 'output.jsonl'))).toEqual(
+        fs.readFileSync(r.output!.path),
+      );
+    } finally {
+      fs.rmSync(copyDir, { recursive: true, force: true });
+    }
   });
 
   it('stops a cancellation: the workflow ends terminated, awaiting it throws', async () => {

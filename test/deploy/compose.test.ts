@@ -9,6 +9,8 @@ import { parse } from 'yaml';
 import { ConfigSchema } from '../../src/config';
 import { buildProgram } from '../../src/cli';
 import { registerCommands, unknownStates } from '../../src/namespace-check';
+import { S3EnvSchema } from '../../src/results/s3/client';
+import { parseResultsUrl } from '../../src/results/s3/location';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { buildWorkflowBundle } from '../../src/build-bundle';
 
@@ -57,6 +59,28 @@ describe('docker-compose.yml', () => {
     expect(names.length).toBeGreaterThan(3);
     expect(names.filter((n) => !known.includes(n))).toEqual([]);
     expect(names).toEqual(expect.arrayContaining(['OPENAI_API_KEY', 'TEMPORAL_ADDRESS', 'RESULTS_DIR']));
+  });
+
+  it('offers S3 results for a fleet (profile s3): the server, the bucket, and workers that write there', () => {
+    const s3Services = ['s3', 's3-init', 'worker-s3'];
+    for (const name of s3Services)
+      expect((services[name] as Service & { profiles?: string[] }).profiles).toEqual(['s3']);
+    // No AGPL server: s3proxy is Apache-2.0.
+    expect(services.s3!.image).toMatch(/^andrewgaul\/s3proxy:/);
+    const worker = services['worker-s3']!;
+    expect(worker.build).toEqual(services.worker!.build);
+    expect(worker.depends_on!['s3-init']!.condition).toBe('service_completed_successfully');
+    expect(worker.depends_on!['temporal-setup']!.condition).toBe('service_completed_successfully');
+    const env = worker.environment ?? {};
+    const known = [...Object.keys(ConfigSchema.shape), ...Object.keys(S3EnvSchema.shape)];
+    expect(Object.keys(env).filter((n) => !known.includes(n))).toEqual([]);
+    const where = parseResultsUrl(env.RESULTS_URL ?? '');
+    expect(where).toMatchObject({ kind: 's3', bucket: 'openai-batch-cancel' });
+    // The init job creates exactly the bucket the workers write to.
+    const init = (services['s3-init'] as Service & { entrypoint?: string[] }).entrypoint?.join(' ') ?? '';
+    expect(init).toContain(`--bucket ${where.kind === 's3' ? where.bucket : ''}`);
+    expect(env.AWS_ENDPOINT_URL_S3).toBe('http://s3:80');
+    expect(env.S3_FORCE_PATH_STYLE).toBe('true');
   });
 
   it('runs the webhook receiver from the same image, with only variables config.ts knows', () => {

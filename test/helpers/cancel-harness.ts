@@ -13,6 +13,7 @@ import { NO_IN_ATTEMPT_READS, type InAttemptReads } from '../../src/shared/poll-
 import { createOpenAIClient } from '../../src/openai/client';
 import { startBatchCancellation } from '../../src/client';
 import { LocalResultsStore } from '../../src/results/local-store';
+import type { ResultsStore } from '../../src/results/store';
 import type { CancelBatchInput } from '../../src/shared/cancel-input';
 import type { CancelBatchResult } from '../../src/shared/results';
 import { startSimulator, type BatchSimulator, type SimulatorOptions } from '../../tools/simulator';
@@ -50,7 +51,8 @@ export interface Harness {
   sim: BatchSimulator;
   resultsDir: string;
   taskQueue: string;
-  store: LocalResultsStore;
+  /** Where the worker writes: a LocalResultsStore on `resultsDir`, unless the test gave its own. */
+  store: ResultsStore;
   newWorker(extra?: WorkerExtras): Promise<Worker>;
   /** Starts a worker that runs until `close()`: one worker for a whole test file. */
   startWorker(extra?: WorkerExtras): Promise<Worker>;
@@ -65,12 +67,12 @@ let counter = 0;
 export async function createHarness(
   env: TestWorkflowEnvironment,
   simOptions: SimulatorOptions = {},
-  activityOptions: { inAttemptReads?: InAttemptReads } = {},
+  activityOptions: { inAttemptReads?: InAttemptReads; results?: ResultsStore } = {},
 ): Promise<Harness> {
   const sim = await startSimulator(simOptions);
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-results-'));
   const taskQueue = `tq-${process.pid}-${++counter}`;
-  const store = new LocalResultsStore(resultsDir);
+  const store = activityOptions.results ?? new LocalResultsStore(resultsDir);
   const openai = createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 });
   const newWorker = (extra: WorkerExtras = {}) =>
     Worker.create({
@@ -79,8 +81,8 @@ export async function createHarness(
       workflowsPath: require.resolve('../../src/workflows'),
       activities: createActivities({
         openai,
-        results: store,
         ...activityOptions,
+        results: store,
         ...(extra.maxLineBytes ? { maxLineBytes: extra.maxLineBytes } : {}),
       }),
       interceptors: { activity: extra.interceptors ?? [] },
@@ -111,12 +113,14 @@ export async function createHarness(
 }
 
 /** sha256 and line count of a file on disk. */
-export async function digestFile(file: string): Promise<{ lines: number; bytes: number; sha256: string }> {
+export async function digestFile(
+  file: string | AsyncIterable<unknown>,
+): Promise<{ lines: number; bytes: number; sha256: string }> {
   const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
   let lines = 0;
   let bytes = 0;
-  for await (const chunk of fs.createReadStream(file)) {
+  for await (const chunk of typeof file === 'string' ? fs.createReadStream(file) : file) {
     const buf = chunk as Buffer;
     hash.update(buf);
     bytes += buf.length;

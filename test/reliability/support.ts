@@ -45,13 +45,17 @@ export async function startChildWorker(
   return { proc, output: () => out, exited };
 }
 
-/** Runs a script to completion; returns its exit code and output. */
+/** tsx's loader by path, so that a script runs from any working directory. */
+const TSX_LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+
+/** Runs a script to completion (in `cwd`, default the project root); returns its exit code and output. */
 export async function runScript(
   args: string[],
   env: Record<string, string>,
+  cwd = ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
+  const proc = spawn(process.execPath, ['--import', cwd === ROOT ? 'tsx' : TSX_LOADER, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

