@@ -9,6 +9,7 @@ import { listCommand } from './cli/commands/list';
 import { resubmitCommand } from './cli/commands/resubmit';
 import { resultCommand } from './cli/commands/result';
 import { scheduleCommand } from './cli/commands/schedule';
+import { setupCommand } from './cli/commands/setup';
 import { statusCommand } from './cli/commands/status';
 import { watchCommand } from './cli/commands/watch';
 import { webhooksCommand } from './cli/commands/webhooks';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     workerCommand(),
     webhooksCommand(),
     scheduleCommand(),
+    setupCommand(),
     ...toolCommands(),
   ]) {
     program.addCommand(command.exitOverride());

@@ -24,6 +24,8 @@ import {
   OPENAI_BATCH_STUCK,
 } from './shared/search-attributes';
 import { progressWithLiveWait } from './live-progress';
+import { withFailingTasks } from './workflow-task-health';
+import type { FailingWorkflowTask } from './shared/progress';
 import type { BatchStatus } from './shared/batch-status';
 import type { CancelBatchInput } from './shared/cancel-input';
 import type { CancelHandle } from './start-cancellation';
@@ -86,6 +88,8 @@ export interface CancellationListing {
   stuck: boolean;
   /** Counts as of the last check-in; undefined for runs that predate the numeric attributes. */
   requestCounts: { completed: number; failed: number; total: number } | undefined;
+  /** A running one's workflow task, when it has failed and is being tried again (not "waiting"). */
+  workflowTask?: FailingWorkflowTask;
 }
 
 export interface ListCancellationsOptions {
@@ -131,7 +135,7 @@ export async function listCancellations(
     });
     if (out.length >= limit) break;
   }
-  return out;
+  return withFailingTasks(client, out);
 }
 
 function countsOf(attrs: TypedSearchAttributes): CancellationListing['requestCounts'] {

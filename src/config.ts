@@ -55,6 +55,14 @@ export const ConfigSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(200),
   MAX_RESULT_LINE_BYTES: positiveInt(64 * 1024 * 1024),
+  /**
+   * `true`: the worker starts without checking the namespace's search attributes (as
+   * `worker --skip-namespace-check`), for a deployment that knows they are there. @default false
+   */
+  WORKER_SKIP_NAMESPACE_CHECK: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
   /** Serve Prometheus metrics on this port. */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Temporal Cloud API key (read by @temporalio/envconfig; listed so it is validated as present). */

@@ -48,6 +48,10 @@ export {
   type StartOptions,
   type CancellationListing,
 } from './client';
+// A refused start (e.g. a missing search attribute: `searchAttribute`, the server's error as `cause`).
+export { CancellationStartError } from './start-failure';
+// Thrown by the worker at start when the namespace lacks the product's search attributes.
+export { NamespaceNotReadyError, type SearchAttributeState } from './namespace-check';
 
 // Schedules: the periodic cleanup of stale and expired batches.
 export {
@@ -109,6 +113,7 @@ export {
   type BatchSnapshot,
   type BatchFailureReason,
   type TokenCounts,
+  type FailingWorkflowTask,
 } from './shared/progress';
 export { BATCH_STATUSES, TERMINAL_STATUSES, isTerminalStatus, type BatchStatus } from './shared/batch-status';
 export {

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/common/lib/internal-non-workflow';
 import { ApplicationFailure } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { failingWorkflowTask, progressWhileFailing } from './workflow-task-health';
 import {
   mergeWaitHeartbeat,
   progressQuery,
@@ -52,16 +53,19 @@ async function latestRead(client: Client, pending: PendingActivity): Promise<Wai
   return found.sort((a, b) => b.readAt - a.readAt)[0];
 }
 
-/** The workflow's progress with the pending wait's latest read merged in. */
+/**
+ * The workflow's progress with the pending wait's latest read merged in, and a failing workflow
+ * task when there is one (see workflow-task-health.ts).
+ */
 export async function progressWithLiveWait(
   client: Client,
   handle: WorkflowHandle,
   description?: WorkflowExecutionDescription,
 ): Promise<CancelProgress> {
-  const [state, desc] = await Promise.all([
-    handle.query(progressQuery),
-    description ? Promise.resolve(description) : handle.describe(),
-  ]);
+  const desc = description ?? (await handle.describe());
+  const failing = await failingWorkflowTask(client, desc);
+  if (failing) return { ...(await progressWhileFailing(client, handle, desc)), workflowTask: failing };
+  const state = await handle.query(progressQuery);
   const pending = desc.raw.pendingActivities?.find((a) => a.activityType?.name === WAIT_ACTIVITY);
   if (!pending) return state;
   const live: LiveWait = {

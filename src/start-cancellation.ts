@@ -14,6 +14,7 @@ import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from 
 import { cancelWorkflowId, DEFAULT_TASK_QUEUE } from './shared/constants';
 import type { CancelBatchResult } from './shared/results';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from './shared/search-attributes';
+import { explainStartFailure } from './start-failure';
 import type { cancelBatchWorkflow } from './workflows/cancel-batch';
 
 /** The handle of a `cancelBatchWorkflow` run: result, progress query, refresh update, signals. */
@@ -163,7 +164,8 @@ export async function startBatchCancellation(
         .join('\n\n'),
     });
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError))
+      throw explainStartFailure(err, batchId, client.options.namespace);
     // Another caller's run completed between the read and the start.
     const now = await lastRun(client, workflowId);
     if (!now) throw err;

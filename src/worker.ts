@@ -10,6 +10,7 @@ import { loadConfig, requireApiKey, type Config } from './config';
 import { createOpenAIClient } from './openai/client';
 import { checkResultsStore, openResultsStore, resultsUrlOf } from './results/open-store';
 import { installRuntime } from './metrics';
+import { checkNamespace } from './namespace-check';
 import { describeTarget, targetForConfig, type ConnectionFlags } from './temporal-connection';
 import { startWaitingGauges } from './waiting-gauges';
 
@@ -72,6 +73,13 @@ export interface RunWorkerOptions {
   flags?: ConnectionFlags;
   /** Told where the worker connects, once resolved (the CLI prints it). */
   onTarget?: (description: string) => void;
+  /**
+   * Start without reading the namespace's search attributes. @default
+   * config.WORKER_SKIP_NAMESPACE_CHECK (false)
+   */
+  skipNamespaceCheck?: boolean;
+  /** Where the one warning line goes when the namespace may not be listed. @default stderr */
+  warn?: (line: string) => void;
 }
 
 export async function runWorker(config: Config = loadConfig(), opts: RunWorkerOptions = {}): Promise<void> {
@@ -80,6 +88,14 @@ export async function runWorker(config: Config = loadConfig(), opts: RunWorkerOp
   installRuntime({ ...(config.METRICS_PORT ? { metricsPort: config.METRICS_PORT } : {}) });
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
+    // Before polling: a namespace without the search attributes fails every workflow task.
+    if (!(opts.skipNamespaceCheck ?? config.WORKER_SKIP_NAMESPACE_CHECK)) {
+      await checkNamespace(
+        connection.operatorService,
+        { namespace: target.namespace, address: target.address },
+        opts.warn ?? ((line) => process.stderr.write(`worker: warning: ${line}\n`)),
+      );
+    }
     const worker = await createWorker({
       config,
       connection,

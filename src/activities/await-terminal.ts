@@ -101,7 +101,8 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
           { immediately: false },
         );
       } catch (err) {
-        throw classifyApiError(err, { action: `read batch ${input.batchId}` });
+        // Attempts here are polls: an error retrying will not fix is bounded by maxWait instead.
+        throw classifyApiError(err, { action: `read batch ${input.batchId}`, attempt: null });
       }
       polls++;
       const readAt = Date.now();

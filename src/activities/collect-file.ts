@@ -14,8 +14,17 @@ import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { ResultFileSummary } from '../shared/results';
 import { download } from '../openai/file-download';
+import type { StorageLiveness } from './storage-liveness';
 
 const QUARANTINE_RAW_LIMIT = 64 * 1024;
+/**
+ * The longest quarantine record {@link quarantineRecord} writes: `raw` JSON-escaped (a control
+ * character takes 6 bytes, `\u0001`), `rawBase64` (4 bytes per 3), and the short fields. A line
+ * heavy in control characters makes a record of ~480 KB; reading the part file back with a
+ * smaller limit got a 1 KB preview that JSON.parse refused, and every retry failed the same way.
+ */
+export const QUARANTINE_RECORD_MAX_BYTES =
+  6 * QUARANTINE_RAW_LIMIT + 4 * Math.ceil(QUARANTINE_RAW_LIMIT / 3) + 16 * 1024;
 
 export type ResultKind = 'output' | 'errors';
 
@@ -36,6 +45,8 @@ export interface FileJob {
   progress: Progress;
   maxLineBytes: number;
   signal: AbortSignal;
+  /** Keeps the attempt alive through slow storage calls (commits, re-hashes). */
+  storage: StorageLiveness;
 }
 
 export function quarantinePartOf(kind: ResultKind): ResultFileName {
@@ -74,19 +85,22 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
         await target.write(valid.length === 1 ? valid[0]! : Buffer.concat(valid));
       },
     });
+    const { storage } = job;
     // The quarantine part first: a committed result file always has its quarantined lines beside it.
-    if (quarantined > 0) await quarantine.commit();
+    if (quarantined > 0) await storage.run(`commit the quarantine of ${kind}`, () => quarantine.commit());
     else {
       await quarantine.abort();
       await store.remove(batchId, quarantinePartOf(kind));
     }
-    const written = await target.commit();
+    const written = await storage.run(`commit ${kind}`, () => target.commit());
     // With nothing quarantined every served line was written, so the file is the source byte for
     // byte and its digest is already known: hashing a second time cost ~8% of a large download.
     const sha256 =
       quarantined === 0 && written.bytes === source.bytes
         ? source.sha256
-        : await sha256OfStream(await readCommitted(store, batchId, kind));
+        : await storage.run(`hash ${kind}`, async () =>
+            sha256OfStream(await readCommitted(store, batchId, kind), () => storage.touch()),
+          );
     return {
       fileId,
       path: written.path,
@@ -115,15 +129,21 @@ export async function resumeFile(
   const { store, batchId, kind, tally, progress } = job;
   if (committed.fileId !== job.fileId || committed.path !== store.pathOf(batchId, kind)) return undefined;
   const part = quarantinePartOf(kind);
+  const { storage } = job;
   // Size first (cheap on any store), then the checksum: only the very file recorded is skipped.
   try {
     if ((await store.stat(batchId, kind))?.bytes !== committed.bytes) return undefined;
-    if ((await sha256OfStream(await readCommitted(store, batchId, kind))) !== committed.sha256)
-      return undefined;
+    const sha256 = await storage.run(`re-hash the committed ${kind}`, async () =>
+      sha256OfStream(await readCommitted(store, batchId, kind), () => storage.touch()),
+    );
+    if (sha256 !== committed.sha256) return undefined;
     if (committed.quarantined > 0 && (await store.stat(batchId, part)) === undefined) return undefined;
   } catch {
     return undefined;
   }
+  // Every record must read back before anything is tallied: one that does not (a part written by
+  // an older version, a damaged disk) means downloading the file again, not failing every retry.
+  if (committed.quarantined > 0 && !(await quarantineRecordsReadable(store, batchId, part))) return undefined;
   await streamLines(await readCommitted(store, batchId, kind), {
     maxLineBytes: job.maxLineBytes,
     onLines: async (batch) => {
@@ -137,16 +157,39 @@ export async function resumeFile(
   });
   if (committed.quarantined > 0) {
     await streamLines(await readCommitted(store, batchId, part), {
-      maxLineBytes: 4 * QUARANTINE_RAW_LIMIT,
+      maxLineBytes: QUARANTINE_RECORD_MAX_BYTES,
       onLines: async (batch) => {
-        for (const line of batch) {
-          const record = JSON.parse(line.content.toString('utf8')) as { rawBase64?: string };
-          tally.addQuarantined(Buffer.from(record.rawBase64 ?? '', 'base64'));
-        }
+        for (const line of batch) tally.addQuarantined(rawOfRecord(line)!);
       },
     });
   }
   return committed;
+}
+
+/** A quarantine record's raw bytes, or undefined when the record does not read back. */
+function rawOfRecord(line: Line): Buffer | undefined {
+  if (line.oversized) return undefined;
+  try {
+    const record = JSON.parse(line.content.toString('utf8')) as { rawBase64?: unknown };
+    return typeof record.rawBase64 === 'string' ? Buffer.from(record.rawBase64, 'base64') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function quarantineRecordsReadable(
+  store: ResultsStore,
+  batchId: string,
+  part: ResultFileName,
+): Promise<boolean> {
+  let readable = true;
+  await streamLines(await readCommitted(store, batchId, part), {
+    maxLineBytes: QUARANTINE_RECORD_MAX_BYTES,
+    onLines: async (batch) => {
+      if (readable && batch.some((line) => rawOfRecord(line) === undefined)) readable = false;
+    },
+  });
+  return readable;
 }
 
 /** A file this collection (or an earlier attempt) committed; its absence is a store failure. */

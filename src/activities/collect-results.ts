@@ -24,6 +24,7 @@ import {
 import { DEFAULT_MAX_CONCURRENT_DOWNLOADS, type ActivityDeps } from './deps';
 import { DownloadSlots } from './download-slots';
 import { withHeartbeat } from './heartbeat';
+import { StorageLiveness } from './storage-liveness';
 import { InputFileGoneError, writeRemaining } from './write-remaining';
 
 export interface CollectResultsInput {
@@ -43,6 +44,12 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** No byte moved for this long: stop heartbeating, so the heartbeat timeout ends a stuck attempt. */
 const STALL_MS = 20_000;
 /**
+ * A storage call (fsync, rename, re-hash) quiet for this long is taken for a dead disk: heartbeats
+ * stop and the attempt ends; the next one counts it against the storage-failure budget. Long, as a
+ * busy network volume can take minutes to flush a large file.
+ */
+const STORAGE_QUIET_MS = 5 * 60_000;
+/**
  * A file committed this long after the attempt began is heartbeated at once, so a retry after a
  * crash does not download it again. A quicker collection usually ends before a heartbeat would
  * help, and each heartbeat is a write on the server; its commits still reach the next attempt with
@@ -57,13 +64,20 @@ const COMMIT_HEARTBEAT_AFTER_MS = 5_000;
 interface Checkpoint extends Progress {
   committed: Partial<Record<ResultKind, ResultFileSummary>>;
   storageFailures: number;
+  /** The storage call running when this was heartbeated (see storage-liveness.ts). */
+  storing?: string;
 }
 
-function previousCheckpoint(details: unknown): Pick<Checkpoint, 'committed' | 'storageFailures'> {
+function previousCheckpoint(
+  details: unknown,
+): Pick<Checkpoint, 'committed' | 'storageFailures'> & { diedStoring: string | undefined } {
   const d = (details ?? {}) as Partial<Checkpoint>;
   return {
     committed: typeof d.committed === 'object' && d.committed !== null ? d.committed : {},
     storageFailures: typeof d.storageFailures === 'number' ? d.storageFailures : 0,
+    // The last heartbeat was sent inside a storage call and the attempt never reported after it:
+    // it timed out (or its worker died) in storage.
+    diedStoring: typeof d.storing === 'string' ? d.storing : undefined,
   };
 }
 
@@ -84,7 +98,7 @@ export function makeCollectResults(deps: ActivityDeps) {
     const startedAt = Date.now();
     const store = deps.results;
     const { batchId } = input;
-    const before = previousCheckpoint(ctx.info.heartbeatDetails);
+    const { diedStoring, ...before } = previousCheckpoint(ctx.info.heartbeatDetails);
     const checkpoint: Checkpoint = {
       file: '',
       bytes: 0,
@@ -92,27 +106,41 @@ export function makeCollectResults(deps: ActivityDeps) {
       ...before,
       committed: { ...before.committed },
     };
+    const storage = new StorageLiveness(STORAGE_QUIET_MS);
     let lastBytes = 0;
     let lastMoveAt = Date.now();
     const moved = () => {
+      const storing = storage.alive();
+      if (storing !== undefined) return storing;
       if (checkpoint.bytes !== lastBytes) {
         lastBytes = checkpoint.bytes;
         lastMoveAt = Date.now();
       }
-      return Date.now() - lastMoveAt < STALL_MS;
+      return Date.now() - Math.max(lastMoveAt, storage.lastActiveAt) < STALL_MS;
     };
+    const details = (): Checkpoint =>
+      storage.current ? { ...checkpoint, storing: storage.current } : { ...checkpoint };
+    if (diedStoring) {
+      // A heartbeat timeout in storage is a storage failure: it uses the same bounded budget.
+      checkpoint.storageFailures++;
+      const err = new Error(`the previous attempt timed out in a storage call (${diedStoring})`);
+      const failure = storageFailure(err, store, batchId, checkpoint.storageFailures, storeRetry);
+      ctx.log.warn('previous attempt timed out in storage', { batchId, storing: diedStoring });
+      if (failure.nonRetryable) {
+        ctx.heartbeat(details());
+        throw failure;
+      }
+    }
     const tally = new ResultTally();
     // Queued behind other downloads: heartbeat meanwhile, so the wait is not taken for a dead worker.
     // Not at once: each heartbeat is a write on the server, and a free slot is taken at once.
-    const release = await withHeartbeat(
-      () => ({ ...checkpoint }),
-      () => slots.acquire(ctx.cancellationSignal),
-      { immediately: false },
-    );
+    const release = await withHeartbeat(details, () => slots.acquire(ctx.cancellationSignal), {
+      immediately: false,
+    });
     try {
       const directory = await store.prepare(batchId, ctx.cancellationSignal);
       return await withHeartbeat(
-        () => ({ ...checkpoint }),
+        details,
         async () => {
           const job = (kind: ResultKind, fileId: string): FileJob => ({
             openai: deps.openai,
@@ -124,6 +152,7 @@ export function makeCollectResults(deps: ActivityDeps) {
             progress: checkpoint,
             maxLineBytes,
             signal: ctx.cancellationSignal,
+            storage,
           });
           const one = async (kind: ResultKind, fileId: string | null): Promise<ResultFileSummary | null> => {
             checkpoint.file = kind;
@@ -144,7 +173,7 @@ export function makeCollectResults(deps: ActivityDeps) {
             }
             const summary = await collectFile(job(kind, fileId));
             checkpoint.committed[kind] = summary;
-            if (Date.now() - startedAt >= COMMIT_HEARTBEAT_AFTER_MS) ctx.heartbeat({ ...checkpoint });
+            if (Date.now() - startedAt >= COMMIT_HEARTBEAT_AFTER_MS) ctx.heartbeat(details());
             return summary;
           };
           const output = await one('output', input.outputFileId);
@@ -168,6 +197,7 @@ export function makeCollectResults(deps: ActivityDeps) {
               signal: ctx.cancellationSignal,
               reconciler,
               write: input.writeRemaining,
+              storage,
             });
             reconciliation = reconciler.result();
           } catch (err) {
@@ -185,7 +215,9 @@ export function makeCollectResults(deps: ActivityDeps) {
             await store.remove(batchId, 'remaining');
             await store.remove(batchId, 'failedPermanent');
           }
-          const quarantinePath = await mergeQuarantine(store, batchId, tally.quarantined);
+          const quarantinePath = await storage.run('merge quarantine.jsonl', () =>
+            mergeQuarantine(store, batchId, tally.quarantined),
+          );
           const summary: ResultsSummary = {
             batchId,
             directory,
@@ -203,7 +235,9 @@ export function makeCollectResults(deps: ActivityDeps) {
             usage: { byModel: tally.usage.byModel(), batchReported: input.batchUsage ?? null },
             summaryPath: store.pathOf(batchId, 'summary'),
           };
-          await store.writeJson(batchId, 'summary', { ...summary, collectedAt: new Date().toISOString() });
+          await storage.run('write summary.json', () =>
+            store.writeJson(batchId, 'summary', { ...summary, collectedAt: new Date().toISOString() }),
+          );
           const lines = ctx.metricMeter.createCounter(
             METRIC.resultLinesCollected,
             '1',
@@ -241,7 +275,7 @@ export function makeCollectResults(deps: ActivityDeps) {
         throw storageFailure(err, store, batchId, checkpoint.storageFailures, storeRetry);
       }
       // The files committed so far go with the failure: the retry downloads only the others.
-      if (Object.keys(checkpoint.committed).length > 0) ctx.heartbeat({ ...checkpoint });
+      if (Object.keys(checkpoint.committed).length > 0 || diedStoring) ctx.heartbeat({ ...checkpoint });
       throw classifyApiError(err, { action: `collect results of batch ${batchId}` });
     } finally {
       release();

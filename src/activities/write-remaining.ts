@@ -13,6 +13,7 @@ import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { RemainingSummary } from '../shared/results';
 import type { Progress } from './collect-file';
+import type { StorageLiveness } from './storage-liveness';
 import { download } from '../openai/file-download';
 import { isNotFound } from '../openai/errors';
 
@@ -29,6 +30,8 @@ export interface RemainingJob {
   reconciler: Reconciler;
   /** False: only reconcile, write no file (remaining.jsonl was not asked for). @default true */
   write?: boolean;
+  /** Keeps the attempt alive through slow commits. */
+  storage?: StorageLiveness;
 }
 
 /** Thrown when the input file is gone: the other results stand, remaining.jsonl cannot be written. */
@@ -129,10 +132,12 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
       await files.failedPermanent.abort();
       return null;
     }
-    const remaining = await files.remaining.commit();
+    const commit = (file: ResultWriter, what: string) =>
+      job.storage ? job.storage.run(what, () => file.commit()) : file.commit();
+    const remaining = await commit(files.remaining, 'commit remaining.jsonl');
     let failedPermanent: RemainingSummary['failedPermanent'] = null;
     if (counts.failedPermanent > 0) {
-      const written = await files.failedPermanent.commit();
+      const written = await commit(files.failedPermanent, 'commit failed-permanent.jsonl');
       failedPermanent = { path: written.path, lines: counts.failedPermanent };
     } else {
       await files.failedPermanent.abort();

@@ -6,6 +6,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 import { InvalidCancelInputError } from '../client';
 import { ConfigError } from '../config';
+import { NamespaceNotReadyError } from '../namespace-check';
 import { batchIdFromWorkflowId } from '../shared/constants';
 
 /** Exit codes: 1 = failed, 2 = bad usage or configuration, 3 = not finished yet. */
@@ -77,6 +78,8 @@ export function describeError(err: unknown, ctx: DescribeContext = {}): { line: 
   if (err instanceof ConfigError || err instanceof InvalidCancelInputError) {
     return { line: oneLine(err.message), exitCode: ExitCode.Usage };
   }
+  // Several lines on purpose: each attribute and each command on its own, to copy.
+  if (err instanceof NamespaceNotReadyError) return { line: err.message, exitCode: ExitCode.Usage };
   if (err instanceof WorkflowNotFoundError) {
     const batchId = batchIdFromWorkflowId(err.workflowId) ?? err.workflowId;
     return {

@@ -1,4 +1,5 @@
 /** Human-readable text for progress, results and listings. `--json` output bypasses this file. */
+import { workflowColumn } from './failing-task';
 import type { CancellationListing, CancellationStart } from '../client';
 import type { CancelProgress } from '../shared/progress';
 import type { CancelBatchResult, ResultsSummary } from '../shared/results';
@@ -194,7 +195,7 @@ export function listingTable(rows: (CancellationListing & { failure?: string })[
     r.batchId,
     `${r.batchStatus ?? '-'}${r.stuck ? ' (STUCK)' : ''}`,
     r.requestCounts ? `${r.requestCounts.completed}/${r.requestCounts.failed}/${r.requestCounts.total}` : '-',
-    r.workflowStatus,
+    workflowColumn(r),
     r.startTime.toISOString(),
     r.closeTime?.toISOString() ?? '-',
     ...(reasons ? [r.failure ?? ''] : []),

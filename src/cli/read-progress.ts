@@ -5,7 +5,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { awaitCancellationResult, getCancellationHandle } from '../client';
 import { progressWithLiveWait } from '../live-progress';
-import type { CancelProgress } from '../shared/progress';
+import type { CancelProgress, FailingWorkflowTask } from '../shared/progress';
 import type { CancelBatchResult } from '../shared/results';
 import { cancellationFailed, failureReason } from './errors';
 import { operatorStopText } from './operator-stop';
@@ -21,6 +21,8 @@ export interface ProgressView {
   result?: CancelBatchResult;
   /** One line saying why it failed, when it did. */
   failure?: string;
+  /** The pending workflow task, when it has failed (or timed out) and is being tried again. */
+  workflowTask?: FailingWorkflowTask;
 }
 
 export function progressFromResult(r: CancelBatchResult): CancelProgress {
@@ -43,7 +45,8 @@ export async function readProgress(client: Client, batchId: string): Promise<Pro
   const description = await handle.describe();
   const base = { batchId, workflowId: handle.workflowId, workflowStatus: description.status.name };
   if (description.status.name === 'RUNNING') {
-    return { ...base, progress: await progressWithLiveWait(client, handle, description) };
+    const progress = await progressWithLiveWait(client, handle, description);
+    return { ...base, progress, ...(progress.workflowTask ? { workflowTask: progress.workflowTask } : {}) };
   }
   if (description.status.name === 'COMPLETED') {
     const result = await awaitCancellationResult(client, batchId);

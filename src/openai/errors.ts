@@ -1,7 +1,11 @@
 /**
- * The one classifier of OpenAI errors into Temporal failures: retryable with backoff (5xx,
- * network), retryable after Retry-After (429), or non-retryable with what to check (400, 401,
- * 403, 404, 422, 429 `insufficient_quota`, an answer that is not the documented object). Every activity passes its errors through `toApplicationFailure`.
+ * The one classifier of OpenAI errors into Temporal failures: retryable with backoff (408, 409,
+ * 425, 5xx, network), retryable after Retry-After (429), non-retryable with what to check (400,
+ * 401, 403, 404, 422, 429 `insufficient_quota`, an answer that is not the documented object), and
+ * bounded: any other status (405, 406, 410, 413, 415, ...: a proxy, a mock server or a wrong base
+ * URL) and any error that is none of these is retried {@link BOUNDED_ATTEMPTS} times, then fails
+ * for good naming the status, the call and what to check; retrying it forever would hang the
+ * cancellation with no outcome. Every activity passes its errors through `toApplicationFailure`.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
@@ -24,6 +28,51 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 export interface ErrorContext {
   /** What was being done, e.g. "cancel batch batch_abc". */
   action: string;
+  /**
+   * The activity attempt that failed (1 is the first): a bounded error is final at
+   * {@link BOUNDED_ATTEMPTS}. `null` where attempts are polls (the wait, whose retry policy is
+   * its poll schedule) and outside activities: a bounded error then stays retryable, and the
+   * caller's own bound ends it (the wait's `maxWait`). `classifyApiError` fills in the
+   * activity's attempt when this is left out.
+   */
+  attempt?: number | null;
+}
+
+/** Attempts at an error that retrying is not known to fix (an unexpected status, an unknown error). */
+export const BOUNDED_ATTEMPTS = 3;
+
+/** What to check for a status OpenAI's API does not answer for these calls. */
+function unexpectedStatusHint(status: number | undefined): string {
+  const where = 'check OPENAI_BASE_URL and any proxy between the worker and OpenAI';
+  switch (status) {
+    case 406:
+      return `the server would not serve the type the SDK asks for (file content is requested as application/binary; a mock server built from the spec offers JSON only): ${where}`;
+    case 405:
+    case 415:
+      return `the server does not take this call as OpenAI's API does: ${where}`;
+    case 410:
+      return `the server says the resource is gone for good: check the id, then ${where}`;
+    case 413:
+      return `something between the worker and OpenAI limits the size of the request or answer: ${where}`;
+    default:
+      return where;
+  }
+}
+
+/**
+ * A failure retried until `attempt` reaches {@link BOUNDED_ATTEMPTS}, then final; `what` says
+ * what happened, `hint` what to check.
+ */
+function bounded(ctx: ErrorContext, type: string, what: string, hint: string): ApplicationFailure {
+  const attempt = ctx.attempt ?? undefined;
+  if (attempt === undefined || attempt < BOUNDED_ATTEMPTS) {
+    const of = attempt !== undefined ? ` (attempt ${attempt} of ${BOUNDED_ATTEMPTS})` : '';
+    return ApplicationFailure.retryable(`${ctx.action}: ${what}; retrying${of}`, type);
+  }
+  return ApplicationFailure.nonRetryable(
+    `${ctx.action}: ${what} (attempt ${attempt} of ${BOUNDED_ATTEMPTS}); not retried further: ${hint}, then start again.`,
+    type,
+  );
 }
 
 /** True for the HTTP 409 the cancel endpoint answers for a batch that is already finished. */
@@ -97,6 +146,14 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
           ...(delay !== undefined ? { nextRetryDelay: Math.max(delay, 1) } : {}),
         });
       }
+      // Timeout, conflict (the cancel's own 409 is handled before this), too early: they heal.
+      case 408:
+      case 409:
+      case 425:
+        return ApplicationFailure.retryable(
+          `${ctx.action}: HTTP ${status} (${detail}); retrying`,
+          FailureType.Transient,
+        );
       default:
         if (status !== undefined && status >= 500) {
           return ApplicationFailure.retryable(
@@ -104,10 +161,11 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
             FailureType.Transient,
           );
         }
-        // Any other status (408, 409 outside cancel, ...) is unexpected: retry, it is the safe choice.
-        return ApplicationFailure.retryable(
-          `${ctx.action}: unexpected HTTP ${status}: ${detail}`,
-          FailureType.Transient,
+        return bounded(
+          ctx,
+          FailureType.UnexpectedStatus,
+          `unexpected HTTP ${status ?? '(no status)'}: ${detail}`,
+          unexpectedStatusHint(status),
         );
     }
   }
@@ -117,8 +175,13 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
       FailureType.Transient,
     );
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return ApplicationFailure.retryable(`${ctx.action}: ${message}`, FailureType.Transient);
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return bounded(
+    ctx,
+    FailureType.UnexpectedError,
+    `unexpected error (${message})`,
+    'this is likely a bug: please report it with the worker log',
+  );
 }
 
 const NETWORK_CODES = new Set([
@@ -126,16 +189,47 @@ const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
+  'ECONNABORTED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
   'UND_ERR_SOCKET',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
   'ERR_STREAM_PREMATURE_CLOSE',
+  // A body that ended early: short of its Content-Length (TruncatedDownloadError), or a
+  // compressed one the decoder found cut. Another download heals it.
+  'ERR_TRUNCATED_DOWNLOAD',
+  'Z_BUF_ERROR',
 ]);
 
 /** Socket-level failures surfaced while streaming a body, after the SDK handed us the response. */
 export function isNetworkError(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
-    const code = (e as Error & { code?: string }).code;
-    if (code && NETWORK_CODES.has(code)) return true;
+  // Not `instanceof Error`: fetch's errors come from Node's own realm, which is not the caller's
+  // under a vm (jest), and a cut body ("terminated") was then taken for an unknown error.
+  for (let e = asErrorLike(err); e; e = asErrorLike(e.cause)) {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
     if (e.name === 'AbortError' || /terminated|socket|premature/i.test(e.message)) return true;
   }
   return false;
+}
+
+interface ErrorLike {
+  name: string;
+  message: string;
+  code?: unknown;
+  cause?: unknown;
+}
+
+function asErrorLike(value: unknown): ErrorLike | undefined {
+  const v = value as Partial<ErrorLike> | null | undefined;
+  return typeof v === 'object' && v !== null && typeof v.message === 'string'
+    ? {
+        name: typeof v.name === 'string' ? v.name : 'Error',
+        message: v.message,
+        code: v.code,
+        cause: v.cause,
+      }
+    : undefined;
 }

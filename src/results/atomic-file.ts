@@ -22,6 +22,18 @@ export type OpenWriteStream = (file: string, opts: { mode: number; flags: string
 
 const openFsStream: OpenWriteStream = (file, opts) => fs.createWriteStream(file, opts);
 
+/** Flushes a written file to the device; tests inject one as slow as a busy network volume. */
+export type SyncFile = (file: string) => Promise<void>;
+
+const fsyncFile: SyncFile = async (file) => {
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
+};
+
 export class AtomicFile {
   readonly tmpPath: string;
   private readonly stream: Writable;
@@ -33,6 +45,7 @@ export class AtomicFile {
   constructor(
     readonly finalPath: string,
     open: OpenWriteStream = openFsStream,
+    private readonly sync: SyncFile = fsyncFile,
   ) {
     this.tmpPath = path.join(
       path.dirname(finalPath),
@@ -63,14 +76,7 @@ export class AtomicFile {
   async commit(): Promise<{ path: string; bytes: number }> {
     await this.close();
     this.throwIfFailed();
-    await onVolume(this.tmpPath, async () => {
-      const fd = await fs.promises.open(this.tmpPath, 'r');
-      try {
-        await fd.sync();
-      } finally {
-        await fd.close();
-      }
-    });
+    await onVolume(this.tmpPath, () => this.sync(this.tmpPath));
     await onVolume(this.finalPath, () => fs.promises.rename(this.tmpPath, this.finalPath));
     return { path: this.finalPath, bytes: this.written };
   }
@@ -127,10 +133,19 @@ export async function writeJsonAtomic(
   }
 }
 
-/** sha256 (hex) of a stream's bytes (a file read back from disk, or an object from the store). */
-export async function sha256OfStream(stream: AsyncIterable<unknown>): Promise<string> {
+/**
+ * sha256 (hex) of a stream's bytes (a file read back from disk, or an object from the store);
+ * `onChunk` hears each chunk (liveness of a slow re-hash).
+ */
+export async function sha256OfStream(
+  stream: AsyncIterable<unknown>,
+  onChunk?: (bytes: number) => void,
+): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+    onChunk?.((chunk as Buffer).length);
+  }
   return hash.digest('hex');
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BATCH_ID_PATTERN } from '../shared/cancel-input';
-import { AtomicFile, DIR_MODE, writeJsonAtomic, type OpenWriteStream } from './atomic-file';
+import { AtomicFile, DIR_MODE, writeJsonAtomic, type OpenWriteStream, type SyncFile } from './atomic-file';
 import { onVolume } from './storage-error';
 import type { ResultsStore } from './store';
 
@@ -35,6 +35,8 @@ export type ResultFileName = keyof typeof RESULT_FILES;
 export interface LocalResultsStoreOptions {
   /** How temporary files are opened. @default fs.createWriteStream (tests inject failing streams) */
   openWriteStream?: OpenWriteStream;
+  /** How a complete file is flushed before its rename. @default fsync (tests inject a slow one) */
+  syncFile?: SyncFile;
 }
 
 /** Results store on a local directory: one sub-directory per batch, files written atomically. */
@@ -93,7 +95,7 @@ export class LocalResultsStore implements ResultsStore {
   }
 
   open(batchId: string, file: ResultFileName): AtomicFile {
-    return new AtomicFile(this.pathOf(batchId, file), this.opts.openWriteStream);
+    return new AtomicFile(this.pathOf(batchId, file), this.opts.openWriteStream, this.opts.syncFile);
   }
 
   async writeJson(batchId: string, file: ResultFileName, value: unknown): Promise<string> {

@@ -7,6 +7,8 @@ import { LineSplitter, type Line } from './line-splitter';
 
 /** Thrown when a download ended before all its bytes arrived: retry the download. */
 export class TruncatedDownloadError extends Error {
+  /** Read by the error classifier (src/openai/errors.ts): a network failure, retried. */
+  readonly code = 'ERR_TRUNCATED_DOWNLOAD';
   constructor(
     readonly receivedBytes: number,
     readonly expectedBytes: number,

@@ -25,6 +25,14 @@ export const FailureType = {
    * spec does not allow) on every read of one attempt: fails at once, the message quotes its first bytes.
    */
   UnexpectedResponse: 'OpenAIUnexpectedResponse',
+  /**
+   * An HTTP status OpenAI's API does not answer for the call (405, 406, 410, 413, 415, ...): a
+   * proxy, a mock server or a wrong `OPENAI_BASE_URL`. Retried a few times, then final (non-retryable),
+   * naming the status, the call and what to check.
+   */
+  UnexpectedStatus: 'OpenAIUnexpectedStatus',
+  /** An error that is none of the known kinds: retried a few times, then final, quoting it. */
+  UnexpectedError: 'UnexpectedError',
   /** The batch is not terminal yet: the poll activity retries on the poll schedule. */
   NotTerminalYet: 'BatchNotTerminalYet',
   /** The batch did not reach a terminal status within `maxWait`. Details carry the last status seen. */

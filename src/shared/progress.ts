@@ -80,6 +80,19 @@ export interface CancelProgress {
    * (see {@link mergeWaitHeartbeat}); never set by the workflow itself.
    */
   live?: LiveWait;
+  /**
+   * Set by readers when the workflow task has been tried more than once (it failed or timed out):
+   * the cancellation makes no progress until it succeeds. Never set by the workflow itself.
+   */
+  workflowTask?: FailingWorkflowTask;
+}
+
+/** A pending workflow task tried more than once, as `describe` and the history have it. */
+export interface FailingWorkflowTask {
+  /** Attempts of the pending workflow task so far (1 is the first try). */
+  attempt: number;
+  /** The last recorded failure's message, one line; null when none is recorded (timeouts). */
+  lastFailure: string | null;
 }
 
 /**

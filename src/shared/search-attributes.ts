@@ -1,8 +1,10 @@
 /**
  * Custom search attributes that let ops find cancellations in the Temporal UI and with visibility
  * queries (`OpenAIBatchStatus = 'cancelling'`, `OpenAIBatchStuck = true`,
- * `OpenAIBatchRequestsCompleted > 1000`). Registered on the dev server by the dev stack and the
- * test helpers, by the compose init job, and by hand on Temporal Cloud (see the README).
+ * `OpenAIBatchRequestsCompleted > 1000`). This list is the only one: `openai-batch-cancel setup`
+ * registers it (also in the compose init job), the worker checks it at start, the dev stack and the
+ * test helpers register it, and the commands the worker and the README print for Temporal Cloud
+ * are made from it.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 
@@ -32,6 +34,37 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
 
 /** The type names the Temporal CLI and `tcld` take (`--type Int`). */
 export const CLI_TYPE_NAMES = { KEYWORD: 'Keyword', BOOL: 'Bool', INT: 'Int' } as const;
+
+/** The type of one of the product's search attributes. */
+export type ProductSearchAttributeType = (typeof CUSTOM_SEARCH_ATTRIBUTES)[number]['type'];
+
+/** The server's `IndexedValueType` numbers (temporal.api.enums.v1) of the product's types. */
+export const INDEXED_VALUE_TYPES = { KEYWORD: 2, INT: 3, BOOL: 5 } as const;
+
+/** Every `IndexedValueType` by number, as the CLI names it: says what a mistyped attribute is instead. */
+const ALL_INDEXED_TYPE_NAMES: Readonly<Record<number, string>> = {
+  1: 'Text',
+  2: 'Keyword',
+  3: 'Int',
+  4: 'Double',
+  5: 'Bool',
+  6: 'Datetime',
+  7: 'KeywordList',
+};
+
+/** The CLI's name of an `IndexedValueType` as the server lists it (a number, or its enum name). */
+export function indexedTypeName(value: unknown): string {
+  if (typeof value === 'number') return ALL_INDEXED_TYPE_NAMES[value] ?? `type ${value}`;
+  if (typeof value === 'string') {
+    const key = value
+      .replace(/^INDEXED_VALUE_TYPE_/, '')
+      .replace(/_/g, '')
+      .toLowerCase();
+    const found = Object.values(ALL_INDEXED_TYPE_NAMES).find((n) => n.toLowerCase() === key);
+    return found ?? value;
+  }
+  return String(value);
+}
 
 /** `Name=Type` pairs for `temporal server start-dev --search-attribute`. */
 export function searchAttributeFlags(): string[] {

@@ -62,9 +62,17 @@ export function awaitTerminalOptions(poll: PollPolicy, interval: number, checkIn
  */
 export const resultsStoreRetry = { maxFailures: 5, retryDelayMs: 30_000 };
 
-/** Downloads can be large: long start-to-close, short heartbeat timeout to notice a dead worker. */
+/**
+ * Downloads can be large: long start-to-close, short heartbeat timeout to notice a dead worker.
+ * Network failures heal and are retried, but not forever: after 12 hours (queueing for a download
+ * slot included) the collection fails, so one collection that can never finish does not hang its
+ * workflow, nor the scheduled cleanup that waits for it (overlap SKIP would skip every later run).
+ * Errors that do not heal are bounded sooner by their classification (src/openai/errors.ts) and
+ * the storage budget ({@link resultsStoreRetry}).
+ */
 export const collectResultsOptions: ActivityOptions = {
   startToCloseTimeout: '4 hours',
+  scheduleToCloseTimeout: '12 hours',
   heartbeatTimeout: '30s',
   retry: {
     initialInterval: '2s',

@@ -7,9 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigSchema } from '../../src/config';
+import { buildProgram } from '../../src/cli';
+import { registerCommands, unknownStates } from '../../src/namespace-check';
 import { S3EnvSchema } from '../../src/results/s3/client';
 import { parseResultsUrl } from '../../src/results/s3/location';
-import { CLI_TYPE_NAMES, CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { buildWorkflowBundle } from '../../src/build-bundle';
 
 const root = path.join(__dirname, '..', '..');
@@ -34,6 +36,7 @@ describe('docker-compose.yml', () => {
         'temporal-schema',
         'temporal',
         'temporal-init',
+        'temporal-setup',
         'temporal-ui',
         'worker',
       ]),
@@ -43,7 +46,10 @@ describe('docker-compose.yml', () => {
     expect(services.temporal!.depends_on!['temporal-schema']!.condition).toBe(
       'service_completed_successfully',
     );
-    expect(services.worker!.depends_on!['temporal-init']!.condition).toBe('service_completed_successfully');
+    expect(services['temporal-setup']!.depends_on!['temporal-init']!.condition).toBe(
+      'service_completed_successfully',
+    );
+    expect(services.worker!.depends_on!['temporal-setup']!.condition).toBe('service_completed_successfully');
     expect(services.worker!.build).toBeDefined();
   });
 
@@ -64,6 +70,7 @@ describe('docker-compose.yml', () => {
     const worker = services['worker-s3']!;
     expect(worker.build).toEqual(services.worker!.build);
     expect(worker.depends_on!['s3-init']!.condition).toBe('service_completed_successfully');
+    expect(worker.depends_on!['temporal-setup']!.condition).toBe('service_completed_successfully');
     const env = worker.environment ?? {};
     const known = [...Object.keys(ConfigSchema.shape), ...Object.keys(S3EnvSchema.shape)];
     expect(Object.keys(env).filter((n) => !known.includes(n))).toEqual([]);
@@ -91,16 +98,37 @@ describe('docker-compose.yml', () => {
     expect(names).not.toContain('OPENAI_API_KEY');
   });
 
-  it('registers exactly the search attributes the workflows upsert, each with its type', () => {
+  it("registers the search attributes with the product's own `setup` (the code's list), before any worker or receiver", () => {
+    const setup = services['temporal-setup'] as Service & { command?: string[] };
+    expect(setup.build).toEqual(services.worker!.build);
+    expect(setup.command).toEqual(['node', 'lib/cli.js', 'setup']);
+    expect(buildProgram().commands.map((c) => c.name())).toContain('setup');
+    // Same namespace and server as the worker's, and only variables config.ts knows.
+    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE'])
+      expect(setup.environment?.[name]).toBe(services.worker!.environment?.[name]);
+    const known = Object.keys(ConfigSchema.shape);
+    expect(Object.keys(setup.environment ?? {}).filter((n) => !known.includes(n))).toEqual([]);
+    const webhooks = services.webhooks!;
+    expect(webhooks.depends_on!['temporal-setup']!.condition).toBe('service_completed_successfully');
+    // No second, hand-kept list that could drift from the code's.
     const script = read('deploy/temporal/init-namespace.sh');
-    for (const key of CUSTOM_SEARCH_ATTRIBUTES)
-      expect(script).toContain(`${key.name}:${CLI_TYPE_NAMES[key.type]}`);
+    for (const key of CUSTOM_SEARCH_ATTRIBUTES) expect(script).not.toContain(key.name);
     for (const mount of [
       ...(services['temporal-init']!.volumes ?? []),
       ...(services['temporal-schema']!.volumes ?? []),
     ]) {
       expect(fs.existsSync(path.join(root, mount.split(':')[0]!))).toBe(true);
     }
+  });
+});
+
+describe('README', () => {
+  it("gives the Cloud command for the code's list of search attributes, each with its type", () => {
+    const readme = read('README.md').replace(/\s*\\\n\s*/g, ' ');
+    const { tcld } = registerCommands(unknownStates(), { namespace: 'my-ns.a1b2c' });
+    expect(tcld).toHaveLength(1);
+    expect(readme).toContain(tcld[0]);
+    for (const key of CUSTOM_SEARCH_ATTRIBUTES) expect(readme).toContain(`\`${key.name}\``);
   });
 });
 

@@ -4,18 +4,11 @@
  * test file; call `teardown()` in afterAll.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
+import type { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { resolveTemporalCli, resolveTestServer } from '../../tools/devtools/temporal-tools';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES, INDEXED_VALUE_TYPES } from '../../src/shared/search-attributes';
 import { installQuietRuntime } from './quiet-logger';
-
-const { IndexedValueType } = temporal.api.enums.v1;
-/** Each attribute with its own type: the workflows upsert Bool and Int values too. */
-const INDEXED_VALUE_TYPES = {
-  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
-} as const;
 
 export interface DevServerOptions {
   /** Serve the Web UI too. @default false */
@@ -28,15 +21,20 @@ export interface DevServerOptions {
   namespaces?: string[];
   /** Serve the server's Prometheus metrics on this port (benchmarks count its requests). */
   metricsPort?: number;
+  /**
+   * The search attributes registered at start (tests of a wrongly set-up namespace register only
+   * some, or one with another type). @default CUSTOM_SEARCH_ATTRIBUTES, each with its type
+   */
+  searchAttributes?: readonly SearchAttributeKey<SearchAttributeType>[];
 }
 
-/** A dev server with the project's search attributes registered. */
+/** A dev server with the project's search attributes registered (or those of `searchAttributes`). */
 export async function createDevServerEnv(opts: DevServerOptions = {}): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: resolveTemporalCli({ install: true }) },
-      searchAttributes: [...CUSTOM_SEARCH_ATTRIBUTES],
+      searchAttributes: [...(opts.searchAttributes ?? CUSTOM_SEARCH_ATTRIBUTES)],
       ui: opts.ui ?? false,
       ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
       ...(opts.port ? { port: opts.port } : {}),

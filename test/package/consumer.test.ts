@@ -189,6 +189,14 @@ describe('the packed package, installed in a project of its own', () => {
   it('runs the packaged CLI', async () => {
     const version = await sh('npx', ['--no-install', 'openai-batch-cancel', '--version'], consumer);
     expect(version.trim()).toBe(PKG.version);
+    // `setup` ships in the package: it reads the dev server's namespace, which has the attributes.
+    const setup = await sh(
+      'npx',
+      ['--no-install', 'openai-batch-cancel', 'setup', '--check', '--json'],
+      consumer,
+      { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default' },
+    );
+    expect(JSON.parse(setup)).toMatchObject({ namespace: 'default', ready: true, missing: [] });
   });
 
   it("cancels a batch with the packaged CLI and a worker built from the package's exports", async () => {

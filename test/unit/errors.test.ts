@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
-import { retryAfterMs, toApplicationFailure } from '../../src/openai/errors';
+import { BOUNDED_ATTEMPTS, retryAfterMs, toApplicationFailure } from '../../src/openai/errors';
 import { MalformedResponseError } from '../../src/openai/malformed';
 import { FailureType } from '../../src/shared/failure-types';
 
@@ -35,6 +35,49 @@ describe('OpenAI error classification', () => {
     expect(toApplicationFailure(conn, { action: 'a' })).toMatchObject({
       nonRetryable: false,
       type: FailureType.Transient,
+    });
+  });
+
+  it.each([408, 409, 425, 500, 502, 503, 504])('retries HTTP %i at any attempt: it heals', (status) => {
+    expect(toApplicationFailure(apiError(status), { action: 'a', attempt: 50 })).toMatchObject({
+      nonRetryable: false,
+      type: FailureType.Transient,
+    });
+  });
+
+  it.each([405, 406, 410, 413, 415, 418])(
+    'retries HTTP %i a few attempts, then fails for good naming the status, the call and what to check',
+    (status) => {
+      const at = (attempt: number) =>
+        toApplicationFailure(apiError(status), { action: 'download file file_x', attempt });
+      for (let n = 1; n < BOUNDED_ATTEMPTS; n++)
+        expect(at(n)).toMatchObject({ nonRetryable: false, type: FailureType.UnexpectedStatus });
+      const last = at(BOUNDED_ATTEMPTS);
+      expect(last).toMatchObject({ nonRetryable: true, type: FailureType.UnexpectedStatus });
+      expect(last.message).toMatch(
+        new RegExp(
+          `download file file_x: unexpected HTTP ${status}.*attempt ${BOUNDED_ATTEMPTS} of ${BOUNDED_ATTEMPTS}.*OPENAI_BASE_URL`,
+        ),
+      );
+    },
+  );
+
+  it('retries a download cut short at any attempt: it heals', async () => {
+    const { TruncatedDownloadError } = await import('../../src/results/stream-lines');
+    expect(
+      toApplicationFailure(new TruncatedDownloadError(10, 20), { action: 'a', attempt: 50 }),
+    ).toMatchObject({ nonRetryable: false, type: FailureType.Transient });
+  });
+
+  it('bounds an unknown error too, and leaves the bound to the caller where attempts are polls', () => {
+    const err = new SyntaxError('Unexpected token');
+    expect(toApplicationFailure(err, { action: 'a', attempt: BOUNDED_ATTEMPTS })).toMatchObject({
+      nonRetryable: true,
+      type: FailureType.UnexpectedError,
+    });
+    expect(toApplicationFailure(apiError(406), { action: 'a', attempt: null })).toMatchObject({
+      nonRetryable: false,
+      type: FailureType.UnexpectedStatus,
     });
   });
 

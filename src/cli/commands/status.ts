@@ -5,6 +5,7 @@ import { withTemporal } from '../connect';
 import { ExitCode } from '../errors';
 import { progressDetails } from '../format';
 import { readProgress } from '../read-progress';
+import { withFailingTask } from '../failing-task';
 
 export function statusCommand(): Command {
   return withCommonOptions(
@@ -17,7 +18,7 @@ export function statusCommand(): Command {
       readProgress(client, batchId),
     );
     if (opts.json) printJson(view);
-    else print(progressDetails(view));
+    else print(withFailingTask(view, progressDetails(view)));
     if (view.failure) process.exitCode = ExitCode.Failed;
   });
 }

@@ -1,6 +1,7 @@
 /** `worker`: runs the Temporal worker (workflows + activities) until SIGINT/SIGTERM. */
 import { Command } from 'commander';
 import { requireApiKey } from '../../config';
+import { NamespaceNotReadyError } from '../../namespace-check';
 import { resultsUrlOf } from '../../results/open-store';
 import { runWorker } from '../../worker';
 import { withConnectionOptions, type ConnectionOptions } from '../common';
@@ -12,23 +13,30 @@ export function workerCommand(): Command {
     new Command('worker').description(
       'run a worker: needs OPENAI_API_KEY (and OPENAI_BASE_URL for the simulator)',
     ),
-  ).action(async (flags: ConnectionOptions) => {
-    const config = readConfig();
-    requireApiKey(config);
-    const target = readTarget();
-    try {
-      await runWorker(config, {
-        flags,
-        onTarget: (where) =>
-          process.stderr.write(
-            `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${resultsUrlOf(config)}\n`,
-          ),
-      });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (/connect|transport|unavailable/i.test(message))
-        throw new TemporalUnreachableError(connectionContext.address ?? target.address, message);
-      throw err;
-    }
-  });
+  )
+    .option(
+      '--skip-namespace-check',
+      "start without checking the namespace's search attributes (also WORKER_SKIP_NAMESPACE_CHECK=true)",
+    )
+    .action(async (flags: ConnectionOptions & { skipNamespaceCheck?: boolean }) => {
+      const config = readConfig();
+      requireApiKey(config);
+      const target = readTarget();
+      try {
+        await runWorker(config, {
+          flags,
+          ...(flags.skipNamespaceCheck ? { skipNamespaceCheck: true } : {}),
+          onTarget: (where) =>
+            process.stderr.write(
+              `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${resultsUrlOf(config)}\n`,
+            ),
+        });
+      } catch (err) {
+        if (err instanceof NamespaceNotReadyError) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        if (/connect|transport|unavailable/i.test(message))
+          throw new TemporalUnreachableError(connectionContext.address ?? target.address, message);
+        throw err;
+      }
+    });
 }
