@@ -293,6 +293,29 @@ describe('webhooks end to end (dev server, simulator, receiver)', () => {
     expect((await h.sim.sendWebhook({ batchId: other.id, type: 'batch.completed' })).status).toBe(200);
     expect(live.stats().noWorkflow).toBe(noWorkflowBefore + 1);
   });
+
+  it('starts the collection again when a batch event arrives for a batch whose cancellation failed', async () => {
+    const batch = h.sim.seedBatch({
+      status: 'in_progress',
+      requests: 30,
+      completedFraction: 0.5,
+      cancelDelayMs: 4_000,
+    });
+    const before = live.stats();
+    // Gives up after 1 s (MaxWaitExceeded: "start again to keep waiting"); the batch is cancelled at 4 s.
+    const first = await start({ batchId: batch.id, poll: { initialInterval: '500ms' }, maxWait: '1s' });
+    await expect(first.result()).rejects.toThrow(/Workflow execution failed/);
+    const handle = env.client.workflow.getHandle(cancelWorkflowId(batch.id));
+    // The simulator sends batch.cancelled to the receiver when the batch turns cancelled.
+    await waitFor(async () => (await handle.describe()).status.name === 'COMPLETED', 20_000);
+    expect(live.stats().collectionsStarted).toBe(before.collectionsStarted + 1);
+    const result = await awaitCancellationResult(env.client, batch.id);
+    expect(result.finalStatus).toBe('cancelled');
+    expect(result.results?.succeeded).toBe(h.sim.getBatch(batch.id)!.request_counts!.completed);
+    // Delivered again: the completed collection is kept, nothing new starts.
+    await h.sim.sendWebhook({ batchId: batch.id, type: 'batch.cancelled' });
+    expect(live.stats().collectionsStarted).toBe(before.collectionsStarted + 1);
+  });
 });
 
 async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
