@@ -80,6 +80,40 @@ describe('long and early waits (time-skipping server)', () => {
     await recordHistory(env, cancelWorkflowId(batch.id), 'early-event-follow-up.ordered-reads');
   });
 
+  it('checks in when a 10-minute API outage ends a wait window, then keeps waiting', async () => {
+    const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: 20 * MIN });
+    // Every read fails for 60 reads, 10 s apart: longer than the wait's window (1 min + 10 s + 5 min).
+    h.sim.injectFault('batches.retrieve', { kind: 'server_error', status: 503 }, 60);
+    const handle = await env.client.workflow.start(cancelBatchWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: cancelWorkflowId(batch.id),
+      args: [
+        {
+          batchId: batch.id,
+          checkInInterval: '1m',
+          poll: { initialInterval: '10s', backoffCoefficient: 1, maxInterval: '10s' },
+          collectResults: 'never',
+        },
+      ],
+    });
+    const result = await handle.result();
+    expect(result.finalStatus).toBe('cancelled');
+    const history = await handle.fetchHistory();
+    const events = history.events ?? [];
+    // The server failed the wait with retry state TIMEOUT (its next retry fell past the window)...
+    const ended = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED);
+    expect(ended.map((e) => e.activityTaskFailedEventAttributes?.retryState)).toEqual([
+      temporal.api.enums.v1.RetryState.RETRY_STATE_TIMEOUT,
+    ]);
+    // ...and the workflow took the window-end path (its patch) instead of failing.
+    const patches = events
+      .map((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data)
+      .filter((d): d is Uint8Array => d instanceof Uint8Array)
+      .map((d) => (JSON.parse(Buffer.from(d).toString('utf8')) as { id: string }).id);
+    expect(patches).toContain('wait-window-end-checks-in');
+    await recordHistory(env, handle.workflowId, 'wait-window-end-check-in.ordered-reads');
+  });
+
   it('continues as new with a 5 s check-in: every run stays under the bound, the result carries all runs', async () => {
     const batch = await seed({ status: 'in_progress', requests: 20, cancelDelayMs: 100 * MIN });
     const handle = await env.client.workflow.start(cancelBatchWorkflow, {

@@ -1,5 +1,5 @@
 /**
- * Replays histories recorded from real runs (see cancel-dev-server.test.ts, RECORD_HISTORIES=1)
+ * Replays histories recorded from real runs (test/helpers/record-history.ts, RECORD_HISTORIES=1)
  * against today's workflow code: a change that breaks determinism fails here, before it can break
  * cancellations already running in production.
  */
