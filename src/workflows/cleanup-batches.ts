@@ -170,13 +170,8 @@ export async function cleanupBatchesWorkflow(
     }
     return {
       finish: async () => {
-        let out;
-        try {
-          out = await child.result();
-        } catch (err) {
-          fail(batch.id, err);
-          return;
-        }
+        const out = await resultOrReport(child, batch.id);
+        if (!out) return;
         if (out.outcome === 'already-processed') skip('already-processed');
         else if (out.outcome === 'done' && kind === 'cancel') totals.cancelled++;
         else if (out.outcome === 'done') totals.collected++;
@@ -186,14 +181,19 @@ export async function cleanupBatchesWorkflow(
     };
   }
 
-  async function finishOne(child: Child, batch: BatchSummary, kind: Kind): Promise<void> {
-    let result;
+  /** The child's result; undefined when it failed (reported in the summary). */
+  async function resultOrReport<T>(child: { result(): Promise<T> }, batchId: string): Promise<T | undefined> {
     try {
-      result = await child.result();
+      return await child.result();
     } catch (err) {
-      fail(batch.id, err);
-      return;
+      fail(batchId, err);
+      return undefined;
     }
+  }
+
+  async function finishOne(child: Child, batch: BatchSummary, kind: Kind): Promise<void> {
+    const result = await resultOrReport(child, batch.id);
+    if (!result) return;
     if (kind === 'cancel') totals.cancelled++;
     else totals.collected++;
     if (!policy.deleteFilesAfterCollect || !result.results) return;

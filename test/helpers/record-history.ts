@@ -6,9 +6,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
-import { addToManifest, fixturePath } from './fixture-manifest';
+import { addToManifest, COMPRESS_OVER_BYTES, fixturePath } from './fixture-manifest';
 
 export async function recordHistory(
   env: TestWorkflowEnvironment,
@@ -17,19 +18,25 @@ export async function recordHistory(
   runId?: string,
 ): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
-  const file = `${name}.json`;
-  if (fs.existsSync(fixturePath(file))) {
+  const existing = [`${name}.json`, `${name}.json.gz`].find((f) => fs.existsSync(fixturePath(f)));
+  if (existing) {
     console.log(
-      `kept ${file}: recorded fixtures are never re-recorded; record a changed path under a new name`,
+      `kept ${existing}: recorded fixtures are never re-recorded; record a changed path under a new name`,
     );
     return;
   }
   // The CLI writes the canonical proto3 JSON that historyFromJSON reads back.
-  const json = execFileSync(resolveTemporalCli(), [
-    ...['workflow', 'show', '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : [])],
-    ...['--address', env.address, '--namespace', env.namespace ?? 'default', '--output', 'json'],
-  ]);
+  const json = execFileSync(
+    resolveTemporalCli(),
+    [
+      ...['workflow', 'show', '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : [])],
+      ...['--address', env.address, '--namespace', env.namespace ?? 'default', '--output', 'json'],
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const big = json.length > COMPRESS_OVER_BYTES;
+  const file = big ? `${name}.json.gz` : `${name}.json`;
   // 'wx' fails if another test wrote it meanwhile: never an overwrite.
-  fs.writeFileSync(fixturePath(file), json, { flag: 'wx' });
+  fs.writeFileSync(fixturePath(file), big ? gzipSync(json, { level: 9 }) : json, { flag: 'wx' });
   addToManifest(file);
 }

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  fixtureFiles,
   HISTORY_DIR,
   HISTORY_DIR_IN_REPO,
   MANIFEST_IN_REPO,
@@ -36,7 +37,7 @@ function historyUnavailable(): string | null {
 
 describe('replay fixtures are only ever added', () => {
   const manifest = readManifest();
-  const files = fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.json'));
+  const files = fixtureFiles();
 
   it('lists every fixture in the manifest and names no missing file', () => {
     expect(files.filter((f) => !manifest.has(f))).toEqual([]);

@@ -78,11 +78,43 @@ describe('cleanupBatchesWorkflow history per run (dev server)', () => {
     // The cancellation's own history keeps its full result.
     const full = await env.client.workflow.getHandle(cancelWorkflowId(ids[0]!)).result();
     expect(full).toMatchObject({ finalStatus: 'expired', results: { summaryPath: expect.any(String) } });
+  }, 300_000);
+
+  it('continues as new after pagesPerRun with the child outcomes carried in the totals', async () => {
+    // Newer than the first test's batches, and a lookback that stops paging before those.
+    const createdAt = Math.floor(Date.now() / 1000) - 60;
+    for (let i = 0; i < 12; i++)
+      h.sim.seedBatch({ status: 'expired', requests: 2, createdAt, metadata: { suite: 'small' } });
+    const handle = await env.client.workflow.start('cleanupBatchesWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: 'cleanup-small',
+      args: [
+        {
+          collectStatuses: ['expired'],
+          metadataFilter: 'suite=small',
+          lookback: '30m',
+          pageSize: 5,
+          pagesPerRun: 2,
+        },
+      ],
+    });
+    const summary = (await handle.result()) as CleanupSummary;
+    expect(summary).toMatchObject({ runs: 2, collected: 12, errors: [] });
+    const first = await env.client.workflow
+      .getHandle(handle.workflowId, handle.firstExecutionRunId)
+      .fetchHistory();
+    const next = first.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    expect(next).toEqual(expect.any(String));
     await recordHistory(
       env,
       handle.workflowId,
       'cleanup-continues-as-new.child-outcomes',
       handle.firstExecutionRunId,
     );
-  }, 300_000);
+    await recordHistory(env, handle.workflowId, 'cleanup-continued-run.child-outcomes', next!);
+    const child = first.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)
+      ?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+    expect(child).toMatch(/^cleanup:/);
+    await recordHistory(env, child!, 'cleanup-child-collects.child-outcomes');
+  });
 });
