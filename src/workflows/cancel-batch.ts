@@ -282,8 +282,9 @@ export async function cancelBatchWorkflow(
   } else {
     state.polls++;
     state.cancelOutcome = cancel.outcome;
-    // After a 409 the batch is known to be finished but not yet read: the wait's first read gets it.
-    batch = cancel.batch ? observe(cancel.batch) : null;
+    // After a 409 the batch is known to be finished but not yet read: the wait's first read gets it
+    // (unless a refresh during the cancel call read it already).
+    batch = cancel.batch ? observe(cancel.batch) : ordered ? state.batch : null;
   }
 
   state.phase = 'waiting';
