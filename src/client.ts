@@ -110,7 +110,8 @@ export async function listCancellations(
   client: Client,
   opts: ListCancellationsOptions = {},
 ): Promise<CancellationListing[]> {
-  const clauses = [`WorkflowType = 'cancelBatchWorkflow'`];
+  // A long wait continues as new: only the latest run of each cancellation is listed.
+  const clauses = [`WorkflowType = 'cancelBatchWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (opts.batchStatus) clauses.push(`${OPENAI_BATCH_STATUS.name} = '${opts.batchStatus}'`);
   if (opts.stuck) clauses.push(`${OPENAI_BATCH_STUCK.name} = true`, `ExecutionStatus = 'Running'`);
   if (opts.olderThanMs !== undefined) {

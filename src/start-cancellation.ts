@@ -184,3 +184,19 @@ export async function startBatchCancellation(
     previous,
   });
 }
+
+/**
+ * Starts the batch's cancellation again only if its last run ended without an outcome (failed,
+ * terminated, cancelled or timed out), exactly as `startBatchCancellation` would; null when there
+ * is no such run (none at all, one running, or one that completed). The webhook receiver calls it
+ * when a terminal event arrives for a batch whose cancellation gave up (e.g. `MaxWaitExceeded`).
+ */
+export async function restartFailedCancellation(
+  client: Client,
+  input: CancelBatchInput,
+  opts: StartOptions = {},
+): Promise<StartedCancellation | null> {
+  const prev = await lastRun(client, cancelWorkflowId(input.batchId));
+  if (!prev || !RESTARTABLE.has(prev.status)) return null;
+  return startBatchCancellation(client, input, opts);
+}

@@ -127,7 +127,23 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
   };
 }
 
-/** Reads the batch now (the `refresh` update). */
+/** A read and when it was made, so the workflow can order reads that complete out of order. */
+export interface TimedRead {
+  batch: BatchSnapshot;
+  /** Epoch ms of the read (this worker's clock, as `AwaitTerminalResult.readAt`). */
+  readAt: number;
+}
+
+/** Reads the batch now and says when (the `refresh` update and an event's confirming read). */
+export function makeReadBatchAt(deps: ActivityDeps) {
+  const readBatch = makeReadBatch(deps);
+  return async function readBatchAt(batchId: string): Promise<TimedRead> {
+    const batch = await readBatch(batchId);
+    return { batch, readAt: Date.now() };
+  };
+}
+
+/** Reads the batch now (the `refresh` update of runs recorded before `readBatchAt`). */
 export function makeReadBatch(deps: ActivityDeps) {
   return async function readBatch(batchId: string): Promise<BatchSnapshot> {
     try {

@@ -3,7 +3,7 @@
  * temporary results directory, never a monkey-patch.
  */
 import { makeBeginCancellation } from './begin-cancellation';
-import { makeAwaitTerminal, makeReadBatch } from './await-terminal';
+import { makeAwaitTerminal, makeReadBatch, makeReadBatchAt } from './await-terminal';
 import { makeCollectResults } from './collect-results';
 import { makeDeleteFiles } from './delete-files';
 import type { ActivityDeps } from './deps';
@@ -17,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     requestCancel: makeRequestCancel(deps),
     awaitTerminal: makeAwaitTerminal(deps),
     readBatch: makeReadBatch(deps),
+    readBatchAt: makeReadBatchAt(deps),
     collectResults: makeCollectResults(deps),
     listBatchesPage: makeListBatchesPage(deps),
     deleteFiles: makeDeleteFiles(deps),
@@ -28,7 +29,7 @@ export type Activities = ReturnType<typeof createActivities>;
 export type { ActivityDeps } from './deps';
 export type { BeginCancellationResult } from './begin-cancellation';
 export type { RequestCancelResult } from './request-cancel';
-export type { AwaitTerminalInput, AwaitTerminalResult } from './await-terminal';
+export type { AwaitTerminalInput, AwaitTerminalResult, TimedRead } from './await-terminal';
 export type { CollectResultsInput } from './collect-results';
 export type { ListBatchesPageInput, ListBatchesPageResult } from './list-batches';
 export type { DeleteFilesResult } from './delete-files';

@@ -25,5 +25,8 @@ export interface BatchEvent {
 /** Signal `batchEvent`: a verified OpenAI batch event for the workflow's batch. */
 export const batchEventSignal = defineSignal<[BatchEvent]>('batchEvent');
 
-/** How the terminal status was first noticed: an event that a read then confirmed, or a poll. */
-export type DetectedBy = 'webhook' | 'poll';
+/**
+ * How the terminal status was first noticed: an event that a read then confirmed, a poll, or a
+ * `refresh` update's read.
+ */
+export type DetectedBy = 'webhook' | 'poll' | 'refresh';

@@ -123,3 +123,20 @@ export function attemptPlan(
     readsBefore += plan.reads;
   }
 }
+
+/**
+ * After an event whose confirming read found the batch not yet terminal (the event ran ahead of
+ * the API): read on the default schedule's first steps (5 s, 7.5 s, … up to 60 s), never slower
+ * than the input's own schedule, for this long; then fall back to the input's schedule (15 min
+ * with webhooks). Five minutes is ten reads: far longer than the API has been seen to lag its events.
+ */
+export const EVENT_FOLLOW_UP_MS = 5 * 60_000;
+
+/** The schedule that follows an early event: the faster of the default and the input's. */
+export function followUpPoll(poll: PollPolicy): PollPolicy {
+  return {
+    initialInterval: Math.min(poll.initialInterval, POLL_DEFAULTS.initialInterval),
+    backoffCoefficient: Math.min(poll.backoffCoefficient, POLL_DEFAULTS.backoffCoefficient),
+    maxInterval: Math.min(poll.maxInterval, POLL_DEFAULTS.maxInterval),
+  };
+}

@@ -10,7 +10,7 @@ import type { MetricMeter } from '@temporalio/common';
 import { batchEventSignal, type BatchEvent } from '../shared/batch-event';
 import { BATCH_ID_PATTERN } from '../shared/cancel-input';
 import { cancelWorkflowId } from '../shared/constants';
-import { startBatchCancellation } from '../start-cancellation';
+import { restartFailedCancellation, startBatchCancellation } from '../start-cancellation';
 import { isBatchEventType, WebhookEventSchema, type WebhookEvent } from './event';
 import { makeStats, type WebhookOutcome, type WebhookStats } from './stats';
 
@@ -76,8 +76,10 @@ function toHeaders(raw: WebhookRequest['headers']): Headers {
 
 /**
  * Creates the receiver: verify (400 if not genuine or stale), then signal the batch's workflow
- * (200), answer 200 for events it has nothing to do with, 413 for bodies over 1 MiB and 503 when
- * Temporal does not answer, so OpenAI delivers again later.
+ * (200); for a batch whose last cancellation ended without an outcome (failed, e.g.
+ * `MaxWaitExceeded`), start it again to collect the results, as `cancel` would (200); answer 200 for
+ * events it has nothing to do with, 413 for bodies over 1 MiB and 503 when Temporal does not
+ * answer, so OpenAI delivers again later.
  *
  * @example Mount it in Express (the body must stay raw)
  * ```ts
@@ -113,13 +115,27 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    if (!(opts.collectExpired && type === 'batch.expired'))
-      return done('noWorkflow', answer(200, 'no-workflow'));
-    const started = await client.withDeadline(Date.now() + timeoutMs, () =>
+    const startOpts = opts.taskQueue ? { taskQueue: opts.taskQueue } : {};
+    const within = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + timeoutMs, fn);
+    if (!(opts.collectExpired && type === 'batch.expired')) {
+      // The batch is terminal now; if its cancellation gave up (MaxWaitExceeded says "start
+      // again"), collect what it salvages, as `cancel` would start it again.
+      const restarted = await within(() =>
+        restartFailedCancellation(
+          client,
+          { batchId, collectResults: 'always', reason: `${type} event ${event.id} after a failed run` },
+          startOpts,
+        ),
+      );
+      if (restarted?.start.outcome === 'restarted-after-failure')
+        return done('collectionsStarted', answer(200, 'collection-restarted'));
+      return done('noWorkflow', answer(200, restarted ? restarted.start.outcome : 'no-workflow'));
+    }
+    const started = await within(() =>
       startBatchCancellation(
         client,
         { batchId, collectResults: 'always', reason: `batch.expired event ${event.id}` },
-        opts.taskQueue ? { taskQueue: opts.taskQueue } : {},
+        startOpts,
       ),
     );
     const outcome = started.start.outcome;

@@ -10,7 +10,10 @@ export interface WebhookStats {
   signalled: number;
   /** Verified batch events for batches without a running workflow (answered 200). */
   noWorkflow: number;
-  /** `batch.expired` events that started a collection (`collectExpired`). */
+  /**
+   * Events that started a collection: `batch.expired` with `collectExpired`, and any batch event for
+   * a batch whose last cancellation failed (it is started again, as `cancel` would).
+   */
   collectionsStarted: number;
   /** Verified events of other types (not about batches): answered 200, nothing done. */
   ignored: number;

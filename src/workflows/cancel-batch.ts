@@ -7,6 +7,10 @@ import {
   ApplicationFailure,
   CancellationScope,
   TimeoutFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
   proxyActivities,
   proxyLocalActivities,
   metricMeter,
@@ -18,11 +22,12 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { Activities, AwaitTerminalResult, RequestCancelResult } from '../activities';
+import type { CancelBatchCarry } from '../shared/cancel-carry';
 import { batchEventSignal, type BatchEvent, type DetectedBy } from '../shared/batch-event';
 import { isTerminalStatus } from '../shared/batch-status';
 import type { CancelBatchInput, CancelBatchOptions } from '../shared/cancel-input';
 import { FailureType, invalidInputFailure } from '../shared/failure-types';
-import { carriedInterval } from '../shared/poll-schedule';
+import { carriedInterval, EVENT_FOLLOW_UP_MS, followUpPoll } from '../shared/poll-schedule';
 import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../shared/progress';
 import type { CancelBatchResult } from '../shared/results';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
@@ -41,7 +46,9 @@ import { loadCancelInputSchema } from './lazy-schemas';
 const { requestCancel } = proxyActivities<Activities>(requestCancelOptions);
 const { readBatch } = proxyActivities<Activities>(readBatchOptions);
 const { collectResults } = proxyActivities<Activities>(collectResultsOptions);
+const { readBatchAt } = proxyActivities<Activities>(readBatchOptions);
 const { readBatch: readBatchNow } = proxyLocalActivities<Activities>(confirmEventReadOptions);
+const { readBatchAt: readBatchAtNow } = proxyLocalActivities<Activities>(confirmEventReadOptions);
 const { beginCancellation } = proxyLocalActivities<Activities>(beginCancellationOptions);
 // Options depend on the input's poll policy: set per call with executeWithOptions.
 const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90s' });
@@ -61,6 +68,20 @@ const BEGIN_IN_LOCAL_ACTIVITY_PATCH = 'begin-in-local-activity';
  * then fails it with the last failure instead of a timeout) checks in like a timed-out one.
  */
 const WINDOW_END_PATCH = 'wait-window-end-checks-in';
+/**
+ * Marks the runs (and every run continued from one) in which reads are ordered by when they were
+ * made and a terminal read from any path (refresh, event, poll) ends the wait; handlers finish
+ * before the run does; an early event is followed by fast reads; a cancellation during an event's
+ * read cancels the run; and the run continues as new before its history grows past
+ * `MAX_EVENTS_PER_RUN`. Runs with it imply every earlier patch, so their markers are not recorded.
+ */
+const ORDERED_READS_PATCH = 'ordered-reads-handlers-finish-continue-as-new';
+/**
+ * A run continues as new once its history is this long (or when the server suggests it): far
+ * below Temporal's 10,240-event warning and 51,200-event limit, whatever `maxWait` and
+ * `checkInInterval` are.
+ */
+export const MAX_EVENTS_PER_RUN = 2_000;
 /** Event ids remembered to drop redelivered duplicates; OpenAI sends a batch only a few events. */
 const MAX_REMEMBERED_EVENTS = 100;
 
@@ -97,13 +118,23 @@ async function begin(rawInput: CancelBatchInput, batchId: string) {
   }
 }
 
-export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<CancelBatchResult> {
-  const beginsInLocalActivity = patched(BEGIN_IN_LOCAL_ACTIVITY_PATCH);
+/**
+ * @param carry set only by the workflow itself when it continues as new: what the run so far
+ *   knew (options, cancel outcome, progress, poll schedule, events seen). Callers pass the input only.
+ */
+export async function cancelBatchWorkflow(
+  rawInput: CancelBatchInput,
+  carry?: CancelBatchCarry,
+): Promise<CancelBatchResult> {
+  // A continued run comes from a run with the patch; its own marker would only cost events.
+  const ordered = carry !== undefined || patched(ORDERED_READS_PATCH);
+  const beginsInLocalActivity = ordered || patched(BEGIN_IN_LOCAL_ACTIVITY_PATCH);
   const early = beginsInLocalActivity ? null : parseInWorkflow(rawInput);
   const rawBatchId: unknown = (rawInput as { batchId?: unknown } | null)?.batchId;
-  const batchId = early?.batchId ?? (typeof rawBatchId === 'string' ? rawBatchId : '(invalid)');
+  const batchId =
+    carry?.options.batchId ?? early?.batchId ?? (typeof rawBatchId === 'string' ? rawBatchId : '(invalid)');
   // Metric names are spelled here, not imported: src/metrics.ts pulls in the worker runtime.
-  metricMeter.createCounter('openai_batch_cancellations_started').add(1);
+  if (!carry) metricMeter.createCounter('openai_batch_cancellations_started').add(1);
   const finished = metricMeter.createCounter('openai_batch_cancellations_finished');
   const timeCancelling = metricMeter.createHistogram(
     'openai_batch_cancelling_seconds',
@@ -111,9 +142,9 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     undefined,
     'time from the cancel request until the batch was seen terminal',
   );
-  const startedAt = Date.now();
+  const startedAt = carry?.state.startedAt ?? Date.now();
 
-  const state: CancelProgress = {
+  const state: CancelProgress = carry?.state ?? {
     batchId,
     phase: 'requesting-cancel',
     batch: null,
@@ -151,7 +182,28 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     reportAttributes(state.batch, state.stuck);
   }
 
-  function observe(batch: BatchSnapshot, readAt = Date.now()): BatchSnapshot {
+  // Which path's read first showed the terminal status (ordered runs).
+  let terminalBy: DetectedBy | null = null;
+  /**
+   * Ordered runs keep the newest read, by when it was made, not when it arrived; a terminal status
+   * is final, so once read no later answer replaces it, and a terminal read always wins. Returns
+   * the snapshot the run now holds.
+   */
+  function observeOrdered(batch: BatchSnapshot, readAt: number, by: DetectedBy): BatchSnapshot {
+    const known = state.batch;
+    if (known && isTerminalStatus(known.status)) return known;
+    const terminal = isTerminalStatus(batch.status);
+    if (known && !terminal && readAt < (state.lastReadAt ?? -Infinity)) return known;
+    if (terminal) terminalBy = by;
+    state.batch = batch;
+    state.lastReadAt = Math.max(readAt, state.lastReadAt ?? readAt);
+    checkIn();
+    report();
+    return batch;
+  }
+
+  function observe(batch: BatchSnapshot, readAt = Date.now(), by: DetectedBy = 'poll'): BatchSnapshot {
+    if (ordered) return observeOrdered(batch, readAt, by);
     if (state.batch?.status !== batch.status && !opsAttributes()) {
       upsertSearchAttributes([{ key: OPENAI_BATCH_STATUS, value: batch.status }]);
     }
@@ -163,8 +215,9 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   }
 
   // Webhook events: the first delivery of each id ends the wait attempt; a read then decides.
-  const seenEvents: string[] = [];
-  let pendingEvent: BatchEvent | null = null;
+  const seenEvents: string[] = carry ? [...carry.seenEvents] : [];
+  let pendingEvent: BatchEvent | null = carry?.pendingEvent ?? null;
+  // Ends the running wait attempt: an event arrived, or (ordered runs) a refresh read a terminal status.
   let wakeOnEvent: (() => void) | null = null;
   setHandler(batchEventSignal, (event) => {
     if (seenEvents.includes(event.eventId)) return;
@@ -180,6 +233,16 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
 
   setHandler(progressQuery, () => state);
   setHandler(refreshUpdate, async () => {
+    if (ordered) {
+      const read = await readBatchAt.executeWithOptions(
+        { ...readBatchOptions, summary: `read ${batchId} now` },
+        [batchId],
+      );
+      state.polls++;
+      const latest = observe(read.batch, read.readAt, 'refresh');
+      if (isTerminalStatus(latest.status)) wakeOnEvent?.();
+      return latest;
+    }
     const batch = await readBatch.executeWithOptions(
       { ...readBatchOptions, summary: `read ${batchId} now` },
       [batchId],
@@ -189,7 +252,10 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   });
 
   let cancel: RequestCancelResult;
-  if (early) {
+  if (carry) {
+    opts = carry.options;
+    cancel = { outcome: carry.cancelOutcome, batch: null };
+  } else if (early) {
     opts = early;
     upsertSearchAttributes([{ key: OPENAI_BATCH_ID, value: batchId }]);
     report();
@@ -210,20 +276,34 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
   const options: CancelBatchOptions = opts;
   const deadline = startedAt + options.maxWait;
   stuckAt = startedAt + options.stuckAfter;
-  state.polls++;
-  state.cancelOutcome = cancel.outcome;
-  // After a 409 the batch is known to be finished but not yet read: the wait's first read gets it.
-  let batch: BatchSnapshot | null = cancel.batch ? observe(cancel.batch) : null;
+  let batch: BatchSnapshot | null;
+  if (carry) {
+    batch = state.batch;
+  } else {
+    state.polls++;
+    state.cancelOutcome = cancel.outcome;
+    // After a 409 the batch is known to be finished but not yet read: the wait's first read gets it
+    // (unless a refresh during the cancel call read it already).
+    batch = cancel.batch ? observe(cancel.batch) : ordered ? state.batch : null;
+  }
 
   state.phase = 'waiting';
   // The poll interval carries over from one check-in to the next (shared/poll-schedule.ts).
-  let pollInterval = options.poll.initialInterval;
+  let pollInterval = carry?.pollInterval ?? options.poll.initialInterval;
   // The cancel call's answer is a read: the first wait waits an interval before reading again.
-  let continued = beginsInLocalActivity && batch !== null;
+  let continued = carry?.continued ?? (beginsInLocalActivity && batch !== null);
+  // Until then, an early event's follow-up reads run on the fast schedule (ordered runs).
+  let followUpUntil: number | null = carry?.followUpUntil ?? null;
   let detectedBy: DetectedBy = 'poll';
   while (!batch || !isTerminalStatus(batch.status)) {
     const now = Date.now();
     if (now >= deadline) {
+      if (ordered) {
+        // A refresh still reading may have the terminal status: let it finish, and it decides.
+        await condition(allHandlersFinished);
+        batch = state.batch;
+        if (batch && isTerminalStatus(batch.status)) continue;
+      }
       state.phase = 'failed';
       report();
       finished.add(1, { final_status: 'max_wait_exceeded' });
@@ -236,27 +316,68 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
         details: [{ lastStatus: batch?.status ?? null, batch }],
       });
     }
+    if (ordered && shouldContinueAsNew()) {
+      await condition(allHandlersFinished);
+      const next: CancelBatchCarry = {
+        options,
+        cancelOutcome: cancel.outcome,
+        state: { ...state, nextCheckInBy: null },
+        pollInterval,
+        continued,
+        followUpUntil,
+        seenEvents,
+        pendingEvent,
+      };
+      return continueAsNew<typeof cancelBatchWorkflow>(rawInput, next);
+    }
     checkIn();
+    if (followUpUntil !== null && now >= followUpUntil) {
+      // The follow-up is over: back to the input's schedule (with webhooks, the slow fallback).
+      followUpUntil = null;
+      pollInterval = options.poll.initialInterval;
+    }
+    const poll = followUpUntil !== null ? followUpPoll(options.poll) : options.poll;
     // Check in at the stuck threshold too, so the marker is set when it is due.
     const stuckCheckIn = !state.stuck && stuckAt > now ? stuckAt : Infinity;
-    const checkInBy = Math.min(now + options.checkInInterval, deadline, stuckCheckIn);
+    const checkInBy = Math.min(
+      now + options.checkInInterval,
+      deadline,
+      stuckCheckIn,
+      followUpUntil ?? Infinity,
+    );
     state.nextCheckInBy = checkInBy;
     report();
     if (pendingEvent) {
       const event: BatchEvent = pendingEvent;
       pendingEvent = null;
+      const summary = `read ${batchId} after its ${event.type} event`;
       try {
-        const read = await readBatchNow.executeWithOptions(
-          { ...confirmEventReadOptions, summary: `read ${batchId} after its ${event.type} event` },
-          [batchId],
-        );
-        state.polls++;
-        continued = true;
-        batch = observe(read);
-        if (isTerminalStatus(batch.status)) detectedBy = 'webhook';
-        // Not terminal yet (the event ran ahead of the API, or was stale): read again soon.
-        else pollInterval = options.poll.initialInterval;
+        if (ordered) {
+          const read = await readBatchAtNow.executeWithOptions({ ...confirmEventReadOptions, summary }, [
+            batchId,
+          ]);
+          state.polls++;
+          continued = true;
+          batch = observe(read.batch, read.readAt, 'webhook');
+          if (!isTerminalStatus(batch.status)) {
+            // The event ran ahead of the API (or was stale): read again soon, not at the fallback's pace.
+            followUpUntil = Date.now() + EVENT_FOLLOW_UP_MS;
+            pollInterval = followUpPoll(options.poll).initialInterval;
+          }
+        } else {
+          const read = await readBatchNow.executeWithOptions({ ...confirmEventReadOptions, summary }, [
+            batchId,
+          ]);
+          state.polls++;
+          continued = true;
+          batch = observe(read);
+          if (isTerminalStatus(batch.status)) detectedBy = 'webhook';
+          // Not terminal yet (the event ran ahead of the API, or was stale): read again soon.
+          else pollInterval = options.poll.initialInterval;
+        }
       } catch (err) {
+        // The run was cancelled: that ends it, whatever the read did.
+        if (ordered && isCancellation(err)) throw err;
         // The read failed for good: the poll schedule, the fallback, carries on.
         if (!(err instanceof ActivityFailure)) throw err;
       }
@@ -267,7 +388,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       const attempt = scope.run(() =>
         awaitTerminal.executeWithOptions(
           {
-            ...awaitTerminalOptions(options.poll, pollInterval, options.checkInInterval),
+            ...awaitTerminalOptions(poll, pollInterval, options.checkInInterval),
             summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} after 409`,
           },
           [
@@ -275,7 +396,7 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
               batchId,
               checkInBy,
               continued,
-              schedule: { poll: options.poll, interval: pollInterval },
+              schedule: { poll, interval: pollInterval },
               known: batch,
             },
           ],
@@ -287,24 +408,27 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       const waited: AwaitTerminalResult | null = await Promise.race([attempt, eventArrived]);
       wakeOnEvent = null;
       if (waited === null) {
-        // An event: stop this wait attempt (it heartbeats, so it is cancellable) and read at once.
+        // An event (or a refresh's terminal read): stop this wait attempt (it heartbeats, so it is
+        // cancellable); the loop then reads at once, or ends.
         attempt.catch(() => undefined);
         scope.cancel();
+        if (ordered) batch = state.batch;
         continue;
       }
       state.polls += waited.polls;
-      pollInterval = carriedInterval(options.poll, pollInterval, waited.polls, continued);
+      pollInterval = carriedInterval(poll, pollInterval, waited.polls, continued);
       continued = true;
       batch = observe(waited.batch, waited.readAt);
     } catch (err) {
       wakeOnEvent = null;
       // A long API outage ends one check-in window; the loop checks in and keeps waiting.
       if (!(err instanceof ActivityFailure && endedWaitWindow(err))) throw err;
+      if (ordered) batch = state.batch;
     }
   }
   const terminalSeenAt = Date.now();
   state.nextCheckInBy = null;
-  state.detectedBy = detectedBy;
+  state.detectedBy = ordered ? (terminalBy ?? 'poll') : detectedBy;
   if (cancel.outcome !== 'already-terminal') {
     timeCancelling.record((terminalSeenAt - startedAt) / 1000, { final_status: batch.status });
   }
@@ -330,6 +454,8 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
       ],
     );
   }
+  // A refresh sent during the collection gets its answer before the run completes.
+  if (ordered) await condition(allHandlersFinished);
   state.phase = 'done';
   report();
   finished.add(1, { final_status: batch.status });
@@ -344,4 +470,10 @@ export async function cancelBatchWorkflow(rawInput: CancelBatchInput): Promise<C
     polls: state.polls,
     timings: { startedAt, terminalSeenAt, finishedAt, waitedMs: terminalSeenAt - startedAt },
   };
+}
+
+/** The server suggests it, or the history is past this workflow's own bound. */
+function shouldContinueAsNew(): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= MAX_EVENTS_PER_RUN;
 }

@@ -5,11 +5,13 @@
  * cancel workflow's own id and ALLOW_DUPLICATE_FAILED_ONLY: a batch whose cancellation is running
  * or completed (from any run, schedule or CLI) is skipped, one whose cancellation failed is tried
  * again. Children are started at a bounded rate, then awaited together; they are ABANDONed so they
- * outlive the cleanup. Deterministic: no I/O here.
+ * outlive the cleanup. Since `cleanup-child-outcomes`, each batch is a `cleanupChildWorkflow` that
+ * runs the cancellation and returns a small outcome (the full result stays in the cancellation's
+ * history), and a run continues as new before its history passes MAX_CLEANUP_EVENTS_PER_RUN.
+ * Deterministic: no I/O here.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  ChildWorkflowFailure,
   continueAsNew,
   patched,
   proxyActivities,
@@ -21,6 +23,13 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CancelBatchInput } from '../shared/cancel-input';
+import {
+  cancelChildOptions,
+  deletableFileIds,
+  errorMessage,
+  type cleanupChildWorkflow,
+  type CleanupKind,
+} from './cleanup-child';
 import type { CleanupPolicy, CleanupPolicyInput } from '../shared/cleanup-policy';
 import {
   emptyCleanupSummary,
@@ -31,9 +40,7 @@ import {
   type SkipReason,
 } from '../shared/cleanup-summary';
 import { selectBatch } from '../shared/cleanup-select';
-import { cancelWorkflowId } from '../shared/constants';
 import { invalidInputFailure } from '../shared/failure-types';
-import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
 import type { cancelBatchWorkflow } from './cancel-batch';
 import { deleteFilesOptions, listBatchesPageOptions } from './activity-options';
 import { loadCancelInputSchema, loadCleanupPolicySchema } from './lazy-schemas';
@@ -47,6 +54,21 @@ const { deleteFiles } = proxyActivities<Activities>(deleteFilesOptions);
  */
 const PACED_STARTS_PATCH = 'cleanup-paced-starts-lookback';
 
+/**
+ * Marks runs whose children are `cleanupChildWorkflow`s returning small outcomes, and that continue
+ * as new before MAX_CLEANUP_EVENTS_PER_RUN. They imply the paced starts (its marker is not recorded).
+ */
+const CHILD_OUTCOMES_PATCH = 'cleanup-child-outcomes';
+
+/**
+ * A run continues as new before its history would pass this many events, counting what the
+ * children in flight and the next page may still add (EVENTS_PER_CHILD each): far below
+ * Temporal's 10,240-event warning, whatever the page size and pages per run.
+ */
+export const MAX_CLEANUP_EVENTS_PER_RUN = 2_500;
+/** A child's start, its started and completed events, and a share of the workflow tasks and timers. */
+const EVENTS_PER_CHILD = 8;
+
 /** Children awaited at once: far below the server's limit of pending children per workflow (2000). */
 const MAX_PENDING_CHILDREN = 1000;
 
@@ -58,11 +80,6 @@ function parsePolicy(raw: CleanupPolicyInput): CleanupPolicy {
     throw invalidInputFailure('cleanupBatchesWorkflow policy', describeZodError(parsed.error));
   }
   return parsed.data;
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof ChildWorkflowFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
 }
 
 export async function cleanupBatchesWorkflow(
@@ -91,30 +108,31 @@ export async function cleanupBatchesWorkflow(
         `errors ${totals.errors.length}`,
     );
 
-  const paced = patched(PACED_STARTS_PATCH);
-  type Kind = 'cancel' | 'collect';
+  const smallOutcomes = patched(CHILD_OUTCOMES_PATCH);
+  const paced = smallOutcomes || patched(PACED_STARTS_PATCH);
+  type Kind = CleanupKind;
   type Child = ChildWorkflowHandle<typeof cancelBatchWorkflow>;
+  /** A started child: `finish` awaits it and counts what it did. */
+  type Started = { finish: () => Promise<void> };
 
-  /** Starts the child; null when it exists already (skipped) or could not start (reported). */
-  async function startOne(batch: BatchSummary, kind: Kind, why: string): Promise<Child | null> {
-    const input: CancelBatchInput = {
+  /** Starts the batch's child; null when it exists already (skipped) or could not start (reported). */
+  async function startOne(batch: BatchSummary, kind: Kind, why: string): Promise<Started | null> {
+    const cancelInput: CancelBatchInput = {
       ...policy.cancelOptions,
       batchId: batch.id,
       reason: `scheduled cleanup: ${why}`,
     };
+    if (smallOutcomes) return startOutcomeChild(batch, kind, why, cancelInput);
     try {
-      return await startChild<typeof cancelBatchWorkflow>('cancelBatchWorkflow', {
-        workflowId: cancelWorkflowId(batch.id),
-        args: [input],
+      const child: Child = await startChild<typeof cancelBatchWorkflow>(
+        'cancelBatchWorkflow',
         // A failed, terminated or timed-out child is no outcome: the next run tries again.
-        workflowIdReusePolicy: paced ? 'ALLOW_DUPLICATE_FAILED_ONLY' : 'REJECT_DUPLICATE',
-        parentClosePolicy: 'ABANDON',
-        typedSearchAttributes: [
-          { key: OPENAI_BATCH_ID, value: batch.id },
-          { key: OPENAI_BATCH_STATUS, value: batch.status },
-        ],
-        staticSummary: `Cleanup: ${kind} OpenAI batch \`${batch.id}\` (${why})`,
-      });
+        cancelChildOptions(
+          { batch, kind, why, cancelInput },
+          paced ? 'ALLOW_DUPLICATE_FAILED_ONLY' : 'REJECT_DUPLICATE',
+        ),
+      );
+      return { finish: () => finishOne(child, batch, kind) };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) skip('already-processed');
       else fail(batch.id, err);
@@ -122,26 +140,65 @@ export async function cleanupBatchesWorkflow(
     }
   }
 
-  async function finishOne(child: Child, batch: BatchSummary, kind: Kind): Promise<void> {
-    let result;
+  /** The child that runs the batch's cancellation and returns only a small outcome. */
+  async function startOutcomeChild(
+    batch: BatchSummary,
+    kind: Kind,
+    why: string,
+    cancelInput: CancelBatchInput,
+  ): Promise<Started | null> {
+    let child;
     try {
-      result = await child.result();
+      child = await startChild<typeof cleanupChildWorkflow>('cleanupChildWorkflow', {
+        // Unique per run and batch: the cancellation inside keeps the batch's own id.
+        workflowId: `cleanup:${workflowInfo().runId}:${batch.id}`,
+        args: [
+          {
+            batch: { id: batch.id, status: batch.status },
+            kind,
+            why,
+            cancelInput,
+            deleteFilesAfterCollect: policy.deleteFilesAfterCollect,
+          },
+        ],
+        parentClosePolicy: 'ABANDON',
+        staticSummary: `Cleanup: ${kind} OpenAI batch \`${batch.id}\` (${why})`,
+      });
     } catch (err) {
       fail(batch.id, err);
-      return;
+      return null;
     }
+    return {
+      finish: async () => {
+        const out = await resultOrReport(child, batch.id);
+        if (!out) return;
+        if (out.outcome === 'already-processed') skip('already-processed');
+        else if (out.outcome === 'done' && kind === 'cancel') totals.cancelled++;
+        else if (out.outcome === 'done') totals.collected++;
+        totals.filesDeleted += out.filesDeleted;
+        for (const message of out.errors) fail(batch.id, new Error(message));
+      },
+    };
+  }
+
+  /** The child's result; undefined when it failed (reported in the summary). */
+  async function resultOrReport<T>(child: { result(): Promise<T> }, batchId: string): Promise<T | undefined> {
+    try {
+      return await child.result();
+    } catch (err) {
+      fail(batchId, err);
+      return undefined;
+    }
+  }
+
+  async function finishOne(child: Child, batch: BatchSummary, kind: Kind): Promise<void> {
+    const result = await resultOrReport(child, batch.id);
+    if (!result) return;
     if (kind === 'cancel') totals.cancelled++;
     else totals.collected++;
     if (!policy.deleteFilesAfterCollect || !result.results) return;
-    const r = result.results;
     // A source that produced quarantined lines is the only full copy of those lines: keep it.
-    const keepQuarantined = patched('keep-sources-with-quarantined-lines');
-    const deletable = (id: string | null, written: { quarantined: number } | null): id is string =>
-      id !== null && (!keepQuarantined || !written || written.quarantined === 0);
-    const fileIds = [
-      ...(deletable(result.batch.outputFileId, r.output) ? [result.batch.outputFileId] : []),
-      ...(deletable(result.batch.errorFileId, r.errors) ? [result.batch.errorFileId] : []),
-    ];
+    const fileIds = deletableFileIds(result, patched('keep-sources-with-quarantined-lines'));
     if (fileIds.length === 0) return;
     try {
       const deleted = await deleteFiles.executeWithOptions(
@@ -167,7 +224,7 @@ export async function cleanupBatchesWorkflow(
     track(
       (async () => {
         const child = await startOne(batch, kind, why);
-        if (child) await finishOne(child, batch, kind);
+        if (child) await child.finish();
       })(),
     );
   };
@@ -180,14 +237,14 @@ export async function cleanupBatchesWorkflow(
     if (wait > 0) await sleep(wait);
     nextGroupAt = Date.now() + 1000;
     const children = await Promise.all(group.map((c) => startOne(c.batch, c.kind, c.why)));
-    children.forEach((child, i) => {
-      const c = group[i];
-      if (child && c) track(finishOne(child, c.batch, c.kind));
-    });
+    for (const child of children) if (child) track(child.finish());
   };
 
   for (let pages = 0; ; pages++) {
-    if (pages >= policy.pagesPerRun || workflowInfo().continueAsNewSuggested) {
+    // What the history holds, what the children in flight and the next page may still add.
+    const eventsBy = workflowInfo().historyLength + (inFlight.size + policy.pageSize) * EVENTS_PER_CHILD;
+    const overBudget = smallOutcomes && eventsBy >= MAX_CLEANUP_EVENTS_PER_RUN;
+    if (pages >= policy.pagesPerRun || workflowInfo().continueAsNewSuggested || overBudget) {
       report(`continuing as new after ${after}`);
       await Promise.all(inFlight);
       return continueAsNew<typeof cleanupBatchesWorkflow>(rawPolicy, { after, totals });

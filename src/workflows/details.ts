@@ -1,4 +1,5 @@
 /** The markdown shown as "current details" in the Temporal UI. */
+import type { DetectedBy } from '../shared/batch-event';
 import type { CancelProgress } from '../shared/progress';
 import {
   describeBatchReported,
@@ -26,6 +27,12 @@ export interface DetailsOptions {
   now: number;
 }
 
+const SEEN_BY: Record<DetectedBy, string> = {
+  webhook: 'webhook (an OpenAI event ended the wait; a read confirmed it)',
+  poll: 'poll',
+  refresh: 'refresh (a `refresh` update read it)',
+};
+
 export function renderDetails(state: CancelProgress, opts: DetailsOptions): string {
   const lines = [`**Batch** \`${state.batchId}\` · **phase** ${state.phase}`];
   if (state.stuck) {
@@ -46,11 +53,7 @@ export function renderDetails(state: CancelProgress, opts: DetailsOptions): stri
   }
   lines.push(`**Reads** ${state.polls}${state.lastReadAt ? ` (last ${iso(state.lastReadAt)})` : ''}`);
   if (state.detectedBy) {
-    lines.push(
-      state.detectedBy === 'webhook'
-        ? '**Seen terminal by** webhook (an OpenAI event ended the wait; a read confirmed it)'
-        : '**Seen terminal by** poll',
-    );
+    lines.push(`**Seen terminal by** ${SEEN_BY[state.detectedBy]}`);
   }
   if (state.webhookEvents) lines.push(`**Webhook events** ${state.webhookEvents}`);
   if (state.phase === 'waiting' && state.nextCheckInBy) {

@@ -4,11 +4,7 @@
  * left `cancelling` past the threshold is marked stuck and found by `list --stuck`, and the request
  * counts are numeric search attributes.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
 import { getCancellationProgress, listCancellations, startBatchCancellation } from '../../src/client';
 import {
   OPENAI_BATCH_REQUESTS_COMPLETED,
@@ -16,6 +12,7 @@ import {
   OPENAI_BATCH_STUCK,
 } from '../../src/shared/search-attributes';
 import type { CancellationListing } from '../../src/client';
+import { recordHistory } from '../helpers/record-history';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { cleanEnv, runCli } from './run-cli';
@@ -180,23 +177,8 @@ describe('ops: live progress and stuck cancellations', () => {
       { taskQueue: h.taskQueue },
     );
     const result = await handle.result();
-    if (process.env.RECORD_HISTORIES) {
-      // A run with the stuck marker and numeric counts, for the replay test.
-      const json = execFileSync(resolveTemporalCli(), [
-        'workflow',
-        'show',
-        '--workflow-id',
-        handle.workflowId,
-        '--address',
-        env.address,
-        '--output',
-        'json',
-      ]);
-      fs.writeFileSync(
-        path.join(__dirname, '..', 'fixtures', 'histories', 'stuck-then-cancelled.json'),
-        json,
-      );
-    }
+    // A run with the stuck marker and numeric counts, for the replay test.
+    await recordHistory(env, handle.workflowId, 'stuck-then-cancelled.ordered-reads');
     expect(result.finalStatus).toBe('cancelled');
     const attrs = (await handle.describe()).typedSearchAttributes;
     expect(attrs.get(OPENAI_BATCH_STUCK)).toBe(false);

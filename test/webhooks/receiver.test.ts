@@ -5,9 +5,6 @@
  * the batch's terminal transition; duplicates, reordering, forgeries, stale replays, oversized
  * bodies and a Temporal outage change nothing they should not.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -21,12 +18,11 @@ import { cancelWorkflowId } from '../../src/shared/constants';
 import type { CancelBatchResult } from '../../src/shared/results';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server';
-import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
 import { newWebhookSecret, webhookHeaders } from '../../tools/simulator';
+import { recordHistory } from '../helpers/record-history';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 
-const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 /** Webhooks on, and a fallback poll so slow that only an event can end these waits in time. */
 const slowPoll = (batchId: string): CancelBatchInput => ({
   batchId,
@@ -87,14 +83,9 @@ describe('webhooks end to end (dev server, simulator, receiver)', () => {
     return result.timings.terminalSeenAt - transition;
   };
 
-  async function record(name: string, batchId: string): Promise<void> {
-    if (!process.env.RECORD_HISTORIES) return;
-    const json = execFileSync(resolveTemporalCli(), [
-      ...['workflow', 'show', '--workflow-id', cancelWorkflowId(batchId)],
-      ...['--address', env.address, '--output', 'json'],
-    ]);
-    fs.writeFileSync(path.join(HISTORY_DIR, `${name}.json`), json);
-  }
+  /** Records the run's history as a new replay fixture of today's path (RECORD_HISTORIES=1). */
+  const record = (name: string, batchId: string) =>
+    recordHistory(env, cancelWorkflowId(batchId), `${name}.ordered-reads`);
 
   it('ends cancellations with a 5-minute fallback poll within ~1 s of the terminal transition', async () => {
     const batches = Array.from({ length: 8 }, (_, i) =>
@@ -292,6 +283,29 @@ describe('webhooks end to end (dev server, simulator, receiver)', () => {
     const noWorkflowBefore = live.stats().noWorkflow;
     expect((await h.sim.sendWebhook({ batchId: other.id, type: 'batch.completed' })).status).toBe(200);
     expect(live.stats().noWorkflow).toBe(noWorkflowBefore + 1);
+  });
+
+  it('starts the collection again when a batch event arrives for a batch whose cancellation failed', async () => {
+    const batch = h.sim.seedBatch({
+      status: 'in_progress',
+      requests: 30,
+      completedFraction: 0.5,
+      cancelDelayMs: 4_000,
+    });
+    const before = live.stats();
+    // Gives up after 1 s (MaxWaitExceeded: "start again to keep waiting"); the batch is cancelled at 4 s.
+    const first = await start({ batchId: batch.id, poll: { initialInterval: '500ms' }, maxWait: '1s' });
+    await expect(first.result()).rejects.toThrow(/Workflow execution failed/);
+    const handle = env.client.workflow.getHandle(cancelWorkflowId(batch.id));
+    // The simulator sends batch.cancelled to the receiver when the batch turns cancelled.
+    await waitFor(async () => (await handle.describe()).status.name === 'COMPLETED', 20_000);
+    expect(live.stats().collectionsStarted).toBe(before.collectionsStarted + 1);
+    const result = await awaitCancellationResult(env.client, batch.id);
+    expect(result.finalStatus).toBe('cancelled');
+    expect(result.results?.succeeded).toBe(h.sim.getBatch(batch.id)!.request_counts!.completed);
+    // Delivered again: the completed collection is kept, nothing new starts.
+    await h.sim.sendWebhook({ batchId: batch.id, type: 'batch.cancelled' });
+    expect(live.stats().collectionsStarted).toBe(before.collectionsStarted + 1);
   });
 });
 

@@ -3,20 +3,16 @@
  * Also records histories for the replay test (RECORD_HISTORIES=1).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
-import { execFileSync } from 'node:child_process';
-import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
 import { startBatchCancellation, listCancellations, getCancellationProgress } from '../../src/client';
 import { cancelWorkflowId } from '../../src/shared/constants';
 import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { COUNTER_FLUSH_MS, scrapeServerCounters } from '../helpers/server-counters';
 import { freePort } from '../../tools/devtools/ports';
+import { recordHistory } from '../helpers/record-history';
 import { createHarness, digestFile, type Harness } from '../helpers/cancel-harness';
-
-const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 
 describe('cancelBatchWorkflow (dev server, real time)', () => {
   let env: TestWorkflowEnvironment;
@@ -37,22 +33,9 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
 
   const fastPoll = { initialInterval: '200ms', backoffCoefficient: 1.5, maxInterval: '1s' } as const;
 
-  async function record(name: string, batchId: string): Promise<void> {
-    if (!process.env.RECORD_HISTORIES) return;
-    // The CLI writes the canonical proto3 JSON that historyFromJSON reads back.
-    const json = execFileSync(resolveTemporalCli(), [
-      'workflow',
-      'show',
-      '--workflow-id',
-      cancelWorkflowId(batchId),
-      '--address',
-      env.address,
-      '--output',
-      'json',
-    ]);
-    fs.mkdirSync(HISTORY_DIR, { recursive: true });
-    fs.writeFileSync(path.join(HISTORY_DIR, `${name}.json`), json);
-  }
+  /** Records the run's history as a new replay fixture of today's path (RECORD_HISTORIES=1). */
+  const record = (name: string, batchId: string) =>
+    recordHistory(env, cancelWorkflowId(batchId), `${name}.ordered-reads`);
 
   it('cancels, waits and collects output and error files byte for byte', async () => {
     const batch = h.sim.seedBatch({ status: 'in_progress', requests: 300, completedFraction: 0.5 });

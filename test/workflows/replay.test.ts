@@ -1,21 +1,16 @@
 /**
- * Replays histories recorded from real runs (see cancel-dev-server.test.ts, RECORD_HISTORIES=1)
+ * Replays histories recorded from real runs (test/helpers/record-history.ts, RECORD_HISTORIES=1)
  * against today's workflow code: a change that breaks determinism fails here, before it can break
  * cancellations already running in production.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { fixtureFiles, readFixture } from '../helpers/fixture-manifest';
 import { installQuietRuntime } from '../helpers/quiet-logger';
-
-const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 
 describe('workflow determinism', () => {
   beforeAll(installQuietRuntime);
-  const files = fs.existsSync(HISTORY_DIR)
-    ? fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.json'))
-    : [];
+  const files = fixtureFiles();
 
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
@@ -23,8 +18,8 @@ describe('workflow determinism', () => {
 
   it('replays every recorded history without a nondeterminism error', async () => {
     const histories = files.map((f) => ({
-      workflowId: path.basename(f, '.json'),
-      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORY_DIR, f), 'utf8'))),
+      workflowId: f.replace(/\.json(\.gz)?$/, ''),
+      history: historyFromJSON(JSON.parse(readFixture(f))),
     }));
     const results = Worker.runReplayHistories(
       { workflowsPath: require.resolve('../../src/workflows') },
