@@ -11,6 +11,7 @@ import type { StartOutcome } from '../start-cancellation';
 import { print } from './common';
 import { cancellationFailed, describeError, ExitCode } from './errors';
 import { mapBounded } from './pool';
+import { failingTaskText, failingWorkflowTask } from '../workflow-task-health';
 
 /** @default 30 s: a running worker answers within a second; a 5xx retried may take longer. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -70,6 +71,15 @@ export async function awaitRequestOutcome(
         throw err;
       }
       return { outcome: 'failed', error: `cancellation of ${batchId} ended ${description.status.name}` };
+    }
+    // A task that keeps failing (a namespace without the search attributes, a bad deploy) will
+    // not answer before the deadline: say why now, since the run waits until someone fixes it.
+    const failing = await failingWorkflowTask(client, description);
+    if (failing) {
+      return {
+        outcome: 'no-answer',
+        error: `the cancellation of ${batchId} is started but makes no progress: its ${failingTaskText(failing)}; fix that on the worker and it goes on (follow it with \`openai-batch-cancel status ${batchId}\`)`,
+      };
     }
     // Only a worker answers a query: ask once the first task was taken, never before.
     if (historyLength > UNTOUCHED_HISTORY_LENGTH) {

@@ -124,8 +124,15 @@ describe('a namespace without the search attributes is refused at the door (dev 
     worker.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     worker.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const batch = sim.seedBatch({ status: 'in_progress', requests: 20 });
+    // Started, but its workflow task fails: `cancel` says so at once and exits 3 (not finished)
+    // with the failing task's line (not the 30 s timeout's "no answer yet").
+    const startedAt = Date.now();
     const started = await cli(NS.two, ['cancel', batch.id, '--json']);
-    expect(started.code).toBe(0);
+    figures.cancelAnsweredInMs = Date.now() - startedAt;
+    expect(started.code).toBe(3);
+    expect(started.stderr).toMatch(
+      /makes no progress: its workflow task failing \(attempt \d+\): .*OpenAIBatch/,
+    );
 
     type View = { workflowTask?: { attempt: number; lastFailure: string | null } };
     const status = await waitFor(
