@@ -7,7 +7,10 @@
  * (`--one <mode> <sizeMB>`) so its peak RSS (`resourceUsage().maxRSS`) is its own; the simulator
  * and the S3 server run in the parent (and its own JVM) and serve the children.
  *
- *   tsx bench/streaming.ts [--sizes 10,100,1000] [--modes project,raw,naive,s3,s3-raw]
+ * Files are served from a disk cache of the simulator's output (bench/file-cache.ts) unless
+ * `--serve sim`.
+ *
+ *   tsx bench/streaming.ts [--sizes 10,100,1000] [--modes project,raw,naive,s3,s3-raw] [--serve cache|sim]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +28,7 @@ import { s3Settings } from '../src/results/s3/client';
 import { S3ResultsStore } from '../src/results/s3/s3-store';
 import { startS3Server, type S3Server } from '../tools/devtools/s3-server';
 import { startSimulator } from '../tools/simulator';
+import { startFileCache, type FileCache } from './file-cache';
 import { runBench, arg, machine, MB, round } from './lib';
 
 const MODES = ['project', 'raw', 'naive', 's3', 's3-raw'] as const;
@@ -115,6 +119,9 @@ async function main() {
   const sizes = arg('sizes', '10,100,1000').split(',').map(Number);
   const modes = arg('modes', MODES.join(',')).split(',') as Mode[];
   const sim = await startSimulator({ seed: 7 });
+  // `--serve sim` streams straight from the simulator, which then competes for the cores (file-cache.ts).
+  const cache: FileCache | undefined =
+    arg('serve', 'cache') === 'cache' ? await startFileCache(sim.url, sim.apiKey) : undefined;
   const s3: S3Server | undefined = modes.some((m) => m.startsWith('s3'))
     ? await startS3Server({ buckets: [S3_BUCKET] })
     : undefined;
@@ -140,8 +147,9 @@ async function main() {
       });
       const out = await sim.expectedFile(b.output_file_id!);
       const err = b.error_file_id ? await sim.expectedFile(b.error_file_id) : { bytes: 0 };
+      for (const id of [b.input_file_id, b.output_file_id, b.error_file_id]) if (id) await cache?.add(id);
       const target: Target = {
-        url: sim.url,
+        url: cache?.url ?? sim.url,
         apiKey: sim.apiKey,
         batchId: b.id,
         inputFileId: b.input_file_id,
@@ -182,12 +190,14 @@ async function main() {
       }
     }
   } finally {
+    await cache?.close();
     await sim.close();
     await s3?.stop();
   }
   return {
     benchmark: 'streaming',
     machine: machine(),
+    served: cache ? 'file cache (bench/file-cache.ts)' : 'simulator',
     note: 'each row is a fresh child process; peakRssMB = resourceUsage().maxRSS of that child (the simulator runs in the parent). Bytes = output + error file.',
     results,
   };

@@ -17,8 +17,14 @@ import type { S3Encryption } from './client';
 import { classifyS3Error } from './errors';
 import { s3Url } from './location';
 
-/** S3's smallest part but the last; memory per object being written is about twice this. */
+/** S3's smallest part but the last. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
+/**
+ * Parts uploaded at once per object: one request at a time leaves the link idle during each
+ * part's round trip (measured against s3proxy: 1 GiB in 9.2 s with one, 5.3 s with four). Memory
+ * per object being written is this many parts plus the one filling.
+ */
+export const PARTS_IN_FLIGHT = 3;
 /** S3 allows 10,000 parts: the part size doubles every 4,000, so any object size fits. */
 const PARTS_PER_SIZE_STEP = 4_000;
 
@@ -39,8 +45,8 @@ export class S3ObjectWriter {
   private written = 0;
   private uploadId: string | undefined;
   private readonly parts: CompletedPart[] = [];
-  /** The part being uploaded: at most one, while the next one fills (backpressure). */
-  private inFlight: Promise<void> | undefined;
+  /** The parts being uploaded: at most PARTS_IN_FLIGHT, while the next one fills (backpressure). */
+  private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
   private partBytes: number;
   private done = false;
@@ -79,7 +85,7 @@ export class S3ObjectWriter {
         );
       } else {
         if (this.buffered > 0 || this.parts.length === 0) await this.flushPart();
-        await this.inFlight;
+        await this.settled();
         this.throwIfFailed();
         const uploadId = this.uploadId;
         const parts = [...this.parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
@@ -108,7 +114,7 @@ export class S3ObjectWriter {
     if (this.done) return;
     this.done = true;
     this.chunks = [];
-    await this.inFlight?.catch(() => undefined);
+    await this.settled();
     if (this.uploadId === undefined) return;
     // Not under the caller's signal: a cancelled attempt must still abort its upload.
     await this.opts.client
@@ -138,9 +144,14 @@ export class S3ObjectWriter {
     return body;
   }
 
+  /** Every part sent so far has been answered (their failures are kept in `failure`). */
+  private async settled(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+
   private async flushPart(): Promise<void> {
-    // One part in flight: wait for it before sending the next, so memory stays at two parts.
-    await this.inFlight;
+    // A bounded number of parts in flight: wait for one before sending another, so memory is bounded.
+    while (this.inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(this.inFlight);
     this.throwIfFailed();
     if (this.uploadId === undefined) {
       const created = await this.send('start an upload to', () =>
@@ -151,7 +162,7 @@ export class S3ObjectWriter {
     const uploadId = this.uploadId;
     const partNumber = this.parts.length + 1;
     const body = this.take();
-    this.inFlight = this.send('upload a part of', () =>
+    const sent: Promise<void> = this.send('upload a part of', () =>
       this.opts.client.send(
         new UploadPartCommand({
           Bucket: this.opts.bucket,
@@ -162,15 +173,18 @@ export class S3ObjectWriter {
         }),
         this.sendOptions(),
       ),
-    ).then(
-      (res) => {
-        this.parts.push({ PartNumber: partNumber, ETag: res.ETag });
-        if (partNumber % PARTS_PER_SIZE_STEP === 0) this.partBytes *= 2;
-      },
-      (err: unknown) => {
-        this.failure ??= err;
-      },
-    );
+    )
+      .then(
+        (res) => {
+          this.parts.push({ PartNumber: partNumber, ETag: res.ETag });
+          if (partNumber % PARTS_PER_SIZE_STEP === 0) this.partBytes *= 2;
+        },
+        (err: unknown) => {
+          this.failure ??= err;
+        },
+      )
+      .finally(() => this.inFlight.delete(sent));
+    this.inFlight.add(sent);
   }
 
   private sendOptions(): { abortSignal?: AbortSignal } {
