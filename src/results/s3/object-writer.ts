@@ -45,6 +45,8 @@ export class S3ObjectWriter {
   private written = 0;
   private uploadId: string | undefined;
   private readonly parts: CompletedPart[] = [];
+  /** Parts sent so far: with several in flight, `parts` (the answered ones) lags behind. */
+  private partsSent = 0;
   /** The parts being uploaded: at most PARTS_IN_FLIGHT, while the next one fills (backpressure). */
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
@@ -84,7 +86,7 @@ export class S3ObjectWriter {
           this.opts.client.send(new PutObjectCommand({ ...this.target(), Body: body }), this.sendOptions()),
         );
       } else {
-        if (this.buffered > 0 || this.parts.length === 0) await this.flushPart();
+        if (this.buffered > 0 || this.partsSent === 0) await this.flushPart();
         await this.settled();
         this.throwIfFailed();
         const uploadId = this.uploadId;
@@ -160,7 +162,8 @@ export class S3ObjectWriter {
       this.uploadId = created.UploadId;
     }
     const uploadId = this.uploadId;
-    const partNumber = this.parts.length + 1;
+    const partNumber = ++this.partsSent;
+    if (partNumber % PARTS_PER_SIZE_STEP === 0) this.partBytes *= 2;
     const body = this.take();
     const sent: Promise<void> = this.send('upload a part of', () =>
       this.opts.client.send(
@@ -177,7 +180,6 @@ export class S3ObjectWriter {
       .then(
         (res) => {
           this.parts.push({ PartNumber: partNumber, ETag: res.ETag });
-          if (partNumber % PARTS_PER_SIZE_STEP === 0) this.partBytes *= 2;
         },
         (err: unknown) => {
           this.failure ??= err;
