@@ -2,8 +2,9 @@
  * Results streaming: collectResults (through MockActivityEnvironment) vs a raw HTTP copy to disk
  * (fetch + stream.pipeline, the physical limit here) vs the naive `files.content(id).text()` then
  * writeFile, on output files of 10 MB, 100 MB and 1 GB; and the same into an S3 API server
- * (s3proxy, started here): collectResults into the S3 store (`s3`) vs a raw streamed PutObject of
- * the same bytes to the same server (`s3-raw`). Every measurement runs in a fresh child process
+ * (s3proxy, started here): collectResults into the S3 store (`s3`) vs the S3 store's writer alone,
+ * without the per-line work (`s3-store`) vs a raw streamed PutObject of the same bytes to the same
+ * server (`s3-raw`). Every measurement runs in a fresh child process
  * (`--one <mode> <sizeMB>`) so its peak RSS (`resourceUsage().maxRSS`) is its own; the simulator
  * and the S3 server run in the parent (and its own JVM) and serve the children.
  *
@@ -31,7 +32,7 @@ import { startSimulator } from '../tools/simulator';
 import { startFileCache, type FileCache } from './file-cache';
 import { runBench, arg, machine, MB, round } from './lib';
 
-const MODES = ['project', 'raw', 'naive', 's3', 's3-raw'] as const;
+const MODES = ['project', 'raw', 'naive', 's3', 's3-store', 's3-raw'] as const;
 const S3_BUCKET = 'obc-bench';
 type Mode = (typeof MODES)[number];
 
@@ -67,6 +68,20 @@ async function one(mode: Mode, t: Target) {
         errorFileId: t.errorFileId,
         writeRemaining: false,
       });
+    } else if (mode === 's3-store') {
+      // The S3 store's writer alone (multipart, commit), without the collection's per-line work.
+      const store = new S3ResultsStore({ client: s3(), bucket: S3_BUCKET, prefix: `store-${process.pid}` });
+      const kinds = ['output', 'errors'] as const;
+      for (const [i, id] of files.entries()) {
+        const res = await fetch(`${t.url}/files/${id}/content`, {
+          headers: { Authorization: `Bearer ${t.apiKey}` },
+        });
+        if (!res.ok || !res.body) throw new Error(`GET ${id}: ${res.status}`);
+        const writer = store.open(t.batchId, kinds[i] ?? 'errors');
+        for await (const chunk of Readable.fromWeb(res.body as WebReadableStream))
+          await writer.write(chunk as Buffer);
+        await writer.commit();
+      }
     } else if (mode === 's3-raw') {
       const client = s3();
       for (const id of files) {
