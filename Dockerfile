@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && node lib/build-bundle.js lib/workflow-bundle.js
+RUN npm run build && node lib/worker/build-bundle.js lib/workflow-bundle.js
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -1,9 +1,66 @@
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 // Workflow code is replayed deterministically inside Temporal's sandbox: no Node built-ins, no I/O
-// libraries, no OpenAI SDK. Only @temporalio/workflow, src/shared and type-only imports.
+// libraries, no OpenAI SDK. Only @temporalio/workflow, src/contract and type-only imports.
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
+
+// The rooms of src/ and which way imports run (README, "Layout"): the contract at the bottom, then
+// the providers, then the results store and the activities; workflows see only the contract (and
+// the activities' types, checked above); the client sees the contract (and the workflows' types);
+// worker, cli and webhooks sit on top. Type imports the rule cannot tell apart are handled above.
+const room = (name) => `./src/${name}`;
+const ROOMS = [
+  'contract',
+  'providers',
+  'results',
+  'activities',
+  'workflows',
+  'client',
+  'webhooks',
+  'worker',
+  'cli',
+];
+const TOP = ['./src/index.ts', './src/worker.ts'];
+const allBut = (...allowed) => [...ROOMS.filter((r) => !allowed.includes(r)).map(room), ...TOP];
+const layerZones = [
+  {
+    target: room('contract'),
+    from: allBut('contract'),
+    message: 'The contract imports nothing of the product.',
+  },
+  {
+    target: room('providers'),
+    from: allBut('contract', 'providers'),
+    message: 'A provider imports only the contract (and its own folder).',
+  },
+  {
+    target: room('results'),
+    from: allBut('contract', 'providers', 'results'),
+    message: 'The results store imports only providers and the contract.',
+  },
+  {
+    target: room('activities'),
+    from: allBut('contract', 'providers', 'results', 'activities'),
+    message: 'Activities import only providers, the results store and the contract.',
+  },
+  {
+    target: room('workflows'),
+    from: allBut('contract', 'workflows', 'activities'),
+    message: "Workflows import only the contract (and the activities' types).",
+  },
+  {
+    target: room('client'),
+    from: allBut('contract', 'client', 'workflows', 'results', 'providers'),
+    message: 'The client imports the contract, the results store and providers, never the worker or the CLI.',
+  },
+  {
+    target: room('webhooks'),
+    from: [room('worker'), room('cli'), ...TOP],
+    message: 'The webhook receiver sits beside the worker and the CLI: it cannot import them.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['lib/**', 'node_modules/**', '.tools/**', 'data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -20,7 +77,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['src/workflows/**/*.ts', 'src/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -47,7 +104,7 @@ export default tseslint.config(
   {
     // The package ships src/ only: product code must not depend on the repository's tooling.
     files: ['src/**/*.ts'],
-    ignores: ['src/workflows/**/*.ts', 'src/shared/**/*.ts'],
+    ignores: ['src/workflows/**/*.ts', 'src/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -63,23 +120,38 @@ export default tseslint.config(
     },
   },
   {
-    // All HTTP to OpenAI goes through src/openai (the adapter): elsewhere the SDK is a type only.
+    // All HTTP to OpenAI goes through src/providers/openai (the adapter): elsewhere the SDK is a type only.
     files: ['src/**/*.ts'],
-    ignores: ['src/openai/**/*.ts', 'src/workflows/**/*.ts', 'src/shared/**/*.ts'],
+    ignores: ['src/providers/openai/**/*.ts', 'src/workflows/**/*.ts', 'src/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'openai', allowTypeImports: true, message: 'Call OpenAI through src/openai.' }],
+          paths: [
+            { name: 'openai', allowTypeImports: true, message: 'Call OpenAI through src/providers/openai.' },
+          ],
           patterns: [
             {
               group: ['**/tools/**', '**/test/**', '**/bench/**'],
               message: 'src/ is the published package: it cannot import tooling.',
             },
-            { group: ['openai/*'], message: 'Call OpenAI through src/openai.' },
+            { group: ['openai/*'], message: 'Call OpenAI through src/providers/openai.' },
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts'],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-cycle': 'error',
     },
   },
 );

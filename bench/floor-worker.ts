@@ -4,7 +4,7 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import OpenAI from 'openai';
-import { loadConfig, requireApiKey } from '../src/config';
+import { loadConfig, requireApiKey } from '../src/worker/config';
 import { plainCancel } from './plain-cancel';
 
 const config = loadConfig();

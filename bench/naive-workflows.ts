@@ -5,12 +5,12 @@
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../src/activities';
-import { isTerminalStatus } from '../src/shared/batch-status';
+import { isTerminalStatus } from '../src/contract/batch-status';
 import {
   collectResultsOptions,
   readBatchOptions,
   requestCancelOptions,
-} from '../src/workflows/activity-options';
+} from '../src/contract/activity-options';
 
 const { requestCancel } = proxyActivities<Activities>(requestCancelOptions);
 const { readBatch } = proxyActivities<Activities>(readBatchOptions);

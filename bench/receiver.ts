@@ -1,5 +1,5 @@
 /**
- * Receiver throughput: the production `webhooks` command (src/cli.ts, as deployed) pinned to one
+ * Receiver throughput: the production `webhooks` command (src/cli/main.ts, as deployed) pinned to one
  * core with `taskset`, fed signed `batch.cancelled` events for running cancellations by this
  * process (the sender, standing in for OpenAI) with a fixed number of requests in flight. Each
  * event is verified (the SDK's Standard Webhooks check) and signalled to its workflow before the
@@ -15,7 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { startBatchCancellation } from '../src/client';
+import { startBatchCancellation } from '../src/client/cancellations';
 import { newWebhookSecret, webhookHeaders } from '../tools/simulator';
 import { createDevServerEnv } from '../test/helpers/temporal-env';
 import { arg, cpuSecondsOfPid, machine, mapLimit, round, runBench, sleep } from './lib';
@@ -59,7 +59,7 @@ async function main() {
       '0',
       process.execPath,
       ...process.execArgv,
-      path.join(__dirname, '../src/cli.ts'),
+      path.join(__dirname, '../src/cli/main.ts'),
       'webhooks',
       '--port',
       String(port),

@@ -22,7 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
-import { createOpenAIClient } from '../src/openai/client';
+import { createOpenAIClient } from '../src/providers/openai/client';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { LocalResultsStore } from '../src/results/local-store';
 import { s3Settings } from '../src/results/s3/client';

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { CancelBatchInputSchema } from '../src/shared/cancel-input';
-import { CancelBatchResultSchema } from '../src/shared/result-schema';
+import { CancelBatchInputSchema } from '../src/contract/cancel-input';
+import { CancelBatchResultSchema } from '../src/contract/result-schema';
 
 export const SCHEMAS_DIR = path.resolve(__dirname, '..', 'docs', 'schemas');
 

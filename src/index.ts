@@ -1,7 +1,9 @@
 /**
  * openai-batch-cancel: durably cancel OpenAI Batch API jobs and salvage their partial results, on
- * Temporal. This is the one public entry point (`require('openai-batch-cancel')`); the workflows for
- * embedding in your own worker are also at `openai-batch-cancel/workflows`.
+ * Temporal. This is the entry point a backend imports (`require('openai-batch-cancel')`): the client,
+ * the contract's types, names and errors. Running the workflows on a worker of your own:
+ * `openai-batch-cancel/worker` (and the workflows alone at `openai-batch-cancel/workflows`); the zod
+ * schemas: `openai-batch-cancel/schemas`.
  *
  * @example Start a cancellation from a backend and await its result
  * ```ts
@@ -18,8 +20,9 @@
  * @example Run the workflows on your own worker
  * ```ts
  * import { Worker } from '@temporalio/worker';
- * import { createActivities, createOpenAIClient, DEFAULT_TASK_QUEUE, LocalResultsStore, workflowsPath }
- *   from 'openai-batch-cancel';
+ * import { DEFAULT_TASK_QUEUE } from 'openai-batch-cancel';
+ * import { createActivities, createOpenAIClient, LocalResultsStore, workflowsPath }
+ *   from 'openai-batch-cancel/worker';
  *
  * const worker = await Worker.create({
  *   taskQueue: DEFAULT_TASK_QUEUE,
@@ -47,11 +50,11 @@ export {
   type CancelHandle,
   type StartOptions,
   type CancellationListing,
-} from './client';
+} from './client/cancellations';
 // A refused start (e.g. a missing search attribute: `searchAttribute`, the server's error as `cause`).
-export { CancellationStartError } from './start-failure';
+export { CancellationStartError } from './client/start-failure';
 // Thrown by the worker at start when the namespace lacks the product's search attributes.
-export { NamespaceNotReadyError, type SearchAttributeState } from './namespace-check';
+export { NamespaceNotReadyError, type SearchAttributeState } from './client/namespace-check';
 
 // Schedules: the periodic cleanup of stale and expired batches.
 export {
@@ -66,35 +69,18 @@ export {
   type CleanupScheduleOptions,
   type CleanupScheduleInfo,
   type UpsertResult,
-} from './schedule';
+} from './client/schedules';
 
-// The workflow contract: input, result and progress, as types and zod schemas.
+// The workflow contract: input, result and progress, as types (the zod schemas: `openai-batch-cancel/schemas`).
 export {
-  CancelBatchInputSchema,
-  BatchIdSchema,
   BATCH_ID_PATTERN,
-  DurationSchema,
-  PollPolicySchema,
   COLLECT_MODES,
   POLL_DEFAULTS,
-  describeZodError,
   type CancelBatchInput,
   type CancelBatchOptions,
   type CollectMode,
   type PollPolicy,
-} from './shared/cancel-input';
-export {
-  CancelBatchResultSchema,
-  BatchSnapshotSchema,
-  ResultsSummarySchema,
-  ResultFileSummarySchema,
-  RemainingSummarySchema,
-  BatchFailureReasonSchema,
-  ReconciliationSchema,
-  UsageReportSchema,
-  ModelUsageSchema,
-  TokenCountsSchema,
-} from './shared/result-schema';
+} from './contract/cancel-input';
 export {
   MAX_UNBALANCED_IDS,
   type CancelBatchResult,
@@ -104,7 +90,7 @@ export {
   type Reconciliation,
   type UsageReport,
   type ModelUsage,
-} from './shared/results';
+} from './contract/results';
 export {
   progressQuery,
   refreshUpdate,
@@ -114,18 +100,22 @@ export {
   type BatchFailureReason,
   type TokenCounts,
   type FailingWorkflowTask,
-} from './shared/progress';
-export { BATCH_STATUSES, TERMINAL_STATUSES, isTerminalStatus, type BatchStatus } from './shared/batch-status';
+} from './contract/progress';
 export {
-  CleanupPolicySchema,
+  BATCH_STATUSES,
+  TERMINAL_STATUSES,
+  isTerminalStatus,
+  type BatchStatus,
+} from './contract/batch-status';
+export {
   COLLECTABLE_STATUSES,
   type CleanupPolicyInput,
   type CleanupPolicy,
   type CleanupSummary,
-} from './shared/cleanup-policy';
+} from './contract/cleanup-policy';
 
 // Failure types: the stable `ApplicationFailure.type` strings to switch on.
-export { FailureType, NON_RETRYABLE_FAILURE_TYPES, type FailureTypeName } from './shared/failure-types';
+export { FailureType, NON_RETRYABLE_FAILURE_TYPES, type FailureTypeName } from './contract/failure-types';
 
 // Names: task queue, workflow types, workflow ids, search attributes.
 export {
@@ -133,23 +123,19 @@ export {
   WORKFLOW_TYPES,
   cancelWorkflowId,
   batchIdFromWorkflowId,
-} from './shared/constants';
-export { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS, CUSTOM_SEARCH_ATTRIBUTES } from './shared/search-attributes';
+} from './contract/constants';
+export { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS, CUSTOM_SEARCH_ATTRIBUTES } from './contract/search-attributes';
 
-// Running the workflows on your own worker.
-export { workflowsPath } from './workflows-path';
-export { ACTIVITY_WORKER_OPTIONS } from './worker-options';
-export { createActivities, type Activities, type ActivityDeps } from './activities';
-export { createOpenAIClient, type OpenAIClientOptions } from './openai/client';
-export { LocalResultsStore } from './results/local-store';
+// Reading the results a worker wrote, from anywhere the store is reachable.
 export type { ResultsStore, ResultWriter } from './results/store';
-export { S3ResultsStore, type S3ResultsStoreOptions } from './results/s3/s3-store';
 export { S3StoreError } from './results/s3/errors';
 export { openResultsStore, storeOfDirectory, ResultsStoreUnavailableError } from './results/open-store';
 export { downloadResults, type DownloadedFile } from './results/download';
+// The base of every error thrown here.
+export { BatchCancelError } from './contract/errors';
 
-// Configuration and the one Temporal connection path (flags > env > temporal.toml profile > default).
-export { loadConfig, ConfigSchema, ConfigError, type Config } from './config';
+// The one Temporal connection path (flags > env > temporal.toml profile > default).
+export { ConfigError } from './worker/config';
 export {
   resolveTemporalTarget,
   targetForConfig,
@@ -158,8 +144,7 @@ export {
   DEFAULT_TEMPORAL_NAMESPACE,
   type ConnectionFlags,
   type TemporalTarget,
-} from './temporal-connection';
-export { checkHealth, type Health } from './health';
+} from './worker/temporal-connection';
 
 // The next step after a cancellation: resubmit what remains as new batch(es).
 export {
@@ -169,8 +154,8 @@ export {
   type ResubmitOptions,
   type ResubmitReport,
   type ResubmittedPart,
-} from './resubmit';
-export { OpenAICallError } from './openai/batch-submit';
+} from './client/resubmit';
+export { OpenAICallError } from './providers/openai/batch-submit';
 // OpenAI webhooks: verified batch events end a cancellation's wait at once (signal `batchEvent`).
 export {
   createWebhookHandler,
@@ -193,4 +178,4 @@ export {
   type BatchEvent,
   type BatchEventType,
   type DetectedBy,
-} from './shared/batch-event';
+} from './contract/batch-event';

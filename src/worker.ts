@@ -5,14 +5,14 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { ACTIVITY_WORKER_OPTIONS } from './worker-options';
-import { loadConfig, requireApiKey, type Config } from './config';
-import { createOpenAIClient } from './openai/client';
+import { ACTIVITY_WORKER_OPTIONS } from './worker/options';
+import { loadConfig, type Config } from './worker/config';
+import { openAIClientFromConfig } from './worker/openai-client';
 import { checkResultsStore, openResultsStore, resultsUrlOf } from './results/open-store';
-import { installRuntime } from './metrics';
-import { checkNamespace } from './namespace-check';
-import { describeTarget, targetForConfig, type ConnectionFlags } from './temporal-connection';
-import { startWaitingGauges } from './waiting-gauges';
+import { installRuntime } from './worker/metrics';
+import { checkNamespace } from './client/namespace-check';
+import { describeTarget, targetForConfig, type ConnectionFlags } from './worker/temporal-connection';
+import { startWaitingGauges } from './worker/waiting-gauges';
 
 export interface CreateWorkerOptions {
   config: Config;
@@ -32,13 +32,7 @@ export async function createWorker({
   namespace,
   workflowBundlePath,
 }: CreateWorkerOptions): Promise<Worker> {
-  const openai = createOpenAIClient({
-    apiKey: requireApiKey(config),
-    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
-    ...(config.OPENAI_ORG_ID ? { organization: config.OPENAI_ORG_ID } : {}),
-    ...(config.OPENAI_PROJECT_ID ? { project: config.OPENAI_PROJECT_ID } : {}),
-    timeoutMs: config.OPENAI_TIMEOUT_MS,
-  });
+  const openai = openAIClientFromConfig(config);
   const results = openResultsStore(resultsUrlOf(config));
   // Before any task is polled: a worker that cannot write its results must not take collections.
   await checkResultsStore(results);

@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBatchCancellation, type CancelBatchInput } from '../src/client';
+import { startBatchCancellation, type CancelBatchInput } from '../src/client/cancellations';
 import { checkBatchId } from '../src/cli/common';
 import { describeError } from '../src/cli/errors';
 import { resultText } from '../src/cli/format';

@@ -27,7 +27,7 @@ WORKFLOW_TYPE = "cancelBatchWorkflow"
 DEFAULT_TASK_QUEUE = "openai-batch-cancel"
 
 
-# The workflow's own rule (src/shared/cancel-input.ts): checked here too, so a bad id is refused
+# The workflow's own rule (src/contract/cancel-input.ts): checked here too, so a bad id is refused
 # before anything starts.
 BATCH_ID = re.compile(r"^batch_[A-Za-z0-9_-]{1,200}$")
 

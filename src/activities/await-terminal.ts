@@ -1,10 +1,15 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
-import { isTerminalStatus } from '../shared/batch-status';
-import { FailureType } from '../shared/failure-types';
-import { attemptPlan, IN_ATTEMPT_READS, NO_IN_ATTEMPT_READS, type PollPolicy } from '../shared/poll-schedule';
-import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
+import { isTerminalStatus } from '../contract/batch-status';
+import { FailureType } from '../contract/failure-types';
+import {
+  attemptPlan,
+  IN_ATTEMPT_READS,
+  NO_IN_ATTEMPT_READS,
+  type PollPolicy,
+} from '../contract/poll-schedule';
+import type { BatchSnapshot, WaitHeartbeat } from '../contract/progress';
 import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';

@@ -1,8 +1,8 @@
 /** Reads a batch (through the OpenAI adapter) and reduces it to what the workflow keeps. */
 import type OpenAI from 'openai';
-import { fetchBatch } from '../openai/batch-api';
-import type { Batch } from '../openai/schemas';
-import { MAX_BATCH_ERRORS_KEPT, type BatchFailureReason, type BatchSnapshot } from '../shared/progress';
+import { fetchBatch } from '../providers/openai/batch-api';
+import type { Batch } from '../providers/openai/schemas';
+import { MAX_BATCH_ERRORS_KEPT, type BatchFailureReason, type BatchSnapshot } from '../contract/progress';
 import { readWellFormed } from './malformed-response';
 
 /** GET the batch; a malformed answer is read again a bounded number of times (see readWellFormed). */

@@ -3,8 +3,8 @@ import {
   describeZodError,
   type CancelBatchInput,
   type CancelBatchOptions,
-} from '../shared/cancel-input';
-import { invalidInputFailure } from '../shared/failure-types';
+} from '../contract/cancel-input';
+import { invalidInputFailure } from '../contract/failure-types';
 import type { ActivityDeps } from './deps';
 import { makeRequestCancel, type RequestCancelResult } from './request-cancel';
 

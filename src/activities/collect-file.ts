@@ -4,7 +4,7 @@
  * disk after checking its sha256, so a retry downloads only what is missing.
  */
 import type OpenAI from 'openai';
-import { BatchResultLineSchema } from '../openai/schemas';
+import { BatchResultLineSchema } from '../providers/openai/schemas';
 import { sha256OfStream } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
 import type { ResultFileName } from '../results/local-store';
@@ -12,8 +12,8 @@ import type { ResultTally } from '../results/result-tally';
 import type { ResultsStore } from '../results/store';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
-import type { ResultFileSummary } from '../shared/results';
-import { download } from '../openai/file-download';
+import type { ResultFileSummary } from '../contract/results';
+import { download } from '../providers/openai/file-download';
 import type { StorageLiveness } from './storage-liveness';
 
 const QUARANTINE_RAW_LIMIT = 64 * 1024;

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from './classify';
-import { METRIC } from '../metrics';
+import { METRIC } from '../contract/metric-names';
 import { recordSalvageMetrics } from './salvage-metrics';
 import { UnsafeBatchIdError } from '../results/local-store';
 import { S3StoreError } from '../results/s3/errors';
@@ -9,10 +9,15 @@ import type { ResultsStore } from '../results/store';
 import { Reconciler } from '../results/reconcile';
 import { ResultTally } from '../results/result-tally';
 import { isStorageErrno, ResultsStorageError } from '../results/storage-error';
-import { FailureType } from '../shared/failure-types';
-import type { BatchFailureReason, TokenCounts } from '../shared/progress';
-import type { Reconciliation, RemainingSummary, ResultFileSummary, ResultsSummary } from '../shared/results';
-import { resultsStoreRetry } from '../workflows/activity-options';
+import { FailureType } from '../contract/failure-types';
+import type { BatchFailureReason, TokenCounts } from '../contract/progress';
+import type {
+  Reconciliation,
+  RemainingSummary,
+  ResultFileSummary,
+  ResultsSummary,
+} from '../contract/results';
+import { resultsStoreRetry } from '../contract/activity-options';
 import {
   collectFile,
   quarantinePartOf,

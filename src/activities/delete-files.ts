@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
-import { removeFile } from '../openai/batch-api';
-import { isNotFound } from '../openai/errors';
+import { removeFile } from '../providers/openai/batch-api';
+import { isNotFound } from '../providers/openai/errors';
 import type { ActivityDeps } from './deps';
 
 export interface DeleteFilesResult {

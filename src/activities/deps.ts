@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import type { ResultsStore } from '../results/store';
-import type { InAttemptReads } from '../shared/poll-schedule';
+import type { InAttemptReads } from '../contract/poll-schedule';
 
 /** What the activities need from the outside world; tests pass the simulator's client. */
 export interface ActivityDeps {

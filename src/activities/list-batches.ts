@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { fetchBatchesPage } from '../openai/batch-api';
-import type { BatchListPage } from '../openai/schemas';
-import type { BatchSummary } from '../shared/cleanup-policy';
+import { fetchBatchesPage } from '../providers/openai/batch-api';
+import type { BatchListPage } from '../providers/openai/schemas';
+import type { BatchSummary } from '../contract/cleanup-policy';
 import { classifyApiError } from './classify';
 import type { ActivityDeps } from './deps';
 import { readWellFormed } from './malformed-response';

@@ -16,7 +16,7 @@
  * heartbeats only the first; every later attempt reads once and heartbeats nothing.
  */
 import type { Context } from '@temporalio/activity';
-import type { BatchSnapshot, WaitHeartbeat } from '../shared/progress';
+import type { BatchSnapshot, WaitHeartbeat } from '../contract/progress';
 
 export const READ_HEARTBEATS = { quietMs: 10_000 } as const;
 

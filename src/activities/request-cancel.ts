@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { isConflict } from '../openai/errors';
+import { isConflict } from '../providers/openai/errors';
 import { classifyApiError } from './classify';
-import { isTerminalStatus } from '../shared/batch-status';
-import type { BatchSnapshot } from '../shared/progress';
-import { postCancel } from '../openai/batch-api';
+import { isTerminalStatus } from '../contract/batch-status';
+import type { BatchSnapshot } from '../contract/progress';
+import { postCancel } from '../providers/openai/batch-api';
 import { toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';

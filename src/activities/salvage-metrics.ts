@@ -1,7 +1,7 @@
 /** The salvage report as Prometheus counters: tokens by model and kind, and unbalanced collections. */
 import type { MetricMeter } from '@temporalio/common';
-import { METRIC } from '../metrics';
-import type { ResultsSummary } from '../shared/results';
+import { METRIC } from '../contract/metric-names';
+import type { ResultsSummary } from '../contract/results';
 
 const KINDS = [
   ['input', 'inputTokens'],

@@ -4,18 +4,19 @@
  * with it, and never into remaining.jsonl when its request succeeded.
  */
 import type OpenAI from 'openai';
-import { BatchInputLineSchema } from '../openai/schemas';
+import { BatchInputLineSchema } from '../providers/openai/schemas';
 import type { Line } from '../results/line-splitter';
 import type { ResultsStore, ResultWriter } from '../results/store';
 import type { InputOutcome, Reconciler } from '../results/reconcile';
 import { recoverCustomId, type ResultTally } from '../results/result-tally';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
-import type { RemainingSummary } from '../shared/results';
+import type { RemainingSummary } from '../contract/results';
 import type { Progress } from './collect-file';
 import type { StorageLiveness } from './storage-liveness';
-import { download } from '../openai/file-download';
-import { isNotFound } from '../openai/errors';
+import { download } from '../providers/openai/file-download';
+import { isNotFound } from '../providers/openai/errors';
+import { BatchCancelError } from '../contract/errors';
 
 export interface RemainingJob {
   openai: OpenAI;
@@ -35,7 +36,7 @@ export interface RemainingJob {
 }
 
 /** Thrown when the input file is gone: the other results stand, remaining.jsonl cannot be written. */
-export class InputFileGoneError extends Error {
+export class InputFileGoneError extends BatchCancelError {
   constructor(readonly inputFileId: string) {
     super(`input file ${inputFileId} no longer exists (404): remaining.jsonl cannot be written`);
     this.name = 'InputFileGoneError';

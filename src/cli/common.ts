@@ -1,6 +1,6 @@
 /** Options and argument parsers shared by the commands. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { BatchIdSchema } from '../shared/cancel-input';
+import { BatchIdSchema } from '../contract/cancel-input';
 import { DEFAULT_CONNECT_TIMEOUT_MS, useConnectionFlags } from './connect';
 import { durationOption } from './duration';
 import { CliError, ExitCode } from './errors';

@@ -4,8 +4,12 @@
  * with TLS and API key), a short connect timeout so an unreachable server is reported in seconds.
  */
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, type Config } from '../config';
-import { resolveTemporalTarget, type ConnectionFlags, type TemporalTarget } from '../temporal-connection';
+import { loadConfig, type Config } from '../worker/config';
+import {
+  resolveTemporalTarget,
+  type ConnectionFlags,
+  type TemporalTarget,
+} from '../worker/temporal-connection';
 import { TemporalUnreachableError } from './errors';
 
 /** @default 5000 */

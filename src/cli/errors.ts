@@ -4,16 +4,17 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
-import { InvalidCancelInputError } from '../client';
-import { ConfigError } from '../config';
-import { NamespaceNotReadyError } from '../namespace-check';
-import { batchIdFromWorkflowId } from '../shared/constants';
+import { InvalidCancelInputError } from '../client/cancellations';
+import { ConfigError } from '../worker/config';
+import { NamespaceNotReadyError } from '../client/namespace-check';
+import { batchIdFromWorkflowId } from '../contract/constants';
+import { BatchCancelError } from '../contract/errors';
 
 /** Exit codes: 1 = failed, 2 = bad usage or configuration, 3 = not finished yet. */
 export const ExitCode = { Failed: 1, Usage: 2, NotFinished: 3 } as const;
 
 /** Thrown by commands with a message already fit for the user. */
-export class CliError extends Error {
+export class CliError extends BatchCancelError {
   constructor(
     message: string,
     readonly exitCode: number = ExitCode.Failed,

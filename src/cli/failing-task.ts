@@ -1,7 +1,7 @@
 /** How `status` and `list` show a cancellation whose workflow task keeps failing. */
-import type { CancellationListing } from '../client';
-import type { FailingWorkflowTask } from '../shared/progress';
-import { failingTaskText } from '../workflow-task-health';
+import type { CancellationListing } from '../client/cancellations';
+import type { FailingWorkflowTask } from '../contract/progress';
+import { failingTaskText } from '../client/workflow-task-health';
 
 /** `status`: the failing task's line first, since nothing below it moves until the task succeeds. */
 export function withFailingTask(view: { workflowTask?: FailingWorkflowTask }, details: string): string {

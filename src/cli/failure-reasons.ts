@@ -3,7 +3,7 @@
  * run is asked for its outcome (at most `--limit` reads, only for closed runs that did not complete).
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { CancellationListing } from '../client';
+import type { CancellationListing } from '../client/cancellations';
 import { failureReason } from './errors';
 
 export type ListingWithReason = CancellationListing & {

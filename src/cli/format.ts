@@ -1,8 +1,8 @@
 /** Human-readable text for progress, results and listings. `--json` output bypasses this file. */
 import { workflowColumn } from './failing-task';
-import type { CancellationListing, CancellationStart } from '../client';
-import type { CancelProgress } from '../shared/progress';
-import type { CancelBatchResult, ResultsSummary } from '../shared/results';
+import type { CancellationListing, CancellationStart } from '../client/cancellations';
+import type { CancelProgress } from '../contract/progress';
+import type { CancelBatchResult, ResultsSummary } from '../contract/results';
 import { costOf, costReport, describeCost, type PriceTable } from './prices';
 import {
   describeBatchReported,
@@ -10,7 +10,7 @@ import {
   describeReconciliation,
   describeTokens,
   nextStep,
-} from '../shared/salvage-report';
+} from '../contract/salvage-report';
 import type { ProgressView } from './read-progress';
 
 /** `950ms`, `12s`, `1m 05s`, `2h 03m`. */

@@ -4,7 +4,7 @@
  * from the run's search attributes, so no worker is needed.
  */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { OPENAI_BATCH_STATUS } from '../shared/search-attributes';
+import { OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 
 const STOPPED = { CANCELLED: 'cancelled', TERMINATED: 'terminated' } as const;
 

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import type { ModelUsage } from '../shared/results';
+import type { ModelUsage } from '../contract/results';
 import { CliError, ExitCode } from './errors';
 
 const perMillion = z.number().nonnegative();

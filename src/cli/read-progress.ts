@@ -3,10 +3,10 @@
  * the `progress` query; a finished one is read from its result, so no worker needs to be up.
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { awaitCancellationResult, getCancellationHandle } from '../client';
-import { progressWithLiveWait } from '../live-progress';
-import type { CancelProgress, FailingWorkflowTask } from '../shared/progress';
-import type { CancelBatchResult } from '../shared/results';
+import { awaitCancellationResult, getCancellationHandle } from '../client/cancellations';
+import { progressWithLiveWait } from '../client/live-progress';
+import type { CancelProgress, FailingWorkflowTask } from '../contract/progress';
+import type { CancelBatchResult } from '../contract/results';
 import { cancellationFailed, failureReason } from './errors';
 import { operatorStopText } from './operator-stop';
 

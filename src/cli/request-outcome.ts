@@ -5,13 +5,13 @@
  * Bounded: without a worker nothing answers, and the user is told so.
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { cancelWorkflowId } from '../shared/constants';
-import { progressQuery } from '../shared/progress';
-import type { StartOutcome } from '../start-cancellation';
+import { cancelWorkflowId } from '../contract/constants';
+import { progressQuery } from '../contract/progress';
+import type { StartOutcome } from '../client/start-cancellation';
 import { print } from './common';
 import { cancellationFailed, describeError, ExitCode } from './errors';
 import { mapBounded } from './pool';
-import { failingTaskText, failingWorkflowTask } from '../workflow-task-health';
+import { failingTaskText, failingWorkflowTask } from '../client/workflow-task-health';
 
 /** @default 30 s: a running worker answers within a second; a 5xx retried may take longer. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;

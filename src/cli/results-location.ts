@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getCancellationHandle } from '../client';
+import { getCancellationHandle } from '../client/cancellations';
 import { connectTemporal, readConfig } from './connect';
 
 /** Short: this only improves on the configured directory, it is never required. */

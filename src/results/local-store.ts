@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { BATCH_ID_PATTERN } from '../shared/cancel-input';
+import { BATCH_ID_PATTERN } from '../contract/cancel-input';
 import { AtomicFile, DIR_MODE, writeJsonAtomic, type OpenWriteStream, type SyncFile } from './atomic-file';
 import { onVolume } from './storage-error';
 import type { ResultsStore } from './store';
+import { BatchCancelError } from '../contract/errors';
 
 /** Thrown when a batch id would not make a safe directory name. */
-export class UnsafeBatchIdError extends Error {
+export class UnsafeBatchIdError extends BatchCancelError {
   constructor(readonly batchId: string) {
     super(`refusing to store results for ${JSON.stringify(batchId)}: not a valid batch id (batch_...)`);
     this.name = 'UnsafeBatchIdError';

@@ -4,9 +4,10 @@ import { s3Settings } from './s3/client';
 import { parseResultsUrl } from './s3/location';
 import { S3ResultsStore } from './s3/s3-store';
 import type { ResultsStore } from './store';
+import { BatchCancelError } from '../contract/errors';
 
 /** Thrown at worker start when the results store cannot be written; says what to fix. */
-export class ResultsStoreUnavailableError extends Error {
+export class ResultsStoreUnavailableError extends BatchCancelError {
   constructor(
     readonly location: string,
     cause: unknown,

@@ -3,7 +3,7 @@
  * whatever does not fit (a duplicated input id, a result for an id not in the input, an id with
  * several results, a damaged result line whose id cannot be read) reported.
  */
-import { MAX_UNBALANCED_IDS, type Reconciliation } from '../shared/results';
+import { MAX_UNBALANCED_IDS, type Reconciliation } from '../contract/results';
 import type { ResultTally } from './result-tally';
 
 /** Where one input line went (see write-remaining.ts). */

@@ -4,7 +4,7 @@
  * custom_id (and status, when readable) is recovered from the raw bytes, so a request that succeeded
  * is never put back into remaining.jsonl just because its result line was damaged.
  */
-import { isSuccessfulResult, type BatchResultLine } from '../openai/schemas';
+import { isSuccessfulResult, type BatchResultLine } from '../providers/openai/schemas';
 import { UsageTally } from './usage-tally';
 
 /**

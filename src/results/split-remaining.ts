@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
+import { BatchCancelError } from '../contract/errors';
 
 /** The Batch API's limits on one input file. */
 export const BATCH_LIMITS = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 } as const;
@@ -28,7 +29,7 @@ export interface SplitOptions {
 }
 
 /** Thrown when a line of remaining.jsonl cannot be resubmitted as it is. */
-export class UnsplittableLineError extends Error {
+export class UnsplittableLineError extends BatchCancelError {
   constructor(lineNumber: number, why: string) {
     super(`remaining.jsonl line ${lineNumber}: ${why}`);
     this.name = 'UnsplittableLineError';

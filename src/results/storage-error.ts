@@ -2,6 +2,7 @@
  * Failures of the results volume (full, over quota, read-only, not permitted, failing disk), kept
  * apart from network errors so they get their own failure type and their own retry bound.
  */
+import { BatchCancelError } from '../contract/errors';
 
 /** errno codes that mean the results volume itself is the problem, not the download. */
 const STORAGE_CODES: Record<string, string> = {
@@ -16,7 +17,7 @@ const STORAGE_CODES: Record<string, string> = {
 };
 
 /** Thrown when the results store cannot be written; `path` is the file or directory it was writing. */
-export class ResultsStorageError extends Error {
+export class ResultsStorageError extends BatchCancelError {
   constructor(
     readonly code: string,
     readonly path: string,

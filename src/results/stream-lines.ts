@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { LineSplitter, type Line } from './line-splitter';
+import { BatchCancelError } from '../contract/errors';
 
 /** Thrown when a download ended before all its bytes arrived: retry the download. */
-export class TruncatedDownloadError extends Error {
+export class TruncatedDownloadError extends BatchCancelError {
   /** Read by the error classifier (src/openai/errors.ts): a network failure, retried. */
   readonly code = 'ERR_TRUNCATED_DOWNLOAD';
   constructor(

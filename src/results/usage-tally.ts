@@ -6,9 +6,9 @@
  * `output_tokens_details`) and embeddings (`prompt_tokens` only). A body without usage counts as
  * a request with no tokens: the line is kept whatever its body says.
  */
-import type { BatchResultLine } from '../openai/schemas';
-import type { TokenCounts } from '../shared/progress';
-import type { ModelUsage } from '../shared/results';
+import type { BatchResultLine } from '../providers/openai/schemas';
+import type { TokenCounts } from '../contract/progress';
+import type { ModelUsage } from '../contract/results';
 
 /** Models beyond this many are summed under {@link OTHER_MODELS}, so a summary stays small. */
 export const MAX_MODELS = 50;

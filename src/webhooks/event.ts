@@ -4,7 +4,7 @@
  * evals, fine-tuning) are valid but not ours: they parse here and are ignored by type.
  */
 import { z } from 'zod';
-import { BATCH_EVENT_TYPES, type BatchEventType } from '../shared/batch-event';
+import { BATCH_EVENT_TYPES, type BatchEventType } from '../contract/batch-event';
 
 /** `{ id, type, created_at, data: { id } }`: the fields every OpenAI webhook event carries. */
 export const WebhookEventSchema = z.object({

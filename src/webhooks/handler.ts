@@ -5,12 +5,12 @@
  * acting on it. The secret and the body are never logged.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { createWebhookVerifier } from '../openai/webhook-verify';
+import { createWebhookVerifier } from '../providers/openai/webhook-verify';
 import type { MetricMeter } from '@temporalio/common';
-import { batchEventSignal, type BatchEvent } from '../shared/batch-event';
-import { BATCH_ID_PATTERN } from '../shared/cancel-input';
-import { cancelWorkflowId } from '../shared/constants';
-import { restartFailedCancellation, startBatchCancellation } from '../start-cancellation';
+import { batchEventSignal, type BatchEvent } from '../contract/batch-event';
+import { BATCH_ID_PATTERN } from '../contract/cancel-input';
+import { cancelWorkflowId } from '../contract/constants';
+import { restartFailedCancellation, startBatchCancellation } from '../client/start-cancellation';
 import { isBatchEventType, WebhookEventSchema, type WebhookEvent } from './event';
 import { makeStats, type WebhookOutcome, type WebhookStats } from './stats';
 

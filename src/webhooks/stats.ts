@@ -1,8 +1,9 @@
 /**
  * What the receiver counts, by outcome: kept in memory for `stats()` and added to a Temporal
- * `MetricMeter` (Prometheus when the runtime exports it) in the style of src/metrics.ts.
+ * `MetricMeter` (Prometheus when the runtime exports it) in the style of src/worker/metrics.ts.
  */
 import { noopMetricMeter, type MetricMeter } from '@temporalio/common';
+import { METRIC } from '../contract/metric-names';
 
 /** Counts since the handler was created. */
 export interface WebhookStats {
@@ -28,7 +29,7 @@ export interface WebhookStats {
 export type WebhookOutcome = keyof WebhookStats;
 
 /** Metric name (same counter, one `outcome` tag per kind). */
-export const WEBHOOK_EVENTS_METRIC = 'openai_batch_webhook_requests';
+export const WEBHOOK_EVENTS_METRIC = METRIC.webhookRequests;
 
 export function makeStats(meter: MetricMeter = noopMetricMeter) {
   const counts: WebhookStats = {

@@ -22,15 +22,16 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { Activities, AwaitTerminalResult, RequestCancelResult } from '../activities';
-import type { CancelBatchCarry } from '../shared/cancel-carry';
-import { batchEventSignal, type BatchEvent, type DetectedBy } from '../shared/batch-event';
-import { isTerminalStatus } from '../shared/batch-status';
-import type { CancelBatchInput, CancelBatchOptions } from '../shared/cancel-input';
-import { FailureType, invalidInputFailure } from '../shared/failure-types';
-import { carriedInterval, EVENT_FOLLOW_UP_MS, followUpPoll } from '../shared/poll-schedule';
-import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../shared/progress';
-import type { CancelBatchResult } from '../shared/results';
-import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
+import type { CancelBatchCarry } from '../contract/cancel-carry';
+import { batchEventSignal, type BatchEvent, type DetectedBy } from '../contract/batch-event';
+import { isTerminalStatus } from '../contract/batch-status';
+import type { CancelBatchInput, CancelBatchOptions } from '../contract/cancel-input';
+import { FailureType, invalidInputFailure } from '../contract/failure-types';
+import { METRIC } from '../contract/metric-names';
+import { carriedInterval, EVENT_FOLLOW_UP_MS, followUpPoll } from '../contract/poll-schedule';
+import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
+import type { CancelBatchResult } from '../contract/results';
+import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 import { makeAttributeReporter } from './report-attributes';
 import {
   awaitTerminalOptions,
@@ -39,7 +40,7 @@ import {
   confirmEventReadOptions,
   readBatchOptions,
   requestCancelOptions,
-} from './activity-options';
+} from '../contract/activity-options';
 import { renderDetails } from './details';
 import { loadCancelInputSchema } from './lazy-schemas';
 
@@ -133,11 +134,10 @@ export async function cancelBatchWorkflow(
   const rawBatchId: unknown = (rawInput as { batchId?: unknown } | null)?.batchId;
   const batchId =
     carry?.options.batchId ?? early?.batchId ?? (typeof rawBatchId === 'string' ? rawBatchId : '(invalid)');
-  // Metric names are spelled here, not imported: src/metrics.ts pulls in the worker runtime.
-  if (!carry) metricMeter.createCounter('openai_batch_cancellations_started').add(1);
-  const finished = metricMeter.createCounter('openai_batch_cancellations_finished');
+  if (!carry) metricMeter.createCounter(METRIC.cancellationsStarted).add(1);
+  const finished = metricMeter.createCounter(METRIC.cancellationsFinished);
   const timeCancelling = metricMeter.createHistogram(
-    'openai_batch_cancelling_seconds',
+    METRIC.timeCancelling,
     'float',
     undefined,
     'time from the cancel request until the batch was seen terminal',

@@ -22,7 +22,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CancelBatchInput } from '../shared/cancel-input';
+import type { CancelBatchInput } from '../contract/cancel-input';
 import {
   cancelChildOptions,
   deletableFileIds,
@@ -30,7 +30,7 @@ import {
   type cleanupChildWorkflow,
   type CleanupKind,
 } from './cleanup-child';
-import type { CleanupPolicy, CleanupPolicyInput } from '../shared/cleanup-policy';
+import type { CleanupPolicy, CleanupPolicyInput } from '../contract/cleanup-policy';
 import {
   emptyCleanupSummary,
   MAX_REPORTED_ERRORS,
@@ -38,11 +38,11 @@ import {
   type CleanupCarry,
   type CleanupSummary,
   type SkipReason,
-} from '../shared/cleanup-summary';
-import { selectBatch } from '../shared/cleanup-select';
-import { invalidInputFailure } from '../shared/failure-types';
+} from '../contract/cleanup-summary';
+import { selectBatch } from '../contract/cleanup-select';
+import { invalidInputFailure } from '../contract/failure-types';
 import type { cancelBatchWorkflow } from './cancel-batch';
-import { deleteFilesOptions, listBatchesPageOptions } from './activity-options';
+import { deleteFilesOptions, listBatchesPageOptions } from '../contract/activity-options';
 import { loadCancelInputSchema, loadCleanupPolicySchema } from './lazy-schemas';
 
 const { listBatchesPage } = proxyActivities<Activities>(listBatchesPageOptions);

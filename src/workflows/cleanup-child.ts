@@ -15,13 +15,13 @@ import {
   type ChildWorkflowOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CancelBatchInput } from '../shared/cancel-input';
-import type { BatchSummary } from '../shared/cleanup-summary';
-import { cancelWorkflowId } from '../shared/constants';
-import type { CancelBatchResult } from '../shared/results';
-import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../shared/search-attributes';
+import type { CancelBatchInput } from '../contract/cancel-input';
+import type { BatchSummary } from '../contract/cleanup-summary';
+import { cancelWorkflowId } from '../contract/constants';
+import type { CancelBatchResult } from '../contract/results';
+import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 import type { cancelBatchWorkflow } from './cancel-batch';
-import { deleteFilesOptions } from './activity-options';
+import { deleteFilesOptions } from '../contract/activity-options';
 
 const { deleteFiles } = proxyActivities<Activities>(deleteFilesOptions);
 

@@ -1,13 +1,13 @@
 /** The markdown shown as "current details" in the Temporal UI. */
-import type { DetectedBy } from '../shared/batch-event';
-import type { CancelProgress } from '../shared/progress';
+import type { DetectedBy } from '../contract/batch-event';
+import type { CancelProgress } from '../contract/progress';
 import {
   describeBatchReported,
   describeFailureReason,
   describeReconciliation,
   describeTokens,
   nextStep,
-} from '../shared/salvage-report';
+} from '../contract/salvage-report';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -4,15 +4,15 @@
  * bulk of the bundle: cancellations validate in a local activity instead (outside the sandbox), so
  * only the cleanup and histories recorded before that change ever load these.
  */
-import type * as CancelInputModule from '../shared/cancel-input';
-import type * as CleanupPolicyModule from '../shared/cleanup-policy';
+import type * as CancelInputModule from '../contract/cancel-input';
+import type * as CleanupPolicyModule from '../contract/cleanup-policy';
 
 export function loadCancelInputSchema(): typeof CancelInputModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
-  return require('../shared/cancel-input') as typeof CancelInputModule;
+  return require('../contract/cancel-input') as typeof CancelInputModule;
 }
 
 export function loadCleanupPolicySchema(): typeof CleanupPolicyModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
-  return require('../shared/cleanup-policy') as typeof CleanupPolicyModule;
+  return require('../contract/cleanup-policy') as typeof CleanupPolicyModule;
 }

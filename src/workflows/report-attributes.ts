@@ -5,14 +5,14 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { BatchSnapshot } from '../shared/progress';
+import type { BatchSnapshot } from '../contract/progress';
 import {
   OPENAI_BATCH_REQUESTS_COMPLETED,
   OPENAI_BATCH_REQUESTS_FAILED,
   OPENAI_BATCH_REQUESTS_TOTAL,
   OPENAI_BATCH_STATUS,
   OPENAI_BATCH_STUCK,
-} from '../shared/search-attributes';
+} from '../contract/search-attributes';
 
 type Pairs = SearchAttributeUpdatePair[];
 

@@ -9,12 +9,20 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import * as api from '../../src/index';
+import * as root from '../../src/index';
+import * as schemas from '../../src/contract/schemas';
+import * as kit from '../../src/worker/kit';
 import { newWebhookSecret, startSimulator, webhookHeaders, type BatchSimulator } from '../../tools/simulator';
 import { cancelBatchWorkflow, cleanupBatchesWorkflow } from '../../src/workflows';
 import { createDevServerEnv } from '../helpers/temporal-env';
 
-/** Every function the package exports, and the test below that calls it. Adding one means testing it. */
+/** The package's three entry points: `.`, `./worker` (running the workflows) and `./schemas` (zod). */
+const api = { ...root, ...kit, ...schemas };
+
+/**
+ * Every function the package exports (from any entry point), and the test below that calls it.
+ * Adding one means testing it.
+ */
 const EXERCISED_FUNCTIONS = [
   'startBatchCancellation',
   'getCancellationHandle',
@@ -59,7 +67,7 @@ const CLASSES = [
   'OpenAICallError',
 ];
 
-describe('public API (src/index.ts)', () => {
+describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)', () => {
   let env: TestWorkflowEnvironment;
   let sim: BatchSimulator;
   let resultsDir: string;
@@ -91,6 +99,15 @@ describe('public API (src/index.ts)', () => {
     await sim?.close();
     await env?.teardown();
     if (resultsDir) fs.rmSync(resultsDir, { recursive: true, force: true });
+  });
+
+  it('keeps the worker kit and the schemas out of the entry point a backend imports', () => {
+    for (const name of Object.keys(kit).filter((k) => k !== 'ConfigError'))
+      expect(Object.keys(root)).not.toContain(name);
+    for (const name of Object.keys(schemas)) expect(Object.keys(root)).not.toContain(name);
+    expect(typeof root.BatchCancelError).toBe('function');
+    expect(new root.ConfigError(['X: bad'])).toBeInstanceOf(root.BatchCancelError);
+    expect(new root.ConfigError(['X: bad']).name).toBe('ConfigError');
   });
 
   it('exports only functions this file exercises, and the documented classes', () => {

@@ -1,10 +1,14 @@
-/** Every export of the public entry point carries TSDoc where it is declared. */
+/** Every export of the package's entry points carries TSDoc where it is declared. */
 import path from 'node:path';
 import ts from 'typescript';
 
 describe('public API documentation', () => {
-  it('every export of src/index.ts has a TSDoc comment', () => {
-    const entry = path.resolve(__dirname, '..', '..', 'src', 'index.ts');
+  it.each([
+    ['src/index.ts', 30],
+    ['src/worker/kit.ts', 8],
+    ['src/contract/schemas.ts', 10],
+  ])('every export of %s has a TSDoc comment', (file, atLeast) => {
+    const entry = path.resolve(__dirname, '..', '..', file);
     const program = ts.createProgram([entry], {
       strict: true,
       module: ts.ModuleKind.CommonJS,
@@ -15,7 +19,7 @@ describe('public API documentation', () => {
     const checker = program.getTypeChecker();
     const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
     const exports = checker.getExportsOfModule(moduleSymbol);
-    expect(exports.length).toBeGreaterThan(40);
+    expect(exports.length).toBeGreaterThan(atLeast);
     const undocumented = exports
       .map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s))
       .filter((s) => ts.displayPartsToString(s.getDocumentationComment(checker)).trim() === '')

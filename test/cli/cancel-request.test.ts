@@ -5,7 +5,7 @@
  * failed run failed.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { cancelWorkflowId } from '../../src/shared/constants';
+import { cancelWorkflowId } from '../../src/contract/constants';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { cleanEnv, runCli, stderrLines } from './run-cli';

@@ -3,8 +3,8 @@
  * cancel: the CLI as a child process on a real dev server, a harness worker against the simulator.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { cancelWorkflowId } from '../../src/shared/constants';
-import type { CancelBatchResult } from '../../src/shared/results';
+import { cancelWorkflowId } from '../../src/contract/constants';
+import type { CancelBatchResult } from '../../src/contract/results';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { cleanEnv, runCli } from './run-cli';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { CancelBatchResult } from '../../src/shared/results';
+import type { CancelBatchResult } from '../../src/contract/results';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { cleanEnv, runCli, stderrLines } from './run-cli';

@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '../../src/config';
-import { checkHealth } from '../../src/health';
-import type { CancelBatchResult } from '../../src/shared/results';
+import { loadConfig } from '../../src/worker/config';
+import { checkHealth } from '../../src/worker/health';
+import type { CancelBatchResult } from '../../src/contract/results';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { makeCertificates, startTlsProxy, type TestCertificates, type TlsProxy } from '../helpers/tls-proxy';
@@ -53,7 +53,7 @@ describe('connection: temporal.toml profiles, flags and TLS', () => {
     base = cleanEnv({ TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_TASK_QUEUE: TASK_QUEUE });
 
     // The worker reaches the server only through TLS, on the namespace its profile names.
-    worker = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', 'worker'], {
+    worker = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'worker'], {
       cwd: ROOT,
       env: {
         ...base,

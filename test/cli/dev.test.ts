@@ -29,7 +29,7 @@ describe('dev', () => {
       [
         '--import',
         'tsx',
-        'src/cli.ts',
+        'src/cli/main.ts',
         'dev',
         '--no-worker',
         '--data-dir',

@@ -5,13 +5,17 @@
  * counts are numeric search attributes.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { getCancellationProgress, listCancellations, startBatchCancellation } from '../../src/client';
+import {
+  getCancellationProgress,
+  listCancellations,
+  startBatchCancellation,
+} from '../../src/client/cancellations';
 import {
   OPENAI_BATCH_REQUESTS_COMPLETED,
   OPENAI_BATCH_STATUS,
   OPENAI_BATCH_STUCK,
-} from '../../src/shared/search-attributes';
-import type { CancellationListing } from '../../src/client';
+} from '../../src/contract/search-attributes';
+import type { CancellationListing } from '../../src/client/cancellations';
 import { recordHistory } from '../helpers/record-history';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';

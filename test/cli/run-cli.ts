@@ -41,7 +41,7 @@ export function runTsx(
 }
 
 export const runCli = (args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number) =>
-  runTsx('src/cli.ts', args, env, timeoutMs);
+  runTsx('src/cli/main.ts', args, env, timeoutMs);
 
 /** stderr without blank lines. */
 export function stderrLines(r: RunResult): string[] {

@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigSchema } from '../../src/config';
-import { buildProgram } from '../../src/cli';
-import { registerCommands, unknownStates } from '../../src/namespace-check';
+import { ConfigSchema } from '../../src/worker/config';
+import { buildProgram } from '../../src/cli/main';
+import { registerCommands, unknownStates } from '../../src/client/namespace-check';
 import { S3EnvSchema } from '../../src/results/s3/client';
 import { parseResultsUrl } from '../../src/results/s3/location';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { buildWorkflowBundle } from '../../src/build-bundle';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
+import { buildWorkflowBundle } from '../../src/worker/build-bundle';
 
 const root = path.join(__dirname, '..', '..');
 const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
@@ -86,7 +86,7 @@ describe('docker-compose.yml', () => {
   it('runs the webhook receiver from the same image, with only variables config.ts knows', () => {
     const webhooks = services.webhooks as Service & { command?: string[]; profiles?: string[] };
     expect(webhooks.build).toEqual(services.worker!.build);
-    expect(webhooks.command).toEqual(expect.arrayContaining(['lib/cli.js', 'webhooks']));
+    expect(webhooks.command).toEqual(expect.arrayContaining(['lib/cli/main.js', 'webhooks']));
     // The receiver listens on loopback by default; in its container it must be reached from outside.
     const host = webhooks.command?.indexOf('--host') ?? -1;
     expect(webhooks.command?.[host + 1]).toBe('0.0.0.0');
@@ -101,7 +101,7 @@ describe('docker-compose.yml', () => {
   it("registers the search attributes with the product's own `setup` (the code's list), before any worker or receiver", () => {
     const setup = services['temporal-setup'] as Service & { command?: string[] };
     expect(setup.build).toEqual(services.worker!.build);
-    expect(setup.command).toEqual(['node', 'lib/cli.js', 'setup']);
+    expect(setup.command).toEqual(['node', 'lib/cli/main.js', 'setup']);
     expect(buildProgram().commands.map((c) => c.name())).toContain('setup');
     // Same namespace and server as the worker's, and only variables config.ts knows.
     for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE'])
@@ -140,7 +140,7 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/build-bundle\.js/);
-    for (const f of ['src/build-bundle.ts', 'src/health.ts', 'src/worker.ts'])
+    for (const f of ['src/worker/build-bundle.ts', 'src/worker/health.ts', 'src/worker.ts'])
       expect(fs.existsSync(path.join(root, f))).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 /** The health check orchestrators run: Temporal reachable, and a worker polling the task queue. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '../../src/config';
-import { checkHealth } from '../../src/health';
+import { loadConfig } from '../../src/worker/config';
+import { checkHealth } from '../../src/worker/health';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 

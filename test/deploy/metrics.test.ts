@@ -3,9 +3,9 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
-import { installRuntime, METRIC } from '../../src/metrics';
-import { startWaitingGauges } from '../../src/waiting-gauges';
-import { startBatchCancellation } from '../../src/client';
+import { installRuntime, METRIC } from '../../src/worker/metrics';
+import { startWaitingGauges } from '../../src/worker/waiting-gauges';
+import { startBatchCancellation } from '../../src/client/cancellations';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { freePort } from '../../tools/devtools/ports';

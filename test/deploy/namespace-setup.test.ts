@@ -8,16 +8,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { getCancellationProgress, listCancellations, startBatchCancellation } from '../../src/client';
-import { checkNamespace, readSearchAttributes } from '../../src/namespace-check';
-import { CancellationStartError } from '../../src/start-failure';
+import {
+  getCancellationProgress,
+  listCancellations,
+  startBatchCancellation,
+} from '../../src/client/cancellations';
+import { checkNamespace, readSearchAttributes } from '../../src/client/namespace-check';
+import { CancellationStartError } from '../../src/client/start-failure';
 import {
   CUSTOM_SEARCH_ATTRIBUTES,
   INDEXED_VALUE_TYPES,
   OPENAI_BATCH_ID,
   OPENAI_BATCH_STATUS,
   OPENAI_BATCH_STUCK,
-} from '../../src/shared/search-attributes';
+} from '../../src/contract/search-attributes';
 import { createWebhookHandler } from '../../src/webhooks/handler';
 import { newWebhookSecret, startSimulator, webhookHeaders, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
@@ -109,17 +113,21 @@ describe('a namespace without the search attributes is refused at the door (dev 
 
   it('with --skip-namespace-check it starts, and status, list and the API show the failing workflow task', async () => {
     const metricsPort = await freePort();
-    worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker', '--skip-namespace-check'], {
-      cwd: ROOT,
-      env: cleanEnv({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: NS.two,
-        OPENAI_API_KEY: sim.apiKey,
-        OPENAI_BASE_URL: sim.url,
-        METRICS_PORT: String(metricsPort),
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    worker = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--skip-namespace-check'],
+      {
+        cwd: ROOT,
+        env: cleanEnv({
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_NAMESPACE: NS.two,
+          OPENAI_API_KEY: sim.apiKey,
+          OPENAI_BASE_URL: sim.url,
+          METRICS_PORT: String(metricsPort),
+        }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     worker.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     worker.stderr!.on('data', (d: Buffer) => (out += d.toString()));

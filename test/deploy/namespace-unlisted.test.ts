@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startBatchCancellation } from '../../src/client';
+import { startBatchCancellation } from '../../src/client/cancellations';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createTimeSkippingEnv } from '../helpers/temporal-env';
 import { cleanEnv, ROOT } from '../cli/run-cli';
@@ -35,7 +35,7 @@ describe('a namespace whose search attributes may not be listed', () => {
 
   it('the worker logs one warning line and starts', async () => {
     const taskQueue = `unlisted-${process.pid}`;
-    worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
+    worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
       cwd: ROOT,
       env: cleanEnv({
         TEMPORAL_ADDRESS: env.address,

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser } from 'playwright-core';
-import { getCancellationProgress, startBatchCancellation } from '../../src/client';
-import { OPENAI_BATCH_STATUS, OPENAI_BATCH_STUCK } from '../../src/shared/search-attributes';
+import { getCancellationProgress, startBatchCancellation } from '../../src/client/cancellations';
+import { OPENAI_BATCH_STATUS, OPENAI_BATCH_STUCK } from '../../src/contract/search-attributes';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv, uiPortOf } from '../helpers/temporal-env';
 

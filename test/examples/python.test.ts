@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { CancelBatchResultSchema } from '../../src/shared/result-schema';
+import { CancelBatchResultSchema } from '../../src/contract/result-schema';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { PYTHON_EXAMPLE_DIR, pythonForExamples } from '../helpers/python-venv';
 import { createDevServerEnv } from '../helpers/temporal-env';

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDevServerEnv, uiPortOf } from '../helpers/temporal-env';
 import * as activities from '../fixtures/smoke-activities';
 import { greetWorkflow } from '../fixtures/smoke-workflows';
-import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
+import { OPENAI_BATCH_STATUS } from '../../src/contract/search-attributes';
 
 describe('Temporal dev server (built from source)', () => {
   let env: TestWorkflowEnvironment;

@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { resolveTemporalCli, resolveTestServer } from '../../tools/devtools/temporal-tools';
-import { CUSTOM_SEARCH_ATTRIBUTES, INDEXED_VALUE_TYPES } from '../../src/shared/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES, INDEXED_VALUE_TYPES } from '../../src/contract/search-attributes';
 import { installQuietRuntime } from './quiet-logger';
 
 export interface DevServerOptions {

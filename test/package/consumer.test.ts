@@ -36,16 +36,15 @@ const CONSUMER_TS = `
 import {
   startBatchCancellation,
   getCancellationProgress,
-  CancelBatchInputSchema,
   DEFAULT_TASK_QUEUE,
   WORKFLOW_TYPES,
   FailureType,
-  createActivities,
-  workflowsPath,
   type CancelBatchInput,
   type CancelBatchResult,
   type CancelProgress,
 } from '${PKG.name}';
+import { createActivities, workflowsPath } from '${PKG.name}/worker';
+import { CancelBatchInputSchema } from '${PKG.name}/schemas';
 
 const input: CancelBatchInput = CancelBatchInputSchema.parse({ batchId: 'batch_abc', collectResults: 'always' });
 const names: string[] = [DEFAULT_TASK_QUEUE, WORKFLOW_TYPES.cancelBatch, FailureType.NotFound, workflowsPath];
@@ -62,7 +61,7 @@ export type { Fns };
 
 const WORKER_JS = `
 const { NativeConnection, Worker } = require('@temporalio/worker');
-const api = require('${PKG.name}');
+const api = require('${PKG.name}/worker');
 
 async function main() {
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
@@ -136,7 +135,7 @@ describe('the packed package, installed in a project of its own', () => {
     const files = listing.trim().split('\n');
     expect(files).toContain('package/lib/index.js');
     expect(files).toContain('package/lib/index.d.ts');
-    expect(files).toContain('package/lib/cli.js');
+    expect(files).toContain('package/lib/cli/main.js');
     const outside = files.filter((f) => !/^package\/(lib\/|docs\/|package\.json$|README\.md$)/.test(f));
     expect(outside).toEqual([]);
     const tooling = files.filter((f) => /simulator|devtools|demo|\/test\/|\/bench\/|\/tools\//.test(f));
@@ -171,7 +170,7 @@ describe('the packed package, installed in a project of its own', () => {
       process.execPath,
       [
         '-e',
-        `const api = require('${PKG.name}');
+        `const api = require('${PKG.name}/worker');
          console.log(JSON.stringify({
            start: typeof api.startBatchCancellation,
            queue: api.DEFAULT_TASK_QUEUE,

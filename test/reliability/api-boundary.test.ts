@@ -8,9 +8,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { cancelBatchWorkflow, cleanupBatchesWorkflow } from '../../src/workflows';
-import { cancelWorkflowId } from '../../src/shared/constants';
-import { FailureType } from '../../src/shared/failure-types';
-import type { CancelBatchInput } from '../../src/shared/cancel-input';
+import { cancelWorkflowId } from '../../src/contract/constants';
+import { FailureType } from '../../src/contract/failure-types';
+import type { CancelBatchInput } from '../../src/contract/cancel-input';
 import { MALFORMED_READS_PER_ATTEMPT } from '../../src/activities/malformed-response';
 import { applicationFailureOf } from '../helpers/failures';
 import { createTimeSkippingHarness, type Harness, type serverTimeClock } from '../helpers/cancel-harness';

@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 import { createBatchFromLines } from '../simulator/helpers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startBatchCancellation } from '../../src/client';
+import { startBatchCancellation } from '../../src/client/cancellations';
 import { resultText } from '../../src/cli/format';
-import { createOpenAIClient } from '../../src/openai/client';
-import type { CancelBatchResult } from '../../src/shared/results';
+import { createOpenAIClient } from '../../src/providers/openai/client';
+import type { CancelBatchResult } from '../../src/contract/results';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { expectExactResults, fastPoll, printFigures, waitFor } from './support';

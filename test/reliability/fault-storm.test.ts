@@ -5,7 +5,7 @@
  * the API serves.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startBatchCancellation } from '../../src/client';
+import { startBatchCancellation } from '../../src/client/cancellations';
 import type { FaultPlan } from '../../tools/simulator';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';

@@ -11,10 +11,14 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
-import { getCancellationProgress, InvalidCancelInputError, startBatchCancellation } from '../../src/client';
-import { createOpenAIClient } from '../../src/openai/client';
+import {
+  getCancellationProgress,
+  InvalidCancelInputError,
+  startBatchCancellation,
+} from '../../src/client/cancellations';
+import { createOpenAIClient } from '../../src/providers/openai/client';
 import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
-import { FailureType } from '../../src/shared/failure-types';
+import { FailureType } from '../../src/contract/failure-types';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { fastPoll, printFigures, startChildWorker, type ChildWorker } from './support';

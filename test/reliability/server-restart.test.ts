@@ -8,8 +8,12 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { getCancellationProgress, getCancellationHandle, startBatchCancellation } from '../../src/client';
-import { createOpenAIClient } from '../../src/openai/client';
+import {
+  getCancellationProgress,
+  getCancellationHandle,
+  startBatchCancellation,
+} from '../../src/client/cancellations';
+import { createOpenAIClient } from '../../src/providers/openai/client';
 import { LocalResultsStore } from '../../src/results/local-store';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';

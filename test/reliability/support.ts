@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BatchSimulator } from '../../tools/simulator';
-import type { CancelBatchResult } from '../../src/shared/results';
+import type { CancelBatchResult } from '../../src/contract/results';
 import { digestFile } from '../helpers/cancel-harness';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

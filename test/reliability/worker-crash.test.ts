@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { getCancellationProgress, startBatchCancellation } from '../../src/client';
+import { getCancellationProgress, startBatchCancellation } from '../../src/client/cancellations';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import {

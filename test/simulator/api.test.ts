@@ -9,7 +9,7 @@ import {
   BatchSchema,
   FileObjectSchema,
   isSuccessfulResult,
-} from '../../src/openai/schemas';
+} from '../../src/providers/openai/schemas';
 import {
   chatLine,
   type ClockedSimulator,

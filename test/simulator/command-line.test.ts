@@ -4,7 +4,7 @@
  * progress long enough to cancel, through the simulator's HTTP API.
  */
 import OpenAI from 'openai';
-import { BatchSchema } from '../../src/openai/schemas';
+import { BatchSchema } from '../../src/providers/openai/schemas';
 import { LOCAL_CANCEL_DELAY_MS, startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { cleanEnv, runTsx, stderrLines } from '../cli/run-cli';
 

@@ -2,7 +2,7 @@
  * `GET /v1/files` (`files.list` of the official SDKs) as OpenAI's spec has it: newest first by
  * default, `order`, `purpose`, `limit` (1..10,000) and the `after` cursor, in the list shape.
  */
-import { FileObjectSchema } from '../../src/openai/schemas';
+import { FileObjectSchema } from '../../src/providers/openai/schemas';
 import { chatLine, type ClockedSimulator, rawFetch, startClocked, uploadJsonl } from './helpers';
 
 describe('simulator files.list', () => {

@@ -8,7 +8,7 @@ import {
   BatchResultLineSchema,
   BatchSchema,
   isTerminalStatus,
-} from '../../src/openai/schemas';
+} from '../../src/providers/openai/schemas';
 import {
   chatLine,
   type ClockedSimulator,

@@ -1,5 +1,5 @@
 /** The worker's message without OPENAI_API_KEY says what is missing, given where it already points. */
-import { ConfigError, loadConfig, requireApiKey } from '../../src/config';
+import { ConfigError, loadConfig, requireApiKey } from '../../src/worker/config';
 
 function problem(env: NodeJS.ProcessEnv): string {
   try {

@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { toSnapshot } from '../../src/activities/batch-reader';
-import { parseBatch } from '../../src/openai/batch-api';
-import { MalformedResponseError, parseResponse } from '../../src/openai/malformed';
-import { BatchListPageSchema, FileObjectSchema } from '../../src/openai/schemas';
+import { parseBatch } from '../../src/providers/openai/batch-api';
+import { MalformedResponseError, parseResponse } from '../../src/providers/openai/malformed';
+import { BatchListPageSchema, FileObjectSchema } from '../../src/providers/openai/schemas';
 import { printFigures } from '../reliability/support';
 
 const figures = { batchesGenerated: 0, batchesRejected: 0, listsGenerated: 0, filesGenerated: 0 };

@@ -1,6 +1,6 @@
 /** A failed batch's `errors.data[]` survives into the snapshot, bounded: the first 100 plus a count. */
 import { failureReason, toSnapshot } from '../../src/activities/batch-reader';
-import { BatchSchema } from '../../src/openai/schemas';
+import { BatchSchema } from '../../src/providers/openai/schemas';
 import { renderDetails } from '../../src/workflows/details';
 
 function failedBatch(errors: number) {

@@ -1,8 +1,8 @@
 /** The cleanup's per-batch decision: cancel stale or overdue work, collect finished batches, skip the rest. */
-import { CleanupPolicySchema, type CleanupPolicyInput } from '../../src/shared/cleanup-policy';
-import { parseDeadline, selectBatch } from '../../src/shared/cleanup-select';
-import type { BatchSummary } from '../../src/shared/cleanup-policy';
-import type { BatchStatus } from '../../src/shared/batch-status';
+import { CleanupPolicySchema, type CleanupPolicyInput } from '../../src/contract/cleanup-policy';
+import { parseDeadline, selectBatch } from '../../src/contract/cleanup-select';
+import type { BatchSummary } from '../../src/contract/cleanup-policy';
+import type { BatchStatus } from '../../src/contract/batch-status';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const HOUR = 3600;

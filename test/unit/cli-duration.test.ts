@@ -1,7 +1,7 @@
 /** One duration parser for every CLI flag that takes a time: `90s`, `2h`, `500ms`, or plain ms. */
 import { InvalidArgumentError } from 'commander';
 import { durationFlag, durationOption, nonNegativeDurationFlag, parseDuration } from '../../src/cli/duration';
-import { buildProgram } from '../../src/cli';
+import { buildProgram } from '../../src/cli/main';
 import { webhookOptionsFromFlags } from '../../tools/simulator/webhook-flags';
 import { newWebhookSecret } from '../../tools/simulator';
 

@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/worker/config';
 import { buildInput } from '../../src/cli/commands/cancel';
-import { CancelBatchInputSchema, POLL_DEFAULTS } from '../../src/shared/cancel-input';
+import { CancelBatchInputSchema, POLL_DEFAULTS } from '../../src/contract/cancel-input';
 import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
 
 describe('config', () => {

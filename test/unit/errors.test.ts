@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
-import { BOUNDED_ATTEMPTS, retryAfterMs, toApplicationFailure } from '../../src/openai/errors';
-import { MalformedResponseError } from '../../src/openai/malformed';
-import { FailureType } from '../../src/shared/failure-types';
+import { BOUNDED_ATTEMPTS, retryAfterMs, toApplicationFailure } from '../../src/providers/openai/errors';
+import { MalformedResponseError } from '../../src/providers/openai/malformed';
+import { FailureType } from '../../src/contract/failure-types';
 
 const apiError = (status: number, headers: Record<string, string> = {}, code: string | null = null) =>
   OpenAI.APIError.generate(

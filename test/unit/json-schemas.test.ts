@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { contractJsonSchemas, SCHEMAS_DIR } from '../../scripts/json-schemas';
-import { CancelBatchInputSchema } from '../../src/shared/cancel-input';
+import { CancelBatchInputSchema } from '../../src/contract/cancel-input';
 
 describe('workflow contract as JSON Schema', () => {
   const generated = contractJsonSchemas();

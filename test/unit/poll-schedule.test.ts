@@ -4,7 +4,7 @@ import {
   carriedInterval,
   attemptPlan,
   pollRetryPolicy,
-} from '../../src/shared/poll-schedule';
+} from '../../src/contract/poll-schedule';
 
 const poll = { initialInterval: 1_000, backoffCoefficient: 2, maxInterval: 10_000 };
 

@@ -2,7 +2,7 @@
  * Readers fold the pending wait's latest read into the workflow's state: newer reads count, reads the
  * workflow already holds (the activity returned at a check-in) are never counted twice.
  */
-import { mergeWaitHeartbeat, type BatchSnapshot, type CancelProgress } from '../../src/shared/progress';
+import { mergeWaitHeartbeat, type BatchSnapshot, type CancelProgress } from '../../src/contract/progress';
 
 const snapshot = (completed: number): BatchSnapshot => ({
   id: 'batch_x',

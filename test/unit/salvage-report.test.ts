@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { costOf, loadPriceTable } from '../../src/cli/prices';
-import { BatchResultLineSchema } from '../../src/openai/schemas';
+import { BatchResultLineSchema } from '../../src/providers/openai/schemas';
 import { Reconciler } from '../../src/results/reconcile';
 import { ResultTally } from '../../src/results/result-tally';
 import { splitRemaining, UnsplittableLineError } from '../../src/results/split-remaining';
 import { tokensOfBody } from '../../src/results/usage-tally';
-import { describeReconciliation } from '../../src/shared/salvage-report';
+import { describeReconciliation } from '../../src/contract/salvage-report';
 
 const ok = (customId: string, body: unknown) =>
   BatchResultLineSchema.parse({

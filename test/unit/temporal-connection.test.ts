@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
-import { describeTarget, resolveTemporalTarget, targetForConfig } from '../../src/temporal-connection';
+import { ConfigError, loadConfig } from '../../src/worker/config';
+import { describeTarget, resolveTemporalTarget, targetForConfig } from '../../src/worker/temporal-connection';
 
 describe('resolveTemporalTarget', () => {
   let dir: string;

@@ -1,5 +1,5 @@
 /** A receiver's signing secret is checked at start: `whsec_` and a base64 key of at least 16 bytes. */
-import { webhookSecretProblem } from '../../src/openai/webhook-verify';
+import { webhookSecretProblem } from '../../src/providers/openai/webhook-verify';
 import { newWebhookSecret } from '../../tools/simulator';
 
 describe('webhookSecretProblem', () => {

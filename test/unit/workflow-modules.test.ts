@@ -26,7 +26,7 @@ describe('workflow modules', () => {
 
   it('load it where they validate (the check itself sees zod)', () => {
     expect(zodFilesLoadedBy('./src/workflows/lazy-schemas').length).toBe(0);
-    const cleanupPolicy = zodFilesLoadedBy('./src/shared/cleanup-policy');
+    const cleanupPolicy = zodFilesLoadedBy('./src/contract/cleanup-policy');
     expect(cleanupPolicy.length).toBeGreaterThan(0);
   });
 });

@@ -12,10 +12,10 @@ import {
   getCancellationProgress,
   startBatchCancellation,
   type CancelBatchInput,
-} from '../../src/client';
+} from '../../src/client/cancellations';
 import { progressDetails } from '../../src/cli/format';
-import { cancelWorkflowId } from '../../src/shared/constants';
-import type { CancelBatchResult } from '../../src/shared/results';
+import { cancelWorkflowId } from '../../src/contract/constants';
+import type { CancelBatchResult } from '../../src/contract/results';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server';
 import { newWebhookSecret, webhookHeaders } from '../../tools/simulator';

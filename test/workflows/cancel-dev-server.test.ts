@@ -5,9 +5,13 @@
 import fs from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
-import { startBatchCancellation, listCancellations, getCancellationProgress } from '../../src/client';
-import { cancelWorkflowId } from '../../src/shared/constants';
-import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
+import {
+  startBatchCancellation,
+  listCancellations,
+  getCancellationProgress,
+} from '../../src/client/cancellations';
+import { cancelWorkflowId } from '../../src/contract/constants';
+import { OPENAI_BATCH_STATUS } from '../../src/contract/search-attributes';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { COUNTER_FLUSH_MS, scrapeServerCounters } from '../helpers/server-counters';
 import { freePort } from '../../tools/devtools/ports';

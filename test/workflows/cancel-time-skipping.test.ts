@@ -6,10 +6,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { cancelBatchWorkflow } from '../../src/workflows';
 import { temporal } from '@temporalio/proto';
-import { batchEventSignal } from '../../src/shared/batch-event';
-import { cancelWorkflowId } from '../../src/shared/constants';
-import { FailureType } from '../../src/shared/failure-types';
-import type { CancelBatchInput } from '../../src/shared/cancel-input';
+import { batchEventSignal } from '../../src/contract/batch-event';
+import { cancelWorkflowId } from '../../src/contract/constants';
+import { FailureType } from '../../src/contract/failure-types';
+import type { CancelBatchInput } from '../../src/contract/cancel-input';
 import type { SeedBatchSpec } from '../../tools/simulator';
 import { applicationFailureOf } from '../helpers/failures';
 import {

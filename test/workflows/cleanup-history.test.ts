@@ -5,8 +5,8 @@
  */
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { CleanupPolicyInput, CleanupSummary } from '../../src/shared/cleanup-policy';
-import { cancelWorkflowId } from '../../src/shared/constants';
+import type { CleanupPolicyInput, CleanupSummary } from '../../src/contract/cleanup-policy';
+import { cancelWorkflowId } from '../../src/contract/constants';
 import { MAX_CLEANUP_EVENTS_PER_RUN } from '../../src/workflows/cleanup-batches';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { recordHistory } from '../helpers/record-history';

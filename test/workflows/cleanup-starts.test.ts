@@ -5,8 +5,8 @@
  * Each test tags its batches with metadata `suite=<name>` and filters on it.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { CleanupPolicyInput, CleanupSummary } from '../../src/shared/cleanup-policy';
-import { cancelWorkflowId } from '../../src/shared/constants';
+import type { CleanupPolicyInput, CleanupSummary } from '../../src/contract/cleanup-policy';
+import { cancelWorkflowId } from '../../src/contract/constants';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 

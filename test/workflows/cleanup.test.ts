@@ -9,15 +9,15 @@ import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { BatchStatus } from '../../src/openai/schemas';
+import type { BatchStatus } from '../../src/providers/openai/schemas';
 import {
   deleteCleanupSchedule,
   describeCleanupSchedule,
   triggerCleanupSchedule,
   upsertCleanupSchedule,
-} from '../../src/schedule';
-import type { CleanupPolicyInput, CleanupSummary } from '../../src/shared/cleanup-policy';
-import { cancelWorkflowId } from '../../src/shared/constants';
+} from '../../src/client/schedules';
+import type { CleanupPolicyInput, CleanupSummary } from '../../src/contract/cleanup-policy';
+import { cancelWorkflowId } from '../../src/contract/constants';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { createDevServerEnv } from '../helpers/temporal-env';
 

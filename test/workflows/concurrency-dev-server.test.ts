@@ -8,11 +8,15 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import { getCancellationProgress, refreshCancellation, startBatchCancellation } from '../../src/client';
-import { batchEventSignal } from '../../src/shared/batch-event';
-import type { CancelBatchInput } from '../../src/shared/cancel-input';
-import { cancelWorkflowId } from '../../src/shared/constants';
-import { OPENAI_BATCH_STATUS } from '../../src/shared/search-attributes';
+import {
+  getCancellationProgress,
+  refreshCancellation,
+  startBatchCancellation,
+} from '../../src/client/cancellations';
+import { batchEventSignal } from '../../src/contract/batch-event';
+import type { CancelBatchInput } from '../../src/contract/cancel-input';
+import { cancelWorkflowId } from '../../src/contract/constants';
+import { OPENAI_BATCH_STATUS } from '../../src/contract/search-attributes';
 import { createDevServerEnv } from '../helpers/temporal-env';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
 import { recordHistory } from '../helpers/record-history';

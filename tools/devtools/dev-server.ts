@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { CUSTOM_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../../src/shared/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES, searchAttributeFlags } from '../../src/contract/search-attributes';
 import { preferredOrFreePort } from './ports';
 
 export interface DevServerOptions {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/worker/config';
 import { startSimulator, type BatchSimulator } from '../simulator';
 import { createWorker } from '../../src/worker';
 import { startDevServer, type DevServer } from './dev-server';

@@ -1,5 +1,5 @@
 /** A batch's state rendered as the API's Batch object: unix seconds, nulls for unreached instants. */
-import { type Batch } from '../../src/openai/schemas';
+import { type Batch } from '../../src/providers/openai/schemas';
 import { type BatchRecord, type BatchState } from './state';
 
 export const seconds = (ms: number): number => Math.floor(ms / 1000);

@@ -3,7 +3,7 @@
  * cancelling. Result files are registered the first time a terminal batch is looked at, with ids
  * derived from the batch, so the order of look-ups never changes what anyone sees.
  */
-import { type Batch, type BatchListPage } from '../../src/openai/schemas';
+import { type Batch, type BatchListPage } from '../../src/providers/openai/schemas';
 import { batchObject, seconds } from './batch-object';
 import { batchUsage } from './file-content';
 import { batchNotFound, cannotCancel } from './errors';

@@ -14,7 +14,7 @@ import {
   tokens,
   unprocessedLine,
 } from './content';
-import { type Batch } from '../../src/openai/schemas';
+import { type Batch } from '../../src/providers/openai/schemas';
 import { type RequestSet } from './requests';
 import { type BatchRecord, type BatchState } from './state';
 

@@ -2,7 +2,7 @@
  * The file registry: uploads kept in memory, generated input files of seeded batches, and the
  * output/error files that appear when a batch turns terminal. Sizes are measured at most once.
  */
-import { type FileObject } from '../../src/openai/schemas';
+import { type FileObject } from '../../src/providers/openai/schemas';
 import { fileNotFound } from './errors';
 import { type FilePlan } from './file-content';
 import { fileId } from './ids';

@@ -4,7 +4,7 @@
  * does). Past spans of seeded batches are capped at a quarter of the completion window so a big
  * seeded batch never looks expired just because a million requests took long.
  */
-import { type BatchStatus } from '../../src/openai/schemas';
+import { type BatchStatus } from '../../src/providers/openai/schemas';
 import { type InputError } from './input-validation';
 import { type RequestSet } from './requests';
 import { type BatchRecord } from './state';

@@ -1,5 +1,5 @@
 /** `startSimulator`: wires the registries, the fault engine and the HTTP server into a BatchSimulator. */
-import { type Batch } from '../../src/openai/schemas';
+import { type Batch } from '../../src/providers/openai/schemas';
 import { BatchRegistry } from './batches';
 import { FaultEngine } from './faults';
 import { FileRegistry } from './files';

@@ -4,7 +4,7 @@
  * was requested, and its status at time t is a pure function of that plan. No timers run, so a test
  * that moves its clock sees exactly the state the real service would show at that moment.
  */
-import { type BatchStatus } from '../../src/openai/schemas';
+import { type BatchStatus } from '../../src/providers/openai/schemas';
 import { type UnprocessedReason } from './content';
 import { type InputError } from './input-validation';
 import { type RequestSet } from './requests';

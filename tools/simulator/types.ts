@@ -1,5 +1,5 @@
 /** Public types of the Batch API simulator. Others code against these names: change them with care. */
-import { type Batch, type BatchStatus } from '../../src/openai/schemas';
+import { type Batch, type BatchStatus } from '../../src/providers/openai/schemas';
 import type {
   ManualWebhook,
   WebhookDelivery,

@@ -3,7 +3,7 @@
  * turned into `WebhookOptions` in one place. The secret may also come from OPENAI_WEBHOOK_SECRET.
  */
 import { durationProblem, parseDuration } from '../../src/cli/duration';
-import { webhookSecretProblem } from '../../src/openai/webhook-verify';
+import { webhookSecretProblem } from '../../src/providers/openai/webhook-verify';
 import type { WebhookOptions } from './webhooks';
 
 /** Flag name (without `--webhook-`) → help text. */

@@ -13,10 +13,10 @@ import {
   type CancelBatchInput,
   type PreviousRun,
   type StartOutcome,
-} from '../../client';
-import { COLLECT_MODES, type CollectMode } from '../../shared/cancel-input';
-import { cancelWorkflowId } from '../../shared/constants';
-import type { CancelBatchResult } from '../../shared/results';
+} from '../../client/cancellations';
+import { COLLECT_MODES, type CollectMode } from '../../contract/cancel-input';
+import { cancelWorkflowId } from '../../contract/constants';
+import type { CancelBatchResult } from '../../contract/results';
 import {
   checkBatchId,
   positiveInt,

@@ -3,8 +3,8 @@
  * from Temporal visibility.
  */
 import { Command, Option } from 'commander';
-import { listCancellations } from '../../client';
-import { BATCH_STATUSES, type BatchStatus } from '../../shared/batch-status';
+import { listCancellations } from '../../client/cancellations';
+import { BATCH_STATUSES, type BatchStatus } from '../../contract/batch-status';
 import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { durationFlag } from '../duration';

@@ -3,10 +3,10 @@
  * batch(es), linked to the old one by metadata; running it again finds them instead of creating more.
  */
 import { Command } from 'commander';
-import { loadConfig } from '../../config';
-import { OpenAICallError } from '../../openai/batch-submit';
-import { openAIClientFromConfig } from '../../openai/client';
-import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '../../resubmit';
+import { loadConfig } from '../../worker/config';
+import { OpenAICallError } from '../../providers/openai/batch-submit';
+import { openAIClientFromConfig } from '../../worker/openai-client';
+import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '../../client/resubmit';
 import { resultsUrlOf } from '../../results/open-store';
 import { UnsplittableLineError } from '../../results/split-remaining';
 import { checkBatchId, print, printJson } from '../common';

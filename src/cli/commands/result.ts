@@ -1,7 +1,7 @@
 /** `result <batchId>`: waits for the cancellation (unless `--no-wait`) and prints its result. */
 import { WorkflowFailedError } from '@temporalio/client';
 import { Command } from 'commander';
-import { awaitCancellationResult, getCancellationHandle } from '../../client';
+import { awaitCancellationResult, getCancellationHandle } from '../../client/cancellations';
 import { checkBatchId, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { cancellationFailed, CliError, ExitCode } from '../errors';

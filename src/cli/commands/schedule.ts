@@ -12,7 +12,7 @@ import {
   triggerCleanupSchedule,
   unpauseCleanupSchedule,
   upsertCleanupSchedule,
-} from '../../schedule';
+} from '../../client/schedules';
 import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { CliError, ExitCode } from '../errors';

@@ -5,8 +5,8 @@
  * missing), with the commands that fix it.
  */
 import { Command } from 'commander';
-import { isNotPermitted, registerCommands, unknownStates } from '../../namespace-check';
-import { setupSearchAttributes, type SetupReport } from '../../namespace-setup';
+import { isNotPermitted, registerCommands, unknownStates } from '../../client/namespace-check';
+import { setupSearchAttributes, type SetupReport } from '../../client/namespace-setup';
 import { print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { CliError, ExitCode } from '../errors';

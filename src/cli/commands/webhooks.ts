@@ -6,10 +6,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { Command } from 'commander';
-import { ConfigError } from '../../config';
-import { installRuntime } from '../../metrics';
+import { ConfigError } from '../../worker/config';
+import { installRuntime } from '../../worker/metrics';
 import { createWebhookHandler } from '../../webhooks/handler';
-import { webhookSecretProblem } from '../../openai/webhook-verify';
+import { webhookSecretProblem } from '../../providers/openai/webhook-verify';
 import { startWebhookServer } from '../../webhooks/server';
 import { positiveInt, withConnectionOptions, type ConnectionOptions } from '../common';
 import { readConfig, readTarget } from '../connect';

@@ -1,7 +1,7 @@
 /** `worker`: runs the Temporal worker (workflows + activities) until SIGINT/SIGTERM. */
 import { Command } from 'commander';
-import { requireApiKey } from '../../config';
-import { NamespaceNotReadyError } from '../../namespace-check';
+import { requireApiKey } from '../../worker/config';
+import { NamespaceNotReadyError } from '../../client/namespace-check';
 import { resultsUrlOf } from '../../results/open-store';
 import { runWorker } from '../../worker';
 import { withConnectionOptions, type ConnectionOptions } from '../common';

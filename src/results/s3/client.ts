@@ -5,6 +5,7 @@
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { BatchCancelError } from '../../contract/errors';
 
 /** Server-side encryption on request: SSE-S3 (`AES256`) or SSE-KMS (`aws:kms`, optionally a key id). */
 export interface S3Encryption {
@@ -33,7 +34,7 @@ export interface S3Settings {
 }
 
 /** Thrown when an S3_* variable is invalid; names the variable, never a value that could be secret. */
-export class S3ConfigError extends Error {
+export class S3ConfigError extends BatchCancelError {
   constructor(problems: string[]) {
     super(`invalid S3 configuration: ${problems.join('; ')}`);
     this.name = 'S3ConfigError';

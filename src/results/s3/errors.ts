@@ -3,9 +3,10 @@
  * a wrong region or endpoint never heal by retrying; throttling, 5xx and network errors do.
  * Never labelled as an OpenAI error.
  */
+import { BatchCancelError } from '../../contract/errors';
 
 /** Thrown when the S3 results store cannot be reached or written; `transient` says whether to retry. */
-export class S3StoreError extends Error {
+export class S3StoreError extends BatchCancelError {
   constructor(
     readonly code: string,
     readonly transient: boolean,

@@ -2,11 +2,12 @@
  * Where results go, from `RESULTS_URL` (or `RESULTS_DIR`): a directory (a path or `file://…`) or an
  * S3-compatible bucket and prefix (`s3://bucket/prefix`). Validated before anything becomes a key.
  */
+import { BatchCancelError } from '../../contract/errors';
 
 export type ResultsLocation = { kind: 'local'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
 
 /** Thrown when `RESULTS_URL` is not a directory, a `file://` URL or a valid `s3://bucket/prefix`. */
-export class ResultsUrlError extends Error {
+export class ResultsUrlError extends BatchCancelError {
   constructor(
     readonly url: string,
     reason: string,

@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { BATCH_ID_PATTERN } from '../../shared/cancel-input';
+import { BATCH_ID_PATTERN } from '../../contract/cancel-input';
 import { RESULT_FILES, UnsafeBatchIdError, type ResultFileName } from '../local-store';
 import type { ResultsStore } from '../store';
 import type { S3Encryption } from './client';

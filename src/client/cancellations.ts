@@ -1,0 +1,152 @@
+/**
+ * Typed API for backend systems: start a cancellation (idempotent), read its progress, await its
+ * result, stop it, list recent ones.
+ *
+ * @example
+ * ```ts
+ * const client = new Client({ connection: await Connection.connect({ address: 'localhost:7233' }) });
+ * const handle = await startBatchCancellation(client, { batchId: 'batch_abc123' });
+ * console.log(await getCancellationProgress(client, 'batch_abc123'));
+ * const result = await handle.result();   // CancelBatchResult
+ * ```
+ */
+import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import { batchIdFromWorkflowId, cancelWorkflowId } from '../contract/constants';
+import { refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
+import type { CancelBatchResult } from '../contract/results';
+import {
+  OPENAI_BATCH_ID,
+  OPENAI_BATCH_REQUESTS_COMPLETED,
+  OPENAI_BATCH_REQUESTS_FAILED,
+  OPENAI_BATCH_REQUESTS_TOTAL,
+  OPENAI_BATCH_STATUS,
+  OPENAI_BATCH_STUCK,
+} from '../contract/search-attributes';
+import { progressWithLiveWait } from './live-progress';
+import { withFailingTasks } from './workflow-task-health';
+import type { FailingWorkflowTask } from '../contract/progress';
+import type { BatchStatus } from '../contract/batch-status';
+import type { CancelBatchInput } from '../contract/cancel-input';
+import type { CancelHandle } from './start-cancellation';
+
+export {
+  InvalidCancelInputError,
+  startBatchCancellation,
+  type CancelHandle,
+  type CancellationStart,
+  type PreviousRun,
+  type StartedCancellation,
+  type StartOptions,
+  type StartOutcome,
+} from './start-cancellation';
+
+/** The handle of the cancellation of `batchId` (workflow id `cancel-batch:<batchId>`); no server call. */
+export function getCancellationHandle(client: Client, batchId: string): CancelHandle {
+  return client.workflow.getHandle(cancelWorkflowId(batchId));
+}
+
+/**
+ * The live progress snapshot (works on running and finished workflows). While the batch is
+ * awaited, the wait's latest read (its heartbeat) is merged in: `batch` shows each change within a
+ * second, and `polls` and `lastReadAt` are at most 10 s behind the last read, instead of as of the
+ * last check-in.
+ */
+export async function getCancellationProgress(client: Client, batchId: string): Promise<CancelProgress> {
+  return progressWithLiveWait(client, getCancellationHandle(client, batchId));
+}
+
+/** Reads the batch now, bypassing the poll schedule. */
+export async function refreshCancellation(client: Client, batchId: string): Promise<BatchSnapshot> {
+  return getCancellationHandle(client, batchId).executeUpdate(refreshUpdate);
+}
+
+/** Waits for and returns the result; throws WorkflowFailedError if the cancellation failed. */
+export async function awaitCancellationResult(client: Client, batchId: string): Promise<CancelBatchResult> {
+  return getCancellationHandle(client, batchId).result();
+}
+
+/** Stops the workflow (not the OpenAI batch cancellation, which cannot be undone). */
+export async function stopCancellation(
+  client: Client,
+  batchId: string,
+  reason = 'stopped by request',
+): Promise<void> {
+  await getCancellationHandle(client, batchId).terminate(reason);
+}
+
+/** One row of `listCancellations`. */
+export interface CancellationListing {
+  batchId: string;
+  workflowId: string;
+  runId: string;
+  workflowStatus: WorkflowExecutionInfo['status']['name'];
+  batchStatus: string | undefined;
+  startTime: Date;
+  closeTime: Date | undefined;
+  /** Marked stuck at a check-in (`OpenAIBatchStuck`); false when never marked. */
+  stuck: boolean;
+  /** Counts as of the last check-in; undefined for runs that predate the numeric attributes. */
+  requestCounts: { completed: number; failed: number; total: number } | undefined;
+  /** A running one's workflow task, when it has failed and is being tried again (not "waiting"). */
+  workflowTask?: FailingWorkflowTask;
+}
+
+export interface ListCancellationsOptions {
+  /** Only those whose batch was last seen in this status. */
+  batchStatus?: BatchStatus | 'unknown';
+  /** Only running cancellations marked stuck. */
+  stuck?: boolean;
+  /** Only those started at least this many ms ago. */
+  olderThanMs?: number;
+  /** @default 100 */
+  limit?: number;
+  /** "Now" for `olderThanMs`. @default Date.now() */
+  now?: number;
+}
+
+/** Recent cancellations, newest first, filtered by batch status, stuck marker and age. */
+export async function listCancellations(
+  client: Client,
+  opts: ListCancellationsOptions = {},
+): Promise<CancellationListing[]> {
+  // A long wait continues as new: only the latest run of each cancellation is listed.
+  const clauses = [`WorkflowType = 'cancelBatchWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
+  if (opts.batchStatus) clauses.push(`${OPENAI_BATCH_STATUS.name} = '${opts.batchStatus}'`);
+  if (opts.stuck) clauses.push(`${OPENAI_BATCH_STUCK.name} = true`, `ExecutionStatus = 'Running'`);
+  if (opts.olderThanMs !== undefined) {
+    const before = new Date((opts.now ?? Date.now()) - opts.olderThanMs).toISOString();
+    clauses.push(`StartTime < '${before}'`);
+  }
+  const out: CancellationListing[] = [];
+  const limit = opts.limit ?? 100;
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+    const batchId = wf.typedSearchAttributes.get(OPENAI_BATCH_ID) ?? batchIdFromWorkflowId(wf.workflowId);
+    if (!batchId) continue;
+    out.push({
+      batchId,
+      workflowId: wf.workflowId,
+      runId: wf.runId,
+      workflowStatus: wf.status.name,
+      batchStatus: wf.typedSearchAttributes.get(OPENAI_BATCH_STATUS),
+      startTime: wf.startTime,
+      closeTime: wf.closeTime,
+      stuck: wf.typedSearchAttributes.get(OPENAI_BATCH_STUCK) ?? false,
+      requestCounts: countsOf(wf.typedSearchAttributes),
+    });
+    if (out.length >= limit) break;
+  }
+  return withFailingTasks(client, out);
+}
+
+function countsOf(attrs: TypedSearchAttributes): CancellationListing['requestCounts'] {
+  const completed = attrs.get(OPENAI_BATCH_REQUESTS_COMPLETED);
+  const failed = attrs.get(OPENAI_BATCH_REQUESTS_FAILED);
+  const total = attrs.get(OPENAI_BATCH_REQUESTS_TOTAL);
+  if (completed === undefined || failed === undefined || total === undefined) return undefined;
+  return { completed, failed, total };
+}
+
+export type { CancelBatchInput, CancelBatchResult, CancelProgress, BatchSnapshot };
+
+export type { CleanupPolicyInput, CleanupSummary } from '../contract/cleanup-policy';
