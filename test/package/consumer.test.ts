@@ -170,9 +170,11 @@ describe('the packed package, installed in a project of its own', () => {
       process.execPath,
       [
         '-e',
-        `const api = require('${PKG.name}/worker');
+        `const api = require('${PKG.name}');
          console.log(JSON.stringify({
            start: typeof api.startBatchCancellation,
+           kit: typeof require('${PKG.name}/worker').createActivities,
+           schema: typeof require('${PKG.name}/schemas').CancelBatchInputSchema.parse,
            queue: api.DEFAULT_TASK_QUEUE,
            workflows: require.resolve('${PKG.name}/workflows'),
            version: require('${PKG.name}/package.json').version,
@@ -181,7 +183,13 @@ describe('the packed package, installed in a project of its own', () => {
       consumer,
     );
     const loaded = JSON.parse(out) as Record<string, string>;
-    expect(loaded).toMatchObject({ start: 'function', queue: 'openai-batch-cancel', version: PKG.version });
+    expect(loaded).toMatchObject({
+      start: 'function',
+      kit: 'function',
+      schema: 'function',
+      queue: 'openai-batch-cancel',
+      version: PKG.version,
+    });
     expect(loaded.workflows).toContain(path.join('node_modules', PKG.name, 'lib', 'workflows'));
   });
 
