@@ -136,7 +136,12 @@ describe('the packed package, installed in a project of its own', () => {
     expect(files).toContain('package/lib/index.js');
     expect(files).toContain('package/lib/index.d.ts');
     expect(files).toContain('package/lib/cli/main.js');
-    const outside = files.filter((f) => !/^package\/(lib\/|docs\/|package\.json$|README\.md$)/.test(f));
+    expect(files).toContain('package/lib/worker/kit.js');
+    expect(files).toContain('package/lib/contract/schemas.js');
+    expect(files).toContain('package/CHANGELOG.md');
+    const outside = files.filter(
+      (f) => !/^package\/(lib\/|docs\/|package\.json$|README\.md$|CHANGELOG\.md$)/.test(f),
+    );
     expect(outside).toEqual([]);
     const tooling = files.filter((f) => /simulator|devtools|demo|\/test\/|\/bench\/|\/tools\//.test(f));
     expect(tooling).toEqual([]);
