@@ -12,7 +12,7 @@
  */
 import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
-import { batchIdFromWorkflowId, cancelWorkflowId } from '../contract/constants';
+import { batchIdFromWorkflowId, cancelWorkflowId, WORKFLOW_TYPES } from '../contract/constants';
 import { refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
 import type { CancelBatchResult } from '../contract/results';
 import {
@@ -111,7 +111,7 @@ export async function listCancellations(
   opts: ListCancellationsOptions = {},
 ): Promise<CancellationListing[]> {
   // A long wait continues as new: only the latest run of each cancellation is listed.
-  const clauses = [`WorkflowType = 'cancelBatchWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
+  const clauses = [`WorkflowType = '${WORKFLOW_TYPES.cancelBatch}'`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (opts.batchStatus) clauses.push(`${OPENAI_BATCH_STATUS.name} = '${opts.batchStatus}'`);
   if (opts.stuck) clauses.push(`${OPENAI_BATCH_STUCK.name} = true`, `ExecutionStatus = 'Running'`);
   if (opts.olderThanMs !== undefined) {

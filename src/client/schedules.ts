@@ -20,7 +20,7 @@ import {
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { describeZodError } from '../contract/cancel-input';
 import { CleanupPolicySchema, type CleanupPolicyInput } from '../contract/cleanup-policy';
-import { DEFAULT_TASK_QUEUE } from '../contract/constants';
+import { DEFAULT_TASK_QUEUE, WORKFLOW_TYPES } from '../contract/constants';
 import type { cleanupBatchesWorkflow } from '../workflows/cleanup-batches';
 import { BatchCancelError } from '../contract/errors';
 
@@ -74,7 +74,7 @@ function build(opts: CleanupScheduleOptions) {
       : { intervals: [{ every: opts.interval as never }] };
   const action = {
     type: 'startWorkflow' as const,
-    workflowType: 'cleanupBatchesWorkflow',
+    workflowType: WORKFLOW_TYPES.cleanupBatches,
     workflowId: scheduleId,
     taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
     args: [opts.policy] as Parameters<typeof cleanupBatchesWorkflow>,

@@ -11,7 +11,7 @@ import {
 } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from '../contract/cancel-input';
-import { cancelWorkflowId, DEFAULT_TASK_QUEUE } from '../contract/constants';
+import { cancelWorkflowId, DEFAULT_TASK_QUEUE, WORKFLOW_TYPES } from '../contract/constants';
 import type { CancelBatchResult } from '../contract/results';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 import { explainStartFailure } from './start-failure';
@@ -143,7 +143,7 @@ export async function startBatchCancellation(
   if (prev?.status === 'COMPLETED' && !rerun) return finished(client, workflowId, prev.runId);
   let handle;
   try {
-    handle = await client.workflow.start<typeof cancelBatchWorkflow>('cancelBatchWorkflow', {
+    handle = await client.workflow.start<typeof cancelBatchWorkflow>(WORKFLOW_TYPES.cancelBatch, {
       taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
       workflowId,
       args: [input],

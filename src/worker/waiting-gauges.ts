@@ -4,13 +4,14 @@
  * every worker reports the same fleet-wide figures and a restart loses nothing; alert on `max()`.
  */
 import type { Client } from '@temporalio/client';
+import { WORKFLOW_TYPES } from '../contract/constants';
 import type { MetricMeter } from '@temporalio/common';
 import { METRIC } from './metrics';
 import { OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 
 /** The Temporal UI saved-view query for the same set (README). */
 export const WAITING_QUERY =
-  `WorkflowType = 'cancelBatchWorkflow' AND ExecutionStatus = 'Running' AND ` +
+  `WorkflowType = '${WORKFLOW_TYPES.cancelBatch}' AND ExecutionStatus = 'Running' AND ` +
   `${OPENAI_BATCH_STATUS.name} = 'cancelling'`;
 
 export interface WaitingFigures {

@@ -11,6 +11,7 @@
  * Deterministic: no I/O here.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WORKFLOW_TYPES } from '../contract/constants';
 import {
   continueAsNew,
   patched,
@@ -125,7 +126,7 @@ export async function cleanupBatchesWorkflow(
     if (smallOutcomes) return startOutcomeChild(batch, kind, why, cancelInput);
     try {
       const child: Child = await startChild<typeof cancelBatchWorkflow>(
-        'cancelBatchWorkflow',
+        WORKFLOW_TYPES.cancelBatch,
         // A failed, terminated or timed-out child is no outcome: the next run tries again.
         cancelChildOptions(
           { batch, kind, why, cancelInput },

@@ -17,7 +17,7 @@ import {
 import type { Activities } from '../activities';
 import type { CancelBatchInput } from '../contract/cancel-input';
 import type { BatchSummary } from '../contract/cleanup-summary';
-import { cancelWorkflowId } from '../contract/constants';
+import { cancelWorkflowId, WORKFLOW_TYPES } from '../contract/constants';
 import type { CancelBatchResult } from '../contract/results';
 import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 import type { cancelBatchWorkflow } from './cancel-batch';
@@ -91,7 +91,7 @@ export async function cleanupChildWorkflow(input: CleanupChildInput): Promise<Cl
   let result: CancelBatchResult;
   try {
     const child = await startChild<typeof cancelBatchWorkflow>(
-      'cancelBatchWorkflow',
+      WORKFLOW_TYPES.cancelBatch,
       // A failed, terminated or timed-out cancellation is no outcome: this one tries again.
       cancelChildOptions(input, 'ALLOW_DUPLICATE_FAILED_ONLY'),
     );
