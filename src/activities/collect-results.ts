@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { classifyApiError } from './classify';
 import { METRIC } from '../contract/metric-names';
 import { recordSalvageMetrics } from './salvage-metrics';
-import { UnsafeBatchIdError } from '../results/local-store';
+import { UnsafeBatchIdError } from '../results/safe-name';
 import { S3StoreError } from '../results/s3/errors';
 import type { ResultsStore } from '../results/store';
 import { Reconciler } from '../results/reconcile';

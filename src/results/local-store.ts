@@ -1,23 +1,16 @@
 /**
  * The results store: one directory per batch under a root (`RESULTS_DIR/<batchId>/`), owner-only.
- * Batch ids are validated before they become paths, so nothing can escape the root.
+ * Batch ids are checked before they become paths (safe-name.ts), so nothing can escape the root.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { BATCH_ID_PATTERN } from '../contract/cancel-input';
 import { AtomicFile, DIR_MODE, writeJsonAtomic, type OpenWriteStream, type SyncFile } from './atomic-file';
 import { onVolume } from './storage-error';
 import type { ResultsStore } from './store';
-import { BatchCancelError } from '../contract/errors';
+import { safeBatchId, UnsafeBatchIdError } from './safe-name';
 
-/** Thrown when a batch id would not make a safe directory name. */
-export class UnsafeBatchIdError extends BatchCancelError {
-  constructor(readonly batchId: string) {
-    super(`refusing to store results for ${JSON.stringify(batchId)}: not a valid batch id (batch_...)`);
-    this.name = 'UnsafeBatchIdError';
-  }
-}
+export { UnsafeBatchIdError };
 
 export const RESULT_FILES = {
   output: 'output.jsonl',
@@ -55,10 +48,9 @@ export class LocalResultsStore implements ResultsStore {
     return this.rootDir;
   }
 
-  /** The batch's directory; throws UnsafeBatchIdError for anything that is not a plain batch id. */
+  /** The batch's directory; throws UnsafeBatchIdError for an id that could leave the root. */
   batchDir(batchId: string): string {
-    if (!BATCH_ID_PATTERN.test(batchId)) throw new UnsafeBatchIdError(batchId);
-    const dir = path.join(this.rootDir, batchId);
+    const dir = path.join(this.rootDir, safeBatchId(batchId));
     if (path.dirname(dir) !== this.rootDir) throw new UnsafeBatchIdError(batchId);
     return dir;
   }

@@ -108,5 +108,12 @@ describe('results store paths', () => {
       expect(() => store.batchDir(id)).toThrow(UnsafeBatchIdError);
     }
     expect(store.batchDir('batch_ok')).toBe('/tmp/results-root/batch_ok');
+    // Not only OpenAI's ids: the provider validated the form, the store only keeps the id in its root.
+    expect(store.batchDir('msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d')).toBe(
+      '/tmp/results-root/msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d',
+    );
+    for (const id of ['.', '..', '.hidden', 'a..b', 'a/b', 'a\\b', '']) {
+      expect(() => store.batchDir(id)).toThrow(UnsafeBatchIdError);
+    }
   });
 });

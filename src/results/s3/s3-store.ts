@@ -14,8 +14,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { BATCH_ID_PATTERN } from '../../contract/cancel-input';
-import { RESULT_FILES, UnsafeBatchIdError, type ResultFileName } from '../local-store';
+import { RESULT_FILES, type ResultFileName } from '../local-store';
+import { safeBatchId } from '../safe-name';
 import type { ResultsStore } from '../store';
 import type { S3Encryption } from './client';
 import { classifyS3Error, S3StoreError } from './errors';
@@ -58,10 +58,9 @@ export class S3ResultsStore implements ResultsStore {
     return s3Url(this.bucket, this.prefix);
   }
 
-  /** The batch's key prefix (ending in `/`); throws UnsafeBatchIdError for anything but a plain batch id. */
+  /** The batch's key prefix (ending in `/`); throws UnsafeBatchIdError for an id that could leave the prefix. */
   batchPrefix(batchId: string): string {
-    if (!BATCH_ID_PATTERN.test(batchId)) throw new UnsafeBatchIdError(batchId);
-    return `${this.prefix === '' ? '' : `${this.prefix}/`}${batchId}/`;
+    return `${this.prefix === '' ? '' : `${this.prefix}/`}${safeBatchId(batchId)}/`;
   }
 
   keyOf(batchId: string, file: ResultFileName): string {

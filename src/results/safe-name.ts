@@ -1,0 +1,28 @@
+/**
+ * Which batch ids may become a directory name or a key segment. Whichever batch API owns the id
+ * validated its form already (an OpenAI id is `batch_…`); the store only makes sure no id can leave
+ * its root: one segment of letters, digits, `.`, `_` and `-`, never `.`-led and never holding `..`.
+ */
+import { BatchCancelError } from '../contract/errors';
+
+const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
+
+/** Thrown when a batch id would not make a safe directory name or key segment. */
+export class UnsafeBatchIdError extends BatchCancelError {
+  constructor(readonly batchId: string) {
+    super(
+      `refusing to store results for ${JSON.stringify(batchId)}: not a valid batch id (one segment of letters, digits, ".", "_" or "-")`,
+    );
+  }
+}
+
+/** True when `batchId` is one path segment that cannot escape a directory or a key prefix. */
+export function isSafeBatchId(batchId: string): boolean {
+  return SAFE_SEGMENT.test(batchId) && !batchId.includes('..');
+}
+
+/** `batchId`, or UnsafeBatchIdError. */
+export function safeBatchId(batchId: string): string {
+  if (!isSafeBatchId(batchId)) throw new UnsafeBatchIdError(batchId);
+  return batchId;
+}
