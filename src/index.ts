@@ -97,6 +97,7 @@ export {
   type CancelProgress,
   type CancelPhase,
   type BatchSnapshot,
+  type RequestCounts,
   type BatchFailureReason,
   type TokenCounts,
   type FailingWorkflowTask,

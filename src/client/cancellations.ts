@@ -15,6 +15,7 @@ import type { TypedSearchAttributes } from '@temporalio/common';
 import { batchIdFromWorkflowId, cancelWorkflowId, WORKFLOW_TYPES } from '../contract/constants';
 import { refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
 import type { CancelBatchResult } from '../contract/results';
+import type { RequestCounts } from '../contract/batch-snapshot';
 import {
   OPENAI_BATCH_ID,
   OPENAI_BATCH_REQUESTS_COMPLETED,
@@ -87,7 +88,7 @@ export interface CancellationListing {
   /** Marked stuck at a check-in (`OpenAIBatchStuck`); false when never marked. */
   stuck: boolean;
   /** Counts as of the last check-in; undefined for runs that predate the numeric attributes. */
-  requestCounts: { completed: number; failed: number; total: number } | undefined;
+  requestCounts: RequestCounts | undefined;
   /** A running one's workflow task, when it has failed and is being tried again (not "waiting"). */
   workflowTask?: FailingWorkflowTask;
 }

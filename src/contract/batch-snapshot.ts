@@ -1,11 +1,18 @@
 /** A batch as the workflow keeps it: what a read of the batch API returns, bounded for history. */
 import type { BatchStatus } from './batch-status';
 
+/** A batch's requests as the API counts them: all of them, those that succeeded, those that failed. */
+export interface RequestCounts {
+  total: number;
+  completed: number;
+  failed: number;
+}
+
 /** The part of an OpenAI Batch the workflow keeps: small, so it is cheap in history. */
 export interface BatchSnapshot {
   id: string;
   status: BatchStatus;
-  requestCounts: { total: number; completed: number; failed: number };
+  requestCounts: RequestCounts;
   inputFileId: string;
   outputFileId: string | null;
   errorFileId: string | null;

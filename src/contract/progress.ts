@@ -8,6 +8,7 @@ export {
   MAX_BATCH_ERRORS_KEPT,
   type BatchFailureReason,
   type BatchSnapshot,
+  type RequestCounts,
   type TokenCounts,
 } from './batch-snapshot';
 

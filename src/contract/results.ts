@@ -1,5 +1,5 @@
 /** Shapes returned through Temporal after a cancellation: summaries and locations, never lines. */
-import type { BatchFailureReason, BatchSnapshot, TokenCounts } from './batch-snapshot';
+import type { BatchFailureReason, BatchSnapshot, TokenCounts, RequestCounts } from './batch-snapshot';
 import type { BatchStatus } from './batch-status';
 
 /** One salvaged file (output or errors) as written by the results store. */
@@ -115,7 +115,7 @@ export interface CancelBatchResult {
   batchId: string;
   finalStatus: BatchStatus;
   cancelOutcome: 'cancel-requested' | 'already-terminal';
-  requestCounts: { total: number; completed: number; failed: number };
+  requestCounts: RequestCounts;
   batch: BatchSnapshot;
   /** Null when collection was not asked for (`collectResults: 'never'` or not cancelled with 'if-cancelled'). */
   results: ResultsSummary | null;
