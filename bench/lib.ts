@@ -156,7 +156,7 @@ export function machineCpuSeconds(): number {
 }
 
 /** The production worker's entry point in the checkout at `root`. */
-export const workerEntry = (root = path.join(__dirname, '..')) => path.join(root, 'src/worker');
+export const workerEntry = (root = path.join(__dirname, '..')) => path.join(root, 'src', 'worker.ts');
 
 /**
  * Runs a worker as a child process, so its RSS is the worker's alone: no simulator, client or dev

@@ -9,7 +9,7 @@ import { newWebhookSecret, webhookHeaders } from '../../tools/simulator';
 import { cleanEnv, ROOT, runTsx } from './run-cli';
 import { freePort } from '../../tools/devtools/ports';
 
-const CLI = path.join(ROOT, 'src', 'cli.ts');
+const CLI = path.join(ROOT, 'src', 'cli', 'main.ts');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 describe('webhooks command', () => {

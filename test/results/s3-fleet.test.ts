@@ -158,7 +158,7 @@ describe('results on S3 shared by two workers', () => {
     try {
       const cli = (args: string[]) =>
         runScript(
-          [path.join(ROOT, 'src', 'cli.ts'), ...args],
+          [path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
           workerEnv({ RESULTS_DIR: elsewhere }),
           elsewhere,
         );
