@@ -8,8 +8,9 @@ const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 // The rooms of src/ and which way imports run (README, "Layout"): the contract at the bottom, then
 // the providers, then the results store and the activities; workflows see only the contract (and
-// the activities' types, checked above); the client sees the contract (and the workflows' types);
-// worker, cli and webhooks sit on top. Type imports the rule cannot tell apart are handled above.
+// the activities' types); the client sees the contract (and the workflows' types);
+// worker, cli and webhooks sit on top. The zones cannot tell type imports apart: that the
+// workflows import the activities, and everyone else the workflows, as types only is checked below.
 const room = (name) => `./src/${name}`;
 const ROOMS = [
   'contract',
@@ -136,6 +137,12 @@ export default tseslint.config(
               message: 'src/ is the published package: it cannot import tooling.',
             },
             { group: ['openai/*'], message: 'Call OpenAI through src/providers/openai.' },
+            {
+              group: ['**/workflows', '**/workflows/*'],
+              allowTypeImports: true,
+              message:
+                'Outside src/workflows a workflow is a type only: start it by name; the worker bundles it from workflowsPath.',
+            },
           ],
         },
       ],

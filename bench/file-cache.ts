@@ -13,6 +13,22 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
+/** `GET <base>/files/<id>/content` as a stream, the way a raw copy reads it (no SDK, no checks). */
+export async function fetchFileContent(
+  baseUrl: string,
+  apiKey: string,
+  fileId: string,
+): Promise<{ body: Readable; bytes: number }> {
+  const res = await fetch(`${baseUrl}/files/${fileId}/content`, {
+    headers: { Authorization: `Bearer ${apiKey}` },
+  });
+  if (!res.ok || !res.body) throw new Error(`GET ${fileId}: ${res.status}`);
+  return {
+    body: Readable.fromWeb(res.body as WebReadableStream),
+    bytes: Number(res.headers.get('content-length')),
+  };
+}
+
 export interface FileCache {
   /** Base URL to use instead of the simulator's (same path prefix, e.g. `/v1`). */
   url: string;
@@ -58,12 +74,9 @@ export async function startFileCache(simUrl: string, apiKey: string): Promise<Fi
     url: `http://127.0.0.1:${port}${upstream.pathname.replace(/\/$/, '')}`,
     async add(fileId) {
       if (cached.has(fileId)) return;
-      const res = await fetch(`${simUrl}/files/${fileId}/content`, {
-        headers: { Authorization: `Bearer ${apiKey}` },
-      });
-      if (!res.ok || !res.body) throw new Error(`GET ${fileId}: ${res.status}`);
+      const { body } = await fetchFileContent(simUrl, apiKey, fileId);
       const file = path.join(dir, fileId);
-      await pipeline(Readable.fromWeb(res.body as WebReadableStream), fs.createWriteStream(file));
+      await pipeline(body, fs.createWriteStream(file));
       cached.set(fileId, { file, bytes: fs.statSync(file).size });
     },
     async close() {

@@ -17,9 +17,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
 import { createOpenAIClient } from '../src/providers/openai/client';
@@ -29,7 +27,7 @@ import { s3Settings } from '../src/results/s3/client';
 import { S3ResultsStore } from '../src/results/s3/s3-store';
 import { startS3Server, type S3Server } from '../tools/devtools/s3-server';
 import { startSimulator } from '../tools/simulator';
-import { startFileCache, type FileCache } from './file-cache';
+import { fetchFileContent, startFileCache, type FileCache } from './file-cache';
 import { runBench, arg, machine, MB, round } from './lib';
 
 const MODES = ['project', 'raw', 'naive', 's3', 's3-store', 's3-raw'] as const;
@@ -73,41 +71,28 @@ async function one(mode: Mode, t: Target) {
       const store = new S3ResultsStore({ client: s3(), bucket: S3_BUCKET, prefix: `store-${process.pid}` });
       const kinds = ['output', 'errors'] as const;
       for (const [i, id] of files.entries()) {
-        const res = await fetch(`${t.url}/files/${id}/content`, {
-          headers: { Authorization: `Bearer ${t.apiKey}` },
-        });
-        if (!res.ok || !res.body) throw new Error(`GET ${id}: ${res.status}`);
+        const { body } = await fetchFileContent(t.url, t.apiKey, id);
         const writer = store.open(t.batchId, kinds[i] ?? 'errors');
-        for await (const chunk of Readable.fromWeb(res.body as WebReadableStream))
-          await writer.write(chunk as Buffer);
+        for await (const chunk of body) await writer.write(chunk as Buffer);
         await writer.commit();
       }
     } else if (mode === 's3-raw') {
       const client = s3();
       for (const id of files) {
-        const res = await fetch(`${t.url}/files/${id}/content`, {
-          headers: { Authorization: `Bearer ${t.apiKey}` },
-        });
-        if (!res.ok || !res.body) throw new Error(`GET ${id}: ${res.status}`);
+        const { body, bytes } = await fetchFileContent(t.url, t.apiKey, id);
         await client.send(
           new PutObjectCommand({
             Bucket: S3_BUCKET,
             Key: `raw-${process.pid}/${id}`,
-            Body: Readable.fromWeb(res.body as WebReadableStream),
-            ContentLength: Number(res.headers.get('content-length')),
+            Body: body,
+            ContentLength: bytes,
           }),
         );
       }
     } else if (mode === 'raw') {
       for (const id of files) {
-        const res = await fetch(`${t.url}/files/${id}/content`, {
-          headers: { Authorization: `Bearer ${t.apiKey}` },
-        });
-        if (!res.ok || !res.body) throw new Error(`GET ${id}: ${res.status}`);
-        await pipeline(
-          Readable.fromWeb(res.body as WebReadableStream),
-          fs.createWriteStream(path.join(dir, id)),
-        );
+        const { body } = await fetchFileContent(t.url, t.apiKey, id);
+        await pipeline(body, fs.createWriteStream(path.join(dir, id)));
       }
     } else {
       for (const id of files) {

@@ -7,7 +7,11 @@
  *
  *   tsx bench/webhooks.ts [--n 100] [--min-delay-ms 2000] [--max-delay-ms 8000]
  */
-import { awaitCancellationResult, startBatchCancellation, type CancelBatchInput } from '../src/client/cancellations';
+import {
+  awaitCancellationResult,
+  startBatchCancellation,
+  type CancelBatchInput,
+} from '../src/client/cancellations';
 import { createWebhookHandler } from '../src/webhooks/handler';
 import { startWebhookServer } from '../src/webhooks/server';
 import { newWebhookSecret, startSimulator } from '../tools/simulator';

@@ -10,8 +10,6 @@ import { onVolume } from './storage-error';
 import type { ResultsStore } from './store';
 import { safeBatchId, UnsafeBatchIdError } from './safe-name';
 
-export { UnsafeBatchIdError };
-
 export const RESULT_FILES = {
   output: 'output.jsonl',
   errors: 'errors.jsonl',

@@ -28,9 +28,6 @@ export interface WebhookStats {
 
 export type WebhookOutcome = keyof WebhookStats;
 
-/** Metric name (same counter, one `outcome` tag per kind). */
-export const WEBHOOK_EVENTS_METRIC = METRIC.webhookRequests;
-
 export function makeStats(meter: MetricMeter = noopMetricMeter) {
   const counts: WebhookStats = {
     signalled: 0,
@@ -41,7 +38,7 @@ export function makeStats(meter: MetricMeter = noopMetricMeter) {
     tooLarge: 0,
     unavailable: 0,
   };
-  const counter = meter.createCounter(WEBHOOK_EVENTS_METRIC, '1', 'OpenAI webhook requests by outcome');
+  const counter = meter.createCounter(METRIC.webhookRequests, '1', 'OpenAI webhook requests by outcome');
   return {
     count(outcome: WebhookOutcome): void {
       counts[outcome]++;

@@ -5,8 +5,6 @@
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
-export { METRIC } from '../contract/metric-names';
-
 export interface RuntimeOptions {
   /** Serve Prometheus metrics on this port (all interfaces). Unset: no exporter. */
   metricsPort?: number;

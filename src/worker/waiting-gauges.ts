@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { WORKFLOW_TYPES } from '../contract/constants';
 import type { MetricMeter } from '@temporalio/common';
-import { METRIC } from './metrics';
+import { METRIC } from '../contract/metric-names';
 import { OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 
 /** The Temporal UI saved-view query for the same set (README). */

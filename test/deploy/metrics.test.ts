@@ -3,7 +3,8 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime } from '@temporalio/worker';
-import { installRuntime, METRIC } from '../../src/worker/metrics';
+import { METRIC } from '../../src/contract/metric-names';
+import { installRuntime } from '../../src/worker/metrics';
 import { startWaitingGauges } from '../../src/worker/waiting-gauges';
 import { startBatchCancellation } from '../../src/client/cancellations';
 import { createDevServerEnv } from '../helpers/temporal-env';

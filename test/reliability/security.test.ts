@@ -17,7 +17,8 @@ import {
   startBatchCancellation,
 } from '../../src/client/cancellations';
 import { createOpenAIClient } from '../../src/providers/openai/client';
-import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
+import { LocalResultsStore } from '../../src/results/local-store';
+import { UnsafeBatchIdError } from '../../src/results/safe-name';
 import { FailureType } from '../../src/contract/failure-types';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';

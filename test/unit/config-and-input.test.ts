@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '../../src/worker/config';
 import { buildInput } from '../../src/cli/commands/cancel';
 import { CancelBatchInputSchema, POLL_DEFAULTS } from '../../src/contract/cancel-input';
-import { LocalResultsStore, UnsafeBatchIdError } from '../../src/results/local-store';
+import { LocalResultsStore } from '../../src/results/local-store';
+import { UnsafeBatchIdError } from '../../src/results/safe-name';
 
 describe('config', () => {
   it('applies defaults', () => {
