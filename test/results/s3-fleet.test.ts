@@ -97,10 +97,11 @@ describe('results on S3 shared by two workers', () => {
       async () => {
         for (const u of await openUploads()) {
           if (!u.Key.startsWith(`${PREFIX}/${batch.id}/`)) continue;
-          const parts = await s3Client().send(
-            new ListPartsCommand({ Bucket: BUCKET, Key: u.Key, UploadId: u.UploadId }),
-          );
-          if ((parts.Parts ?? []).length >= 1) return { key: u.Key, parts: parts.Parts!.length };
+          // The upload may complete (or abort) between the listing and this call: not yet, then.
+          const parts = await s3Client()
+            .send(new ListPartsCommand({ Bucket: BUCKET, Key: u.Key, UploadId: u.UploadId }))
+            .catch(() => undefined);
+          if (parts && (parts.Parts ?? []).length >= 1) return { key: u.Key, parts: parts.Parts!.length };
         }
         return false;
       },
