@@ -22,12 +22,18 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
   let metricsUrl: string;
+  // The simulator's clock runs this far ahead of the wall clock: a test moves it on once it has
+  // seen what it needs, instead of hoping the wall clock leaves room for it on a loaded machine.
+  let skewMs = 0;
 
   beforeAll(async () => {
     const metricsPort = await freePort();
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     env = await createDevServerEnv({ metricsPort });
-    h = await createHarness(env, { timing: { cancelDelayMs: 1_500, perRequestMs: 20 } });
+    h = await createHarness(env, {
+      clock: () => Date.now() + skewMs,
+      timing: { cancelDelayMs: 1_500, perRequestMs: 20 },
+    });
     await h.startWorker();
   });
   afterAll(async () => {
@@ -138,12 +144,16 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
   });
 
   it('costs the server no heartbeat for a quick cancellation whose reads change nothing', async () => {
-    // The cancel answers `cancelling`; reads 300 ms apart find the same batch until it is cancelled
-    // 2 s later, and two small result files are committed within a second.
+    // The cancel answers `cancelling`; reads 300 ms apart find the same batch until the test has
+    // seen four of them and moves the simulator's clock past the cancel delay; two small result
+    // files are then committed within a second.
     // Earlier tests' last requests reach the counters within the flush interval.
     await new Promise((r) => setTimeout(r, COUNTER_FLUSH_MS));
     const before = await scrapeServerCounters(metricsUrl);
-    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs: 2_000 });
+    const cancelDelayMs = 60_000;
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 50, cancelDelayMs });
+    const reads = () => h.sim.stats().requests['batches.retrieve'];
+    const readsBefore = reads();
     const handle = await startBatchCancellation(
       env.client,
       {
@@ -152,6 +162,8 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
       },
       { taskQueue: h.taskQueue },
     );
+    while (reads() - readsBefore < 4) await new Promise((r) => setTimeout(r, 50));
+    skewMs += cancelDelayMs;
     const result = await handle.result();
     await new Promise((r) => setTimeout(r, COUNTER_FLUSH_MS));
     const after = await scrapeServerCounters(metricsUrl);
