@@ -21,6 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../src/activities';
 import { createOpenAIClient } from '../src/providers/openai/client';
+import { openaiProvider } from '../src/providers/openai/provider';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { LocalResultsStore } from '../src/results/local-store';
 import { s3Settings } from '../src/results/s3/client';
@@ -58,7 +59,7 @@ async function one(mode: Mode, t: Target) {
         mode === 'project'
           ? new LocalResultsStore(dir)
           : new S3ResultsStore({ client: s3(), bucket: S3_BUCKET, prefix: `run-${process.pid}` });
-      const acts = createActivities({ openai, results });
+      const acts = createActivities({ provider: openaiProvider(openai), results });
       await new MockActivityEnvironment().run(acts.collectResults, {
         batchId: t.batchId,
         inputFileId: t.inputFileId,

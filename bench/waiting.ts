@@ -11,6 +11,7 @@ import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../src/activities';
 import { createOpenAIClient } from '../src/providers/openai/client';
+import { openaiProvider } from '../src/providers/openai/provider';
 import { cancelWorkflowId } from '../src/contract/constants';
 import type { SimulatorStats } from '../tools/simulator';
 import { cancelBatchWorkflow } from '../src/workflows';
@@ -65,7 +66,9 @@ async function main() {
       taskQueue: naiveQueue,
       workflowsPath: require.resolve('./naive-workflows'),
       activities: createActivities({
-        openai: createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url, timeoutMs: 10_000 }),
+        provider: openaiProvider(
+          createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url, timeoutMs: 10_000 }),
+        ),
         results: h.store,
       }),
       interceptors: { activity: [clock.interceptor] },

@@ -21,14 +21,14 @@
  * ```ts
  * import { Worker } from '@temporalio/worker';
  * import { DEFAULT_TASK_QUEUE } from 'openai-batch-cancel';
- * import { createActivities, createOpenAIClient, LocalResultsStore, workflowsPath }
+ * import { createActivities, createOpenAIClient, LocalResultsStore, openaiProvider, workflowsPath }
  *   from 'openai-batch-cancel/worker';
  *
  * const worker = await Worker.create({
  *   taskQueue: DEFAULT_TASK_QUEUE,
  *   workflowsPath,
  *   activities: createActivities({
- *     openai: createOpenAIClient({ apiKey: process.env.OPENAI_API_KEY! }),
+ *     provider: openaiProvider(createOpenAIClient({ apiKey: process.env.OPENAI_API_KEY! })),
  *     results: new LocalResultsStore('./data/results'),
  *   }),
  * });

@@ -7,7 +7,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { ACTIVITY_WORKER_OPTIONS } from './worker/options';
 import { loadConfig, type Config } from './worker/config';
-import { openAIClientFromConfig } from './worker/openai-client';
+import { providerFromConfig } from './worker/provider-config';
 import { checkResultsStore, openResultsStore, resultsUrlOf } from './results/open-store';
 import { installRuntime } from './worker/metrics';
 import { checkNamespace } from './client/namespace-check';
@@ -32,12 +32,12 @@ export async function createWorker({
   namespace,
   workflowBundlePath,
 }: CreateWorkerOptions): Promise<Worker> {
-  const openai = openAIClientFromConfig(config);
+  const provider = providerFromConfig(config);
   const results = openResultsStore(resultsUrlOf(config));
   // Before any task is polled: a worker that cannot write its results must not take collections.
   await checkResultsStore(results);
   const activities = createActivities({
-    openai,
+    provider,
     results,
     maxLineBytes: config.MAX_RESULT_LINE_BYTES,
     maxConcurrentDownloads: config.WORKER_MAX_CONCURRENT_DOWNLOADS,

@@ -10,9 +10,11 @@ import {
   type PollPolicy,
 } from '../contract/poll-schedule';
 import type { BatchSnapshot, WaitHeartbeat } from '../contract/progress';
-import { describeCounts, retrieveBatch, toSnapshot } from './batch-reader';
+import { describeCounts } from '../contract/batch-snapshot';
+import type { BatchProvider } from '../providers/types';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { readWellFormed } from './malformed-response';
 import { readHeartbeats } from './read-heartbeats';
 
 export interface AwaitTerminalInput {
@@ -44,6 +46,15 @@ export interface AwaitTerminalResult {
   polls: number;
   /** Epoch ms of the last read (absent in results recorded before it existed). */
   readAt?: number;
+}
+
+/** Reads the batch; a malformed answer is read again a bounded number of times (see readWellFormed). */
+function retrieveBatch(
+  provider: BatchProvider,
+  batchId: string,
+  signal?: AbortSignal,
+): Promise<BatchSnapshot> {
+  return readWellFormed('a batch', () => provider.retrieve(batchId, signal), signal);
 }
 
 /** Any schedule, for waits scheduled without one: with one read per attempt only counts are used. */
@@ -102,12 +113,12 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         // A slow read keeps heartbeating the newest record, so readers never lose it.
         batch = await withHeartbeat(
           () => heartbeats.latest() ?? { batchId: input.batchId, attempt },
-          async () => toSnapshot(await retrieveBatch(deps.openai, input.batchId, ctx.cancellationSignal)),
+          () => retrieveBatch(deps.provider, input.batchId, ctx.cancellationSignal),
           { immediately: false },
         );
       } catch (err) {
         // Attempts here are polls: an error retrying will not fix is bounded by maxWait instead.
-        throw classifyApiError(err, { action: `read batch ${input.batchId}`, attempt: null });
+        throw classifyApiError(deps.provider, err, { action: `read batch ${input.batchId}`, attempt: null });
       }
       polls++;
       const readAt = Date.now();
@@ -152,9 +163,9 @@ export function makeReadBatchAt(deps: ActivityDeps) {
 export function makeReadBatch(deps: ActivityDeps) {
   return async function readBatch(batchId: string): Promise<BatchSnapshot> {
     try {
-      return toSnapshot(await retrieveBatch(deps.openai, batchId, Context.current().cancellationSignal));
+      return await retrieveBatch(deps.provider, batchId, Context.current().cancellationSignal);
     } catch (err) {
-      throw classifyApiError(err, { action: `read batch ${batchId}` });
+      throw classifyApiError(deps.provider, err, { action: `read batch ${batchId}` });
     }
   };
 }

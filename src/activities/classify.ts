@@ -1,16 +1,21 @@
 /**
- * Classifies an OpenAI error (see src/providers/openai/errors.ts) and counts it by class for metrics. The
- * attempt is the activity's own unless the caller says otherwise (the wait's attempts are polls).
+ * Classifies an error of a batch API call by the provider that made it (providers/types.ts) and
+ * counts it by class for metrics. The attempt is the activity's own unless the caller says
+ * otherwise (the wait's attempts are polls).
  */
 import { Context } from '@temporalio/activity';
 import type { ApplicationFailure } from '@temporalio/common';
-import { toApplicationFailure, type ErrorContext } from '../providers/openai/errors';
+import type { BatchProvider, ErrorContext } from '../providers/types';
 import { METRIC } from '../contract/metric-names';
 
-export function classifyApiError(err: unknown, ctx: ErrorContext): ApplicationFailure {
+export function classifyApiError(
+  provider: BatchProvider,
+  err: unknown,
+  ctx: ErrorContext,
+): ApplicationFailure {
   const activity = Context.current();
   const attempt = ctx.attempt === undefined ? activity.info.attempt : ctx.attempt;
-  const failure = toApplicationFailure(err, { ...ctx, attempt });
+  const failure = provider.classifyError(err, { ...ctx, attempt });
   activity.metricMeter
     .createCounter(METRIC.apiErrors, '1', 'OpenAI API errors by failure type')
     .add(1, { error_type: failure.type ?? 'unknown' });

@@ -3,8 +3,7 @@
  * its quarantined lines beside it; or, when an earlier attempt already committed it, re-read from
  * disk after checking its sha256, so a retry downloads only what is missing.
  */
-import type OpenAI from 'openai';
-import { BatchResultLineSchema } from '../providers/openai/schemas';
+import type { BatchProvider } from '../providers/types';
 import { sha256OfStream } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
 import type { ResultFileName } from '../results/local-store';
@@ -13,7 +12,6 @@ import type { ResultsStore } from '../results/store';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { ResultFileSummary } from '../contract/results';
-import { download } from '../providers/openai/file-download';
 import type { StorageLiveness } from './storage-liveness';
 
 const QUARANTINE_RAW_LIMIT = 64 * 1024;
@@ -36,7 +34,7 @@ export interface Progress {
 }
 
 export interface FileJob {
-  openai: OpenAI;
+  provider: BatchProvider;
   store: ResultsStore;
   batchId: string;
   kind: ResultKind;
@@ -61,7 +59,7 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
   let quarantined = 0;
   let lineNumber = 0;
   try {
-    const { body, expectedBytes } = await download(job.openai, fileId, job.signal);
+    const { body, expectedBytes } = await job.provider.openFile(fileId, job.signal);
     const source = await streamLines(body, {
       maxLineBytes: job.maxLineBytes,
       ...(expectedBytes !== undefined ? { expectedBytes } : {}),
@@ -71,14 +69,14 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
           lineNumber++;
           progress.lines++;
           progress.bytes += line.length;
-          const verdict = validateLine(line, BatchResultLineSchema);
+          const verdict = validateLine(line, job.provider.resultLine);
           if (verdict.ok) {
             tally.add(verdict.value);
             valid.push(line.raw);
             lines++;
           } else {
             quarantined++;
-            tally.addQuarantined(line.content);
+            tally.addQuarantined(job.provider.recoverResult(line.content));
             await quarantine.write(quarantineRecord(kind, fileId, lineNumber, verdict.reason, line));
           }
         }
@@ -150,7 +148,7 @@ export async function resumeFile(
       for (const line of batch) {
         progress.lines++;
         progress.bytes += line.length;
-        const verdict = validateLine(line, BatchResultLineSchema);
+        const verdict = validateLine(line, job.provider.resultLine);
         if (verdict.ok) tally.add(verdict.value);
       }
     },
@@ -159,7 +157,7 @@ export async function resumeFile(
     await streamLines(await readCommitted(store, batchId, part), {
       maxLineBytes: QUARANTINE_RECORD_MAX_BYTES,
       onLines: async (batch) => {
-        for (const line of batch) tally.addQuarantined(rawOfRecord(line)!);
+        for (const line of batch) tally.addQuarantined(job.provider.recoverResult(rawOfRecord(line)!));
       },
     });
   }

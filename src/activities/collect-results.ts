@@ -148,7 +148,7 @@ export function makeCollectResults(deps: ActivityDeps) {
         details,
         async () => {
           const job = (kind: ResultKind, fileId: string): FileJob => ({
-            openai: deps.openai,
+            provider: deps.provider,
             store,
             batchId,
             kind,
@@ -192,7 +192,7 @@ export function makeCollectResults(deps: ActivityDeps) {
           const reconciler = new Reconciler(tally);
           try {
             remaining = await writeRemaining({
-              openai: deps.openai,
+              provider: deps.provider,
               store,
               batchId,
               inputFileId: input.inputFileId,
@@ -281,7 +281,7 @@ export function makeCollectResults(deps: ActivityDeps) {
       }
       // The files committed so far go with the failure: the retry downloads only the others.
       if (Object.keys(checkpoint.committed).length > 0 || diedStoring) ctx.heartbeat({ ...checkpoint });
-      throw classifyApiError(err, { action: `collect results of batch ${batchId}` });
+      throw classifyApiError(deps.provider, err, { action: `collect results of batch ${batchId}` });
     } finally {
       release();
     }

@@ -1,7 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
-import { removeFile } from '../providers/openai/batch-api';
-import { isNotFound } from '../providers/openai/errors';
 import type { ActivityDeps } from './deps';
 
 export interface DeleteFilesResult {
@@ -11,7 +9,7 @@ export interface DeleteFilesResult {
 }
 
 /**
- * `DELETE /v1/files/{id}` for each file, after its results were collected. Idempotent: a file
+ * Deletes each file (OpenAI: `DELETE /v1/files/{id}`), after its results were collected. Idempotent: a file
  * that is already gone counts as missing, so a retry after a partial run is safe.
  */
 export function makeDeleteFiles(deps: ActivityDeps) {
@@ -20,14 +18,10 @@ export function makeDeleteFiles(deps: ActivityDeps) {
     const out: DeleteFilesResult = { deleted: [], missing: [] };
     for (const fileId of fileIds) {
       try {
-        await removeFile(deps.openai, fileId, signal);
-        out.deleted.push(fileId);
+        const outcome = await deps.provider.deleteFile(fileId, signal);
+        out[outcome].push(fileId);
       } catch (err) {
-        if (isNotFound(err)) {
-          out.missing.push(fileId);
-          continue;
-        }
-        throw classifyApiError(err, { action: `delete file ${fileId}` });
+        throw classifyApiError(deps.provider, err, { action: `delete file ${fileId}` });
       }
     }
     return out;

@@ -1,10 +1,11 @@
-import type OpenAI from 'openai';
+import type { BatchProvider } from '../providers/types';
 import type { ResultsStore } from '../results/store';
 import type { InAttemptReads } from '../contract/poll-schedule';
 
-/** What the activities need from the outside world; tests pass the simulator's client. */
+/** What the activities need from the outside world; tests pass the simulator's provider. */
 export interface ActivityDeps {
-  openai: OpenAI;
+  /** The batch API, e.g. `openaiProvider(createOpenAIClient({ apiKey }))`. */
+  provider: BatchProvider;
   /** Where results go: LocalResultsStore or S3ResultsStore (openResultsStore picks from RESULTS_URL). */
   results: ResultsStore;
   /** Lines longer than this are quarantined instead of buffered. @default 64 MiB */

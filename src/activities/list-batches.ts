@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { fetchBatchesPage } from '../providers/openai/batch-api';
-import type { BatchListPage } from '../providers/openai/schemas';
+import type { ListedPage } from '../providers/types';
 import type { BatchSummary } from '../contract/cleanup-policy';
 import { classifyApiError } from './classify';
 import type { ActivityDeps } from './deps';
@@ -23,7 +22,7 @@ export interface ListBatchesPageResult {
 }
 
 /**
- * One page of `GET /v1/batches`, newest first, reduced to small summaries so whole pages of batch
+ * One page of the account's batches (OpenAI: `GET /v1/batches`), newest first, reduced to small summaries so whole pages of batch
  * objects never enter workflow history. 5xx and network errors are retried by the activity's
  * retry policy (classified, and counted in metrics, by `classifyApiError`); a page that is not a list is read again a
  * bounded number of times, then fails the cleanup.
@@ -32,28 +31,28 @@ export function makeListBatchesPage(deps: ActivityDeps) {
   return async function listBatchesPage(input: ListBatchesPageInput): Promise<ListBatchesPageResult> {
     const signal = Context.current().cancellationSignal;
     const action = `list batches after ${input.after ?? '(start)'}`;
-    let page: BatchListPage;
+    let page: ListedPage;
     try {
       page = await readWellFormed(
         'a list of batches',
-        () => fetchBatchesPage(deps.openai, { limit: input.limit, after: input.after ?? null }, signal),
+        () => deps.provider.listPage({ limit: input.limit, after: input.after ?? null }, signal),
         signal,
       );
     } catch (err) {
-      throw classifyApiError(err, { action });
+      throw classifyApiError(deps.provider, err, { action });
     }
     const keys = input.metadataKeys ?? [];
-    const batches = page.data.map((b) => {
+    const batches = page.batches.map((b) => {
       const metadata: Record<string, string> = {};
       for (const key of keys) {
         const value = b.metadata?.[key];
         if (value !== undefined) metadata[key] = value;
       }
-      return { id: b.id, status: b.status, createdAt: b.created_at, metadata };
+      return { id: b.id, status: b.status, createdAt: b.createdAt, metadata };
     });
     return {
       batches,
-      hasMore: page.has_more,
+      hasMore: page.hasMore,
       lastId: batches[batches.length - 1]?.id ?? null,
     };
   };

@@ -12,7 +12,7 @@
  * (the SDK throttles heartbeats and does not send the last one with a failure).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asMalformed, MalformedResponseError } from '../providers/openai/malformed';
+import { asMalformed, MalformedResponseError } from '../providers/malformed';
 
 export const MALFORMED_READS_PER_ATTEMPT = 3;
 /** Waits before the 2nd and 3rd read: a blip of a few seconds is ridden out. */

@@ -1,10 +1,7 @@
 import { Context } from '@temporalio/activity';
-import { isConflict } from '../providers/openai/errors';
 import { classifyApiError } from './classify';
 import { isTerminalStatus } from '../contract/batch-status';
 import type { BatchSnapshot } from '../contract/progress';
-import { postCancel } from '../providers/openai/batch-api';
-import { toSnapshot } from './batch-reader';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { readWellFormed } from './malformed-response';
@@ -16,7 +13,7 @@ export interface RequestCancelResult {
 }
 
 /**
- * POST /v1/batches/{id}/cancel. A batch that is already finished answers 409: that is not an
+ * Asks the provider to cancel the batch. A batch that is already finished (OpenAI's 409) is not an
  * error here. The activity does not read the batch itself (a second call that could fail and
  * retry the whole attempt under a flaky API): the wait's first read finds it terminal.
  */
@@ -29,18 +26,14 @@ export function makeRequestCancel(deps: ActivityDeps) {
       async () => {
         try {
           // Asking again is safe: a batch already cancelling answers itself again, or 409.
-          const batch = await readWellFormed(
-            'a batch',
-            () => postCancel(deps.openai, batchId, signal),
-            signal,
-          );
+          const batch = await readWellFormed('a batch', () => deps.provider.cancel(batchId, signal), signal);
+          if (!batch) return { batch: null, outcome: 'already-terminal' };
           return {
-            batch: toSnapshot(batch),
+            batch,
             outcome: isTerminalStatus(batch.status) ? 'already-terminal' : 'cancel-requested',
           };
         } catch (err) {
-          if (isConflict(err)) return { batch: null, outcome: 'already-terminal' };
-          throw classifyApiError(err, { action });
+          throw classifyApiError(deps.provider, err, { action });
         }
       },
     );

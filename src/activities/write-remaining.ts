@@ -3,23 +3,20 @@
  * copied whole (an oversized one streamed through in pieces) into the file that says what to do
  * with it, and never into remaining.jsonl when its request succeeded.
  */
-import type OpenAI from 'openai';
-import { BatchInputLineSchema } from '../providers/openai/schemas';
+import type { BatchProvider } from '../providers/types';
 import type { Line } from '../results/line-splitter';
 import type { ResultsStore, ResultWriter } from '../results/store';
 import type { InputOutcome, Reconciler } from '../results/reconcile';
-import { recoverCustomId, type ResultTally } from '../results/result-tally';
+import type { ResultTally } from '../results/result-tally';
 import { streamLines } from '../results/stream-lines';
 import { validateLine } from '../results/validate-line';
 import type { RemainingSummary } from '../contract/results';
 import type { Progress } from './collect-file';
 import type { StorageLiveness } from './storage-liveness';
-import { download } from '../providers/openai/file-download';
-import { isNotFound } from '../providers/openai/errors';
 import { BatchCancelError } from '../contract/errors';
 
 export interface RemainingJob {
-  openai: OpenAI;
+  provider: BatchProvider;
   store: ResultsStore;
   batchId: string;
   inputFileId: string;
@@ -60,13 +57,13 @@ function destinationOf(tally: ResultTally, customId: string | undefined): Destin
   return 'remaining';
 }
 
-function customIdOf(line: Line): string | undefined {
+function customIdOf(provider: BatchProvider, line: Line): string | undefined {
   if (!line.oversized) {
-    const verdict = validateLine(line, BatchInputLineSchema);
-    if (verdict.ok) return verdict.value.custom_id;
+    const verdict = validateLine(line, provider.inputLine);
+    if (verdict.ok) return verdict.value.customId;
   }
   // Unparseable or too long to parse: custom_id usually comes first, so the preview has it.
-  return recoverCustomId(line.content);
+  return provider.recoverCustomId(line.content);
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -84,9 +81,9 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
   try {
     let served;
     try {
-      served = await download(job.openai, job.inputFileId, job.signal);
+      served = await job.provider.openFile(job.inputFileId, job.signal);
     } catch (err) {
-      if (isNotFound(err)) throw new InputFileGoneError(job.inputFileId);
+      if (job.provider.isNotFound(err)) throw new InputFileGoneError(job.inputFileId);
       throw err;
     }
     await streamLines(served.body, {
@@ -108,7 +105,7 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
           progress.bytes += line.raw.length;
           if (line.fragment !== 'first') progress.lines++;
           if (!line.oversized && line.content.length === 0) continue;
-          const customId = customIdOf(line);
+          const customId = customIdOf(job.provider, line);
           const where = destinationOf(tally, customId);
           counts[where]++;
           job.reconciler.input(customId, OUTCOME[where]);

@@ -7,13 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type OpenAI from 'openai';
-import {
-  createBatch,
-  findBatchesByMetadata,
-  getBatch,
-  uploadBatchFile,
-} from '../providers/openai/batch-submit';
+import type { BatchProvider } from '../providers/types';
 import { openResultsStore } from '../results/open-store';
 import { splitRemaining, type SplitOptions } from '../results/split-remaining';
 import { BatchCancelError } from '../contract/errors';
@@ -74,10 +68,21 @@ export class NothingToResubmitError extends BatchCancelError {
  * `resubmitted_part` and `resubmitted_parts`. Idempotent: parts whose batch already exists (found
  * by listing batches) are reported as `found`, not created again.
  *
- * @throws NothingToResubmitError when there is no remaining.jsonl or the old batch lacks an endpoint
+ * `provider` is the batch API the old batch lives in, e.g.
+ * `openaiProvider(createOpenAIClient({ apiKey }))` (both from `openai-batch-cancel/worker`).
+ *
+ * @throws NothingToResubmitError when there is no remaining.jsonl, the old batch lacks an endpoint,
+ *   or the provider cannot submit batches
  * @throws OpenAICallError when an OpenAI call fails (its message says what to do; `retryable`)
  */
-export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): Promise<ResubmitReport> {
+export async function resubmitRemaining(
+  provider: BatchProvider,
+  opts: ResubmitOptions,
+): Promise<ResubmitReport> {
+  const api = provider.submitter;
+  if (!api) {
+    throw new NothingToResubmitError(`the ${provider.name} provider cannot submit batches: resubmit by hand`);
+  }
   const store = openResultsStore(opts.resultsDir);
   const remainingPath = store.pathOf(opts.batchId, 'remaining');
   if ((await store.stat(opts.batchId, 'remaining')) === undefined) {
@@ -86,8 +91,8 @@ export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): 
         `(openai-batch-cancel cancel ${opts.batchId}), or pass --results-dir where the worker wrote them`,
     );
   }
-  const old = await getBatch(openai, opts.batchId);
-  if (!old.endpoint || !old.completion_window) {
+  const old = await api.describe(opts.batchId);
+  if (!old.endpoint || !old.completionWindow) {
     throw new NothingToResubmitError(
       `batch ${opts.batchId} as read from OpenAI has no endpoint or completion_window: cannot resubmit it`,
     );
@@ -105,7 +110,7 @@ export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): 
     });
     const earlier = new Map<string, string>();
     if (parts.length > 0) {
-      for (const b of await findBatchesByMetadata(openai, RESUBMIT_METADATA.from, opts.batchId)) {
+      for (const b of await api.findByMetadata(RESUBMIT_METADATA.from, opts.batchId)) {
         const part = b.metadata?.[RESUBMIT_METADATA.part] ?? '1';
         // Newest first: keep the newest batch of each part.
         if (!earlier.has(part)) earlier.set(part, b.id);
@@ -123,28 +128,24 @@ export async function resubmitRemaining(openai: OpenAI, opts: ResubmitOptions): 
         report.push({ ...base, outcome: 'planned', newBatchId: null });
         continue;
       }
-      const fileId = await uploadBatchFile(
-        openai,
-        part.path,
-        `${opts.batchId}-remaining-${part.index}.jsonl`,
-      );
-      const created = await createBatch(openai, {
-        inputFileId: fileId,
+      const newBatchId = await api.submit({
+        path: part.path,
+        name: `${opts.batchId}-remaining-${part.index}.jsonl`,
         endpoint: old.endpoint,
-        completionWindow: old.completion_window,
+        completionWindow: old.completionWindow,
         metadata: {
           [RESUBMIT_METADATA.from]: opts.batchId,
           [RESUBMIT_METADATA.part]: String(part.index),
           [RESUBMIT_METADATA.parts]: String(parts.length),
         },
       });
-      report.push({ ...base, outcome: 'created', newBatchId: created.id });
+      report.push({ ...base, outcome: 'created', newBatchId });
     }
     return {
       batchId: opts.batchId,
       remainingPath,
       endpoint: old.endpoint,
-      completionWindow: old.completion_window,
+      completionWindow: old.completionWindow,
       model: opts.model ?? null,
       dryRun: opts.dryRun ?? false,
       parts: report,

@@ -47,3 +47,9 @@ export interface BatchFailureReason {
   count: number;
   data: { code: string | null; message: string | null; line: number | null; param: string | null }[];
 }
+
+/** `12/50 done, 3 failed`: a batch's progress in a few words. */
+export function describeCounts(s: BatchSnapshot): string {
+  const c = s.requestCounts;
+  return `${c.completed + c.failed}/${c.total} done, ${c.failed} failed`;
+}

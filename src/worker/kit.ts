@@ -5,15 +5,16 @@
  * ```ts
  * import { Worker } from '@temporalio/worker';
  * import { DEFAULT_TASK_QUEUE } from 'openai-batch-cancel';
- * import { ACTIVITY_WORKER_OPTIONS, createActivities, createOpenAIClient, LocalResultsStore, workflowsPath }
- *   from 'openai-batch-cancel/worker';
+ * import {
+ *   ACTIVITY_WORKER_OPTIONS, createActivities, createOpenAIClient, LocalResultsStore, openaiProvider, workflowsPath,
+ * } from 'openai-batch-cancel/worker';
  *
  * const worker = await Worker.create({
  *   ...ACTIVITY_WORKER_OPTIONS,
  *   taskQueue: DEFAULT_TASK_QUEUE,
  *   workflowsPath,
  *   activities: createActivities({
- *     openai: createOpenAIClient({ apiKey: process.env.OPENAI_API_KEY! }),
+ *     provider: openaiProvider(createOpenAIClient({ apiKey: process.env.OPENAI_API_KEY! })),
  *     results: new LocalResultsStore('./data/results'),
  *   }),
  * });
@@ -23,6 +24,9 @@ export { workflowsPath } from './workflows-path';
 export { ACTIVITY_WORKER_OPTIONS } from './options';
 export { createActivities, type Activities, type ActivityDeps } from '../activities';
 export { createOpenAIClient, type OpenAIClientOptions } from '../providers/openai/client';
+// The batch API the activities talk to: OpenAI's, or any other implementing the port.
+export { openaiProvider } from '../providers/openai/provider';
+export type { BatchProvider } from '../providers/types';
 export { LocalResultsStore } from '../results/local-store';
 export { S3ResultsStore, type S3ResultsStoreOptions } from '../results/s3/s3-store';
 // The environment this package's own worker reads, validated (the same variables work for yours).

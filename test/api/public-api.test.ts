@@ -85,7 +85,9 @@ describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)'
       taskQueue,
       workflowsPath: api.workflowsPath,
       activities: api.createActivities({
-        openai: api.createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+        provider: api.openaiProvider(
+          api.createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+        ),
         results: new api.LocalResultsStore(resultsDir),
       }),
     });
@@ -194,7 +196,7 @@ describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)'
       balanced: true,
     });
     expect(api.UsageReportSchema.parse(r.usage).byModel['gpt-4o-mini']?.requests).toBe(r.succeeded);
-    const openai = api.createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url });
+    const openai = api.openaiProvider(api.createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url }));
     const first = await api.resubmitRemaining(openai, { batchId: batch.id, resultsDir });
     const second = await api.resubmitRemaining(openai, { batchId: batch.id, resultsDir });
     expect(first.parts).toEqual([

@@ -11,6 +11,7 @@ import { createActivities } from '../../src/activities';
 import { ACTIVITY_WORKER_OPTIONS } from '../../src/worker/options';
 import { NO_IN_ATTEMPT_READS, type InAttemptReads } from '../../src/contract/poll-schedule';
 import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
 import { startBatchCancellation } from '../../src/client/cancellations';
 import { LocalResultsStore } from '../../src/results/local-store';
 import type { ResultsStore } from '../../src/results/store';
@@ -73,14 +74,16 @@ export async function createHarness(
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-results-'));
   const taskQueue = `tq-${process.pid}-${++counter}`;
   const store = activityOptions.results ?? new LocalResultsStore(resultsDir);
-  const openai = createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 });
+  const provider = openaiProvider(
+    createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+  );
   const newWorker = (extra: WorkerExtras = {}) =>
     Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),
       activities: createActivities({
-        openai,
+        provider,
         ...activityOptions,
         results: store,
         ...(extra.maxLineBytes ? { maxLineBytes: extra.maxLineBytes } : {}),

@@ -70,7 +70,7 @@ async function main() {
     taskQueue: process.env.TEMPORAL_TASK_QUEUE,
     workflowsPath: api.workflowsPath,
     activities: api.createActivities({
-      openai: api.createOpenAIClient({ apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL }),
+      provider: api.openaiProvider(api.createOpenAIClient({ apiKey: process.env.OPENAI_API_KEY, baseURL: process.env.OPENAI_BASE_URL })),
       results: new api.LocalResultsStore(process.env.RESULTS_DIR),
     }),
   });

@@ -14,6 +14,7 @@ import { createActivities } from '../../src/activities';
 import { InvalidCancelInputError, startBatchCancellation } from '../../src/client/cancellations';
 import { ConfigError, loadConfig } from '../../src/worker/config';
 import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
 import { LocalResultsStore } from '../../src/results/local-store';
 import { cancelWorkflowId } from '../../src/contract/constants';
 import { FailureType } from '../../src/contract/failure-types';
@@ -91,7 +92,7 @@ describe('bad input on a real server', () => {
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),
       activities: createActivities({
-        openai: createOpenAIClient({ apiKey: 'sk-wrong-key', baseURL: h.sim.url }),
+        provider: openaiProvider(createOpenAIClient({ apiKey: 'sk-wrong-key', baseURL: h.sim.url })),
         results: h.store,
       }),
     });
@@ -149,7 +150,7 @@ describe('bad input on a real server', () => {
       taskQueue: badTq,
       workflowsPath: require.resolve('../../src/workflows'),
       activities: createActivities({
-        openai: createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url }),
+        provider: openaiProvider(createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url })),
         results: store,
       }),
     });
@@ -224,7 +225,7 @@ describe('bad input on a real server', () => {
       files.set(fileId, content);
       const store = new LocalResultsStore(path.join(h.resultsDir, 'crafted'));
       const activities = createActivities({
-        openai: createOpenAIClient({ apiKey: 'sk-crafted', baseURL }),
+        provider: openaiProvider(createOpenAIClient({ apiKey: 'sk-crafted', baseURL })),
         results: store,
         ...(maxLineBytes ? { maxLineBytes } : {}),
       });

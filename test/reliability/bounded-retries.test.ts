@@ -18,6 +18,7 @@ import { createActivities } from '../../src/activities';
 import { startBatchCancellation } from '../../src/client/cancellations';
 import { BOUNDED_ATTEMPTS } from '../../src/providers/openai/errors';
 import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
 import { LocalResultsStore, type LocalResultsStoreOptions } from '../../src/results/local-store';
 import { FailureType } from '../../src/contract/failure-types';
 import type { CancelBatchResult } from '../../src/contract/results';
@@ -136,7 +137,7 @@ describe('bounded retries: nothing that will not heal is retried forever', () =>
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),
       activities: createActivities({
-        openai: createOpenAIClient({ apiKey: sim.apiKey, baseURL, timeoutMs: 10_000 }),
+        provider: openaiProvider(createOpenAIClient({ apiKey: sim.apiKey, baseURL, timeoutMs: 10_000 })),
         results: new LocalResultsStore(dir, storeOptions),
       }),
     });

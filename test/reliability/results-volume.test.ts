@@ -16,6 +16,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { startBatchCancellation } from '../../src/client/cancellations';
 import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
 import type { OpenWriteStream } from '../../src/results/atomic-file';
 import { LocalResultsStore } from '../../src/results/local-store';
 import { FailureType } from '../../src/contract/failure-types';
@@ -123,7 +124,9 @@ describe('a full or failing results volume', () => {
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),
       activities: createActivities({
-        openai: createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+        provider: openaiProvider(
+          createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+        ),
         results: store,
         resultsStoreRetry: { maxFailures: 3, retryDelayMs: 200 },
       }),

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resultText } from '../../src/cli/format';
 import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
 import { resubmitRemaining, RESUBMIT_METADATA } from '../../src/client/resubmit';
 import type { CancelBatchResult, ModelUsage, ResultsSummary } from '../../src/contract/results';
 import { createHarness, type Harness } from '../helpers/cancel-harness';
@@ -243,7 +244,7 @@ describe('the salvage report', () => {
     });
     const r = (await cancel(batch.id)).results!;
     const openai = createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url });
-    const dry = await resubmitRemaining(openai, {
+    const dry = await resubmitRemaining(openaiProvider(openai), {
       batchId: batch.id,
       resultsDir: h.resultsDir,
       dryRun: true,
@@ -251,12 +252,15 @@ describe('the salvage report', () => {
     expect(dry.parts).toEqual([
       { part: 1, lines: r.remaining!.lines, bytes: expect.any(Number), outcome: 'planned', newBatchId: null },
     ]);
-    const first = await resubmitRemaining(openai, {
+    const first = await resubmitRemaining(openaiProvider(openai), {
       batchId: batch.id,
       resultsDir: h.resultsDir,
       model: 'gpt-4.1-mini',
     });
-    const second = await resubmitRemaining(openai, { batchId: batch.id, resultsDir: h.resultsDir });
+    const second = await resubmitRemaining(openaiProvider(openai), {
+      batchId: batch.id,
+      resultsDir: h.resultsDir,
+    });
     expect(first.parts.map((p) => p.outcome)).toEqual(['created']);
     expect(second.parts.map((p) => p.outcome)).toEqual(['found']);
     expect(second.parts[0]!.newBatchId).toBe(first.parts[0]!.newBatchId);
@@ -343,12 +347,18 @@ describe('the salvage report', () => {
     const r = (await cancel(batch.id)).results!;
     expect(r.remaining!.lines).toBe(60_000);
     const openai = createOpenAIClient({ apiKey: h.sim.apiKey, baseURL: h.sim.url, timeoutMs: 60_000 });
-    const first = await resubmitRemaining(openai, { batchId: batch.id, resultsDir: h.resultsDir });
+    const first = await resubmitRemaining(openaiProvider(openai), {
+      batchId: batch.id,
+      resultsDir: h.resultsDir,
+    });
     expect(first.parts.map((p) => [p.part, p.lines, p.outcome])).toEqual([
       [1, 50_000, 'created'],
       [2, 10_000, 'created'],
     ]);
-    const again = await resubmitRemaining(openai, { batchId: batch.id, resultsDir: h.resultsDir });
+    const again = await resubmitRemaining(openaiProvider(openai), {
+      batchId: batch.id,
+      resultsDir: h.resultsDir,
+    });
     expect(again.parts.map((p) => p.outcome)).toEqual(['found', 'found']);
     expect(again.parts.map((p) => p.newBatchId)).toEqual(first.parts.map((p) => p.newBatchId));
     for (const p of first.parts) {

@@ -17,6 +17,7 @@ import {
   startBatchCancellation,
 } from '../../src/client/cancellations';
 import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
 import { LocalResultsStore } from '../../src/results/local-store';
 import { UnsafeBatchIdError } from '../../src/results/safe-name';
 import { FailureType } from '../../src/contract/failure-types';
@@ -200,7 +201,7 @@ describe('security', () => {
 
     // Called directly, past the workflow: the activity refuses too, with a non-retryable failure.
     const activities = createActivities({
-      openai: createOpenAIClient({ apiKey: SECRET, baseURL: sim.url }),
+      provider: openaiProvider(createOpenAIClient({ apiKey: SECRET, baseURL: sim.url })),
       results: store,
     });
     for (const id of ESCAPES) {

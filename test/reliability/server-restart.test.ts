@@ -14,6 +14,7 @@ import {
   startBatchCancellation,
 } from '../../src/client/cancellations';
 import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
 import { LocalResultsStore } from '../../src/results/local-store';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
@@ -46,7 +47,9 @@ describe('Temporal server restart during cancellations', () => {
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),
       activities: createActivities({
-        openai: createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+        provider: openaiProvider(
+          createOpenAIClient({ apiKey: sim.apiKey, baseURL: sim.url, timeoutMs: 10_000 }),
+        ),
         results: new LocalResultsStore(path.join(tmp, 'results')),
       }),
     });

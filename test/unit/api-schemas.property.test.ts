@@ -6,9 +6,9 @@
  * written for this project; nothing here reads the spec file. Objects go through JSON, as on the wire.
  */
 import fc from 'fast-check';
-import { toSnapshot } from '../../src/activities/batch-reader';
+import { toSnapshot } from '../../src/providers/openai/snapshot';
 import { parseBatch } from '../../src/providers/openai/batch-api';
-import { MalformedResponseError, parseResponse } from '../../src/providers/openai/malformed';
+import { MalformedResponseError, parseResponse } from '../../src/providers/malformed';
 import { BatchListPageSchema, FileObjectSchema } from '../../src/providers/openai/schemas';
 import { printFigures } from '../reliability/support';
 

@@ -1,5 +1,5 @@
 /** A failed batch's `errors.data[]` survives into the snapshot, bounded: the first 100 plus a count. */
-import { failureReason, toSnapshot } from '../../src/activities/batch-reader';
+import { failureReason, toSnapshot } from '../../src/providers/openai/snapshot';
 import { BatchSchema } from '../../src/providers/openai/schemas';
 import { renderDetails } from '../../src/workflows/details';
 

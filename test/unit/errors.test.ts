@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { BOUNDED_ATTEMPTS, retryAfterMs, toApplicationFailure } from '../../src/providers/openai/errors';
-import { MalformedResponseError } from '../../src/providers/openai/malformed';
+import { MalformedResponseError } from '../../src/providers/malformed';
 import { FailureType } from '../../src/contract/failure-types';
 
 const apiError = (status: number, headers: Record<string, string> = {}, code: string | null = null) =>

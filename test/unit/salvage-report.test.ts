@@ -7,15 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { costOf, loadPriceTable } from '../../src/cli/prices';
-import { BatchResultLineSchema } from '../../src/providers/openai/schemas';
+import { recoverResult, resultLine } from '../../src/providers/openai/result-lines';
+import { tokensOfBody } from '../../src/providers/openai/usage';
 import { Reconciler } from '../../src/results/reconcile';
 import { ResultTally } from '../../src/results/result-tally';
 import { splitRemaining, UnsplittableLineError } from '../../src/results/split-remaining';
-import { tokensOfBody } from '../../src/results/usage-tally';
 import { describeReconciliation } from '../../src/contract/salvage-report';
 
 const ok = (customId: string, body: unknown) =>
-  BatchResultLineSchema.parse({
+  resultLine.parse({
     id: `r-${customId}`,
     custom_id: customId,
     response: { status_code: 200, request_id: 'x', body },
@@ -70,7 +70,7 @@ describe('reconciliation', () => {
   it('is unbalanced when a damaged result line names no readable custom_id', () => {
     const tally = new ResultTally();
     tally.add(ok('a', {}));
-    tally.addQuarantined(Buffer.from('garbage without an id'));
+    tally.addQuarantined(recoverResult(Buffer.from('garbage without an id')));
     const rec = new Reconciler(tally);
     rec.input('a', 'succeeded');
     rec.input('b', 'remaining');

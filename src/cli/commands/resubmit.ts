@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../worker/config';
 import { OpenAICallError } from '../../providers/openai/batch-submit';
-import { openAIClientFromConfig } from '../../worker/openai-client';
+import { providerFromConfig } from '../../worker/provider-config';
 import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '../../client/resubmit';
 import { resultsUrlOf } from '../../results/open-store';
 import { UnsplittableLineError } from '../../results/split-remaining';
@@ -51,13 +51,13 @@ export function resubmitCommand(): Command {
     .action(async (rawId: string, opts: ResubmitCliOptions) => {
       const batchId = checkBatchId(rawId);
       const config = loadConfig();
-      const openai = openAIClientFromConfig(config);
+      const provider = providerFromConfig(config);
       const where = opts.resultsDir
         ? { root: opts.resultsDir }
         : await locateResults(batchId, resultsUrlOf(config));
       let report: ResubmitReport;
       try {
-        report = await resubmitRemaining(openai, {
+        report = await resubmitRemaining(provider, {
           batchId,
           resultsDir: where.root,
           ...(opts.model ? { model: opts.model } : {}),

@@ -6,7 +6,7 @@
  */
 import type OpenAI from 'openai';
 import { withLinkedSignal } from './linked-signal';
-import { parseResponse } from './malformed';
+import { parseResponse } from '../malformed';
 import { BatchListPageSchema, BatchSchema, type Batch, type BatchListPage } from './schemas';
 
 /** Validates a batch object; throws `MalformedResponseError` (quoting its first bytes) if it is not one. */

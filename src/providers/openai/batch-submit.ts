@@ -8,9 +8,10 @@ import type OpenAI from 'openai';
 import { toFile } from 'openai';
 import fs from 'node:fs';
 import { toApplicationFailure } from './errors';
-import { parseResponse } from './malformed';
+import { parseResponse } from '../malformed';
 import { BatchListPageSchema, BatchSchema, FileObjectSchema, type Batch } from './schemas';
 import { BatchCancelError } from '../../contract/errors';
+import type { BatchSubmitter } from '../types';
 
 /** Thrown when an OpenAI call of a resubmission fails; `retryable` says whether running again may help. */
 export class OpenAICallError extends BatchCancelError {
@@ -101,4 +102,29 @@ export function createBatch(openai: OpenAI, req: CreateBatchRequest): Promise<Ba
       'a batch',
     ),
   );
+}
+
+/** Resubmission's calls (providers/types.ts) on one OpenAI client. */
+export function openaiSubmitter(openai: OpenAI): BatchSubmitter {
+  return {
+    describe: async (batchId) => {
+      const batch = await getBatch(openai, batchId);
+      return { endpoint: batch.endpoint ?? null, completionWindow: batch.completion_window ?? null };
+    },
+    findByMetadata: async (key, value) =>
+      (await findBatchesByMetadata(openai, key, value)).map((b) => ({
+        id: b.id,
+        metadata: b.metadata ?? null,
+      })),
+    submit: async (req) => {
+      const inputFileId = await uploadBatchFile(openai, req.path, req.name);
+      const created = await createBatch(openai, {
+        inputFileId,
+        endpoint: req.endpoint,
+        completionWindow: req.completionWindow,
+        metadata: req.metadata,
+      });
+      return created.id;
+    },
+  };
 }

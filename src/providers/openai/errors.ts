@@ -10,7 +10,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { FailureType } from '../../contract/failure-types';
-import { MalformedResponseError } from './malformed';
+import { MalformedResponseError } from '../malformed';
+import type { ErrorContext } from '../types';
 
 /** Parses `retry-after-ms` or `Retry-After` (seconds or an HTTP date) into ms. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
@@ -23,19 +24,6 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-export interface ErrorContext {
-  /** What was being done, e.g. "cancel batch batch_abc". */
-  action: string;
-  /**
-   * The activity attempt that failed (1 is the first): a bounded error is final at
-   * {@link BOUNDED_ATTEMPTS}. `null` where attempts are polls (the wait, whose retry policy is
-   * its poll schedule) and outside activities: a bounded error then stays retryable, and the
-   * caller's own bound ends it (the wait's `maxWait`). `classifyApiError` fills in the
-   * activity's attempt when this is left out.
-   */
-  attempt?: number | null;
 }
 
 /** Attempts at an error that retrying is not known to fix (an unexpected status, an unknown error). */
@@ -75,12 +63,12 @@ function bounded(ctx: ErrorContext, type: string, what: string, hint: string): A
   );
 }
 
-/** True for the HTTP 409 the cancel endpoint answers for a batch that is already finished. */
 /** A 404 from the API: the batch or file does not exist (or not in this key's project). */
 export function isNotFound(err: unknown): boolean {
   return err instanceof OpenAI.APIError && err.status === 404;
 }
 
+/** True for the HTTP 409 the cancel endpoint answers for a batch that is already finished. */
 export function isConflict(err: unknown): boolean {
   return err instanceof OpenAI.APIError && err.status === 409;
 }

@@ -4,8 +4,8 @@
  * parsers at the boundary; `toApplicationFailure` turns it into `OpenAIUnexpectedResponse`.
  */
 import type { z } from 'zod';
-import { describeZodError } from '../../contract/cancel-input';
-import { BatchCancelError } from '../../contract/errors';
+import { describeZodError } from '../contract/cancel-input';
+import { BatchCancelError } from '../contract/errors';
 
 /** How much of a bad answer a failure message quotes. */
 export const FIRST_BYTES = 200;

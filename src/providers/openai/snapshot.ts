@@ -1,14 +1,10 @@
-/** Reads a batch (through the OpenAI adapter) and reduces it to what the workflow keeps. */
-import type OpenAI from 'openai';
-import { fetchBatch } from '../providers/openai/batch-api';
-import type { Batch } from '../providers/openai/schemas';
-import { MAX_BATCH_ERRORS_KEPT, type BatchFailureReason, type BatchSnapshot } from '../contract/progress';
-import { readWellFormed } from './malformed-response';
-
-/** GET the batch; a malformed answer is read again a bounded number of times (see readWellFormed). */
-export function retrieveBatch(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
-  return readWellFormed('a batch', () => fetchBatch(openai, batchId, signal), signal);
-}
+/** An OpenAI batch object reduced to what the workflow keeps. */
+import {
+  MAX_BATCH_ERRORS_KEPT,
+  type BatchFailureReason,
+  type BatchSnapshot,
+} from '../../contract/batch-snapshot';
+import type { Batch } from './schemas';
 
 /** The few fields the workflow keeps, so history stays small. */
 export function toSnapshot(batch: Batch): BatchSnapshot {
@@ -52,9 +48,4 @@ export function failureReason(batch: Batch): BatchFailureReason | null {
       param: e.param ?? null,
     })),
   };
-}
-
-export function describeCounts(s: BatchSnapshot): string {
-  const c = s.requestCounts;
-  return `${c.completed + c.failed}/${c.total} done, ${c.failed} failed`;
 }
