@@ -43,6 +43,7 @@ const EXERCISED_FUNCTIONS = [
   'batchIdFromWorkflowId',
   'createActivities',
   'createOpenAIClient',
+  'openaiProvider',
   'loadConfig',
   'resolveTemporalTarget',
   'targetForConfig',
