@@ -5,15 +5,17 @@
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../src/activities';
-import { isTerminalStatus } from '../src/contract/batch-status';
+import { isTerminal } from '../src/contract/batch-snapshot';
 import {
   collectResultsOptions,
   readBatchOptions,
   requestCancelOptions,
 } from '../src/contract/activity-options';
 
-const { requestCancel } = proxyActivities<Activities>(requestCancelOptions);
-const { readBatch } = proxyActivities<Activities>(readBatchOptions);
+// The product's cancel step, as a plain activity (validation included; the cancel is one call).
+const { beginCancellation } = proxyActivities<Activities>(requestCancelOptions);
+const { readBatchAt } = proxyActivities<Activities>(readBatchOptions);
+const readBatch = async (batchId: string) => (await readBatchAt(batchId)).batch;
 const { collectResults } = proxyActivities<Activities>(collectResultsOptions);
 
 export interface NaiveResult {
@@ -24,9 +26,9 @@ export interface NaiveResult {
 
 export async function naiveCancelWorkflow(batchId: string, intervalMs = 30_000): Promise<NaiveResult> {
   // After a 409 the cancel returns no batch: read it.
-  let batch = (await requestCancel(batchId)).batch ?? (await readBatch(batchId));
+  let batch = (await beginCancellation({ batchId })).cancel.batch ?? (await readBatch(batchId));
   let polls = 1;
-  while (!isTerminalStatus(batch.status)) {
+  while (!isTerminal(batch)) {
     await sleep(intervalMs);
     batch = await readBatch(batchId);
     polls++;
@@ -34,9 +36,7 @@ export async function naiveCancelWorkflow(batchId: string, intervalMs = 30_000):
   const terminalSeenAt = Date.now();
   await collectResults({
     batchId,
-    inputFileId: batch.inputFileId,
-    outputFileId: batch.outputFileId,
-    errorFileId: batch.errorFileId,
+    resultRefs: batch.resultRefs,
     writeRemaining: false,
   });
   return { finalStatus: batch.status, polls, terminalSeenAt };

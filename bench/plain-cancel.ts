@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type OpenAI from 'openai';
-import { isTerminalStatus } from '../src/contract/batch-status';
+import { isTerminalStatus } from '../src/providers/openai/status';
 import { sleep } from './lib';
 
 /** The poll schedule of every overhead run, durable and plain. */

@@ -62,9 +62,7 @@ async function one(mode: Mode, t: Target) {
       const acts = createActivities({ provider: openaiProvider(openai), results });
       await new MockActivityEnvironment().run(acts.collectResults, {
         batchId: t.batchId,
-        inputFileId: t.inputFileId,
-        outputFileId: t.outputFileId,
-        errorFileId: t.errorFileId,
+        resultRefs: { input: t.inputFileId, output: t.outputFileId, errors: t.errorFileId },
         writeRemaining: false,
       });
     } else if (mode === 's3-store') {

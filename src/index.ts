@@ -103,11 +103,13 @@ export {
   type FailingWorkflowTask,
 } from './contract/progress';
 export {
-  BATCH_STATUSES,
-  TERMINAL_STATUSES,
-  isTerminalStatus,
-  type BatchStatus,
-} from './contract/batch-status';
+  BATCH_PHASES,
+  BATCH_OUTCOMES,
+  isTerminal,
+  type BatchPhase,
+  type BatchOutcome,
+  type ResultRefs,
+} from './contract/batch-snapshot';
 export {
   COLLECTABLE_STATUSES,
   type CleanupPolicyInput,

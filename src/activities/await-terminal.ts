@@ -1,16 +1,10 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
-import { isTerminalStatus } from '../contract/batch-status';
 import { FailureType } from '../contract/failure-types';
-import {
-  attemptPlan,
-  IN_ATTEMPT_READS,
-  NO_IN_ATTEMPT_READS,
-  type PollPolicy,
-} from '../contract/poll-schedule';
+import { attemptPlan, IN_ATTEMPT_READS, type PollPolicy } from '../contract/poll-schedule';
 import type { BatchSnapshot, WaitHeartbeat } from '../contract/progress';
-import { describeCounts } from '../contract/batch-snapshot';
+import { describeCounts, isTerminal } from '../contract/batch-snapshot';
 import type { BatchProvider } from '../providers/types';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
@@ -25,27 +19,26 @@ export interface AwaitTerminalInput {
    * True when continuing a wait after a check-in: the first attempt then reads nothing and hands
    * over to the retry schedule, so the poll interval carries on instead of restarting.
    */
-  continued?: boolean;
+  continued: boolean;
   /**
-   * The poll schedule and the interval this wait starts from: the activity then reads frequent
-   * polls inside one attempt and sets each retry's delay itself (shared/poll-schedule.ts). Absent
-   * in waits scheduled before it existed: one read per attempt, the retry policy spaces them.
+   * The poll schedule and the interval this wait starts from: the activity reads frequent polls
+   * inside one attempt and sets each retry's delay itself (contract/poll-schedule.ts).
    */
-  schedule?: { poll: PollPolicy; interval: number };
+  schedule: { poll: PollPolicy; interval: number };
   /**
    * The batch as the workflow last saw it, which readers see until the wait heartbeats: a first
-   * read that finds it unchanged is paced like any unchanged read (read-heartbeats.ts). Absent in
-   * waits scheduled before it existed, and after a 409 (no batch read yet).
+   * read that finds it unchanged is paced like any unchanged read (read-heartbeats.ts). Null when
+   * the cancel found the batch finished (no batch read yet).
    */
-  known?: BatchSnapshot | null;
+  known: BatchSnapshot | null;
 }
 
 export interface AwaitTerminalResult {
   batch: BatchSnapshot;
   /** Reads made by this wait so far, across its attempts (counted by the schedule's plan). */
   polls: number;
-  /** Epoch ms of the last read (absent in results recorded before it existed). */
-  readAt?: number;
+  /** Epoch ms of the last read. */
+  readAt: number;
 }
 
 /** Reads the batch; a malformed answer is read again a bounded number of times (see readWellFormed). */
@@ -56,9 +49,6 @@ function retrieveBatch(
 ): Promise<BatchSnapshot> {
   return readWellFormed('a batch', () => provider.retrieve(batchId, signal), signal);
 }
-
-/** Any schedule, for waits scheduled without one: with one read per attempt only counts are used. */
-const ANY_POLL = { initialInterval: 1, backoffCoefficient: 1, maxInterval: 1 };
 
 /**
  * Reads the batch until it is terminal or the check-in is due. Reads due within seconds of each
@@ -83,19 +73,15 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
     const { attempt, currentAttemptScheduledTimestampMs: scheduledAt } = ctx.info;
     const attemptStart = Date.now();
     const serverNow = () => scheduledAt + (Date.now() - attemptStart);
-    const continued = input.continued ?? false;
-    const { schedule } = input;
-    // Waits scheduled before `schedule` existed: one read per attempt, spaced by the retry policy.
-    const plan = schedule
-      ? attemptPlan(
-          schedule.poll,
-          schedule.interval,
-          attempt,
-          continued,
-          deps.inAttemptReads ?? IN_ATTEMPT_READS,
-        )
-      : attemptPlan(ANY_POLL, 1, attempt, continued, NO_IN_ATTEMPT_READS);
-    const nextRetryDelay = schedule ? plan.nextDelay : undefined;
+    const { schedule, continued } = input;
+    const plan = attemptPlan(
+      schedule.poll,
+      schedule.interval,
+      attempt,
+      continued,
+      deps.inAttemptReads ?? IN_ATTEMPT_READS,
+    );
+    const nextRetryDelay = plan.nextDelay;
     if (plan.reads === 0) {
       throw ApplicationFailure.create({
         message: `continuing to wait for batch ${input.batchId}`,
@@ -123,7 +109,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
       polls++;
       const readAt = Date.now();
       const record: WaitHeartbeat = { batch, polls, readAt };
-      if (isTerminalStatus(batch.status) || serverNow() >= input.checkInBy) return { batch, polls, readAt };
+      if (isTerminal(batch) || serverNow() >= input.checkInBy) return { batch, polls, readAt };
       const sleep = plan.sleeps[i];
       if (sleep === undefined) {
         throw ApplicationFailure.create({
@@ -152,18 +138,10 @@ export interface TimedRead {
 
 /** Reads the batch now and says when (the `refresh` update and an event's confirming read). */
 export function makeReadBatchAt(deps: ActivityDeps) {
-  const readBatch = makeReadBatch(deps);
   return async function readBatchAt(batchId: string): Promise<TimedRead> {
-    const batch = await readBatch(batchId);
-    return { batch, readAt: Date.now() };
-  };
-}
-
-/** Reads the batch now (the `refresh` update of runs recorded before `readBatchAt`). */
-export function makeReadBatch(deps: ActivityDeps) {
-  return async function readBatch(batchId: string): Promise<BatchSnapshot> {
     try {
-      return await retrieveBatch(deps.provider, batchId, Context.current().cancellationSignal);
+      const batch = await retrieveBatch(deps.provider, batchId, Context.current().cancellationSignal);
+      return { batch, readAt: Date.now() };
     } catch (err) {
       throw classifyApiError(deps.provider, err, { action: `read batch ${batchId}` });
     }

@@ -27,6 +27,10 @@ export function makeBeginCancellation(deps: ActivityDeps) {
     const parsed = CancelBatchInputSchema.safeParse(input);
     if (!parsed.success)
       throw invalidInputFailure('cancelBatchWorkflow input', describeZodError(parsed.error));
+    // The batch API that owns the id knows its form: refuse another before calling it.
+    const id = deps.provider.batchId.safeParse(parsed.data.batchId);
+    if (!id.success)
+      throw invalidInputFailure('cancelBatchWorkflow input', describeZodError(id.error, 'batchId'));
     return { options: parsed.data, cancel: await requestCancel(parsed.data.batchId) };
   };
 }

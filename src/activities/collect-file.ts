@@ -38,7 +38,7 @@ export interface FileJob {
   store: ResultsStore;
   batchId: string;
   kind: ResultKind;
-  fileId: string;
+  ref: string;
   tally: ResultTally;
   progress: Progress;
   maxLineBytes: number;
@@ -52,14 +52,14 @@ export function quarantinePartOf(kind: ResultKind): ResultFileName {
 }
 
 export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
-  const { store, batchId, kind, fileId, tally, progress } = job;
+  const { store, batchId, kind, ref, tally, progress } = job;
   const target = store.open(batchId, kind, job.signal);
   const quarantine = store.open(batchId, quarantinePartOf(kind), job.signal);
   let lines = 0;
   let quarantined = 0;
   let lineNumber = 0;
   try {
-    const { body, expectedBytes } = await job.provider.openFile(fileId, job.signal);
+    const { body, expectedBytes } = await job.provider.openFile(ref, job.signal);
     const source = await streamLines(body, {
       maxLineBytes: job.maxLineBytes,
       ...(expectedBytes !== undefined ? { expectedBytes } : {}),
@@ -77,7 +77,7 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
           } else {
             quarantined++;
             tally.addQuarantined(job.provider.recoverResult(line.content));
-            await quarantine.write(quarantineRecord(kind, fileId, lineNumber, verdict.reason, line));
+            await quarantine.write(quarantineRecord(kind, ref, lineNumber, verdict.reason, line));
           }
         }
         await target.write(valid.length === 1 ? valid[0]! : Buffer.concat(valid));
@@ -100,7 +100,7 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
             sha256OfStream(await readCommitted(store, batchId, kind), () => storage.touch()),
           );
     return {
-      fileId,
+      ref,
       path: written.path,
       lines,
       bytes: written.bytes,
@@ -125,7 +125,7 @@ export async function resumeFile(
   committed: ResultFileSummary,
 ): Promise<ResultFileSummary | undefined> {
   const { store, batchId, kind, tally, progress } = job;
-  if (committed.fileId !== job.fileId || committed.path !== store.pathOf(batchId, kind)) return undefined;
+  if (committed.ref !== job.ref || committed.path !== store.pathOf(batchId, kind)) return undefined;
   const part = quarantinePartOf(kind);
   const { storage } = job;
   // Size first (cheap on any store), then the checksum: only the very file recorded is skipped.
@@ -199,7 +199,7 @@ async function readCommitted(store: ResultsStore, batchId: string, file: ResultF
 
 function quarantineRecord(
   source: string,
-  fileId: string,
+  ref: string,
   lineNumber: number,
   reason: string,
   line: Line,
@@ -207,7 +207,7 @@ function quarantineRecord(
   const raw = line.content.subarray(0, QUARANTINE_RAW_LIMIT);
   return `${JSON.stringify({
     source,
-    fileId,
+    ref,
     lineNumber,
     reason,
     bytes: line.length,

@@ -10,7 +10,7 @@ import { Reconciler } from '../results/reconcile';
 import { ResultTally } from '../results/result-tally';
 import { isStorageErrno, ResultsStorageError } from '../results/storage-error';
 import { FailureType } from '../contract/failure-types';
-import type { BatchFailureReason, TokenCounts } from '../contract/progress';
+import type { BatchFailureReason, ResultRefs, TokenCounts } from '../contract/batch-snapshot';
 import type {
   Reconciliation,
   RemainingSummary,
@@ -34,9 +34,8 @@ import { InputFileGoneError, writeRemaining } from './write-remaining';
 
 export interface CollectResultsInput {
   batchId: string;
-  inputFileId: string;
-  outputFileId: string | null;
-  errorFileId: string | null;
+  /** Where the results are, as the provider named them (`BatchSnapshot.resultRefs`). */
+  resultRefs: ResultRefs;
   /** Write `remaining.jsonl` (input lines without a successful result). */
   writeRemaining: boolean;
   /** For a failed batch: why it failed, kept in summary.json. */
@@ -147,27 +146,27 @@ export function makeCollectResults(deps: ActivityDeps) {
       return await withHeartbeat(
         details,
         async () => {
-          const job = (kind: ResultKind, fileId: string): FileJob => ({
+          const job = (kind: ResultKind, ref: string): FileJob => ({
             provider: deps.provider,
             store,
             batchId,
             kind,
-            fileId,
+            ref,
             tally,
             progress: checkpoint,
             maxLineBytes,
             signal: ctx.cancellationSignal,
             storage,
           });
-          const one = async (kind: ResultKind, fileId: string | null): Promise<ResultFileSummary | null> => {
+          const one = async (kind: ResultKind, ref: string | null): Promise<ResultFileSummary | null> => {
             checkpoint.file = kind;
-            if (!fileId) {
+            if (!ref) {
               await store.remove(batchId, kind);
               await store.remove(batchId, quarantinePartOf(kind));
               return null;
             }
             const earlier = checkpoint.committed[kind];
-            const resumed = earlier ? await resumeFile(job(kind, fileId), earlier) : undefined;
+            const resumed = earlier ? await resumeFile(job(kind, ref), earlier) : undefined;
             if (resumed) {
               ctx.log.info('result file already committed by an earlier attempt: not downloaded again', {
                 batchId,
@@ -176,13 +175,13 @@ export function makeCollectResults(deps: ActivityDeps) {
               });
               return resumed;
             }
-            const summary = await collectFile(job(kind, fileId));
+            const summary = await collectFile(job(kind, ref));
             checkpoint.committed[kind] = summary;
             if (Date.now() - startedAt >= COMMIT_HEARTBEAT_AFTER_MS) ctx.heartbeat(details());
             return summary;
           };
-          const output = await one('output', input.outputFileId);
-          const errors = await one('errors', input.errorFileId);
+          const output = await one('output', input.resultRefs.output);
+          const errors = await one('errors', input.resultRefs.errors);
 
           checkpoint.file = 'remaining';
           let remaining: RemainingSummary | null = null;
@@ -190,30 +189,37 @@ export function makeCollectResults(deps: ActivityDeps) {
           let reconciliation: Reconciliation | null = null;
           // The input is read even without remaining.jsonl: every collection is reconciled.
           const reconciler = new Reconciler(tally);
-          try {
-            remaining = await writeRemaining({
-              provider: deps.provider,
-              store,
-              batchId,
-              inputFileId: input.inputFileId,
-              tally,
-              progress: checkpoint,
-              maxLineBytes,
-              signal: ctx.cancellationSignal,
-              reconciler,
-              write: input.writeRemaining,
-              storage,
-            });
-            reconciliation = reconciler.result();
-          } catch (err) {
-            if (!(err instanceof InputFileGoneError)) throw err;
-            // The downloaded results stand on their own: say why remaining.jsonl is missing.
-            if (input.writeRemaining) {
-              remainingUnavailable = { inputFileId: input.inputFileId, reason: err.message };
+          const inputRef = input.resultRefs.input;
+          if (inputRef === null) {
+            if (input.writeRemaining)
+              remainingUnavailable = {
+                inputRef,
+                reason: `the ${deps.provider.name} batch API keeps no input to take remaining requests from`,
+              };
+          } else {
+            try {
+              remaining = await writeRemaining({
+                provider: deps.provider,
+                store,
+                batchId,
+                inputRef,
+                tally,
+                progress: checkpoint,
+                maxLineBytes,
+                signal: ctx.cancellationSignal,
+                reconciler,
+                write: input.writeRemaining,
+                storage,
+              });
+              reconciliation = reconciler.result();
+            } catch (err) {
+              if (!(err instanceof InputFileGoneError)) throw err;
+              // The downloaded results stand on their own: say why remaining.jsonl is missing.
+              if (input.writeRemaining) remainingUnavailable = { inputRef, reason: err.message };
+              ctx.log.warn('input file gone: results kept, remaining.jsonl not written, not reconciled', {
+                batchId,
+              });
             }
-            ctx.log.warn('input file gone: results kept, remaining.jsonl not written, not reconciled', {
-              batchId,
-            });
           }
           // Files a previous collection wrote but this one has no source for would mislead: remove them.
           if (!remaining) {

@@ -13,15 +13,15 @@ export interface DeleteFilesResult {
  * that is already gone counts as missing, so a retry after a partial run is safe.
  */
 export function makeDeleteFiles(deps: ActivityDeps) {
-  return async function deleteFiles(fileIds: string[]): Promise<DeleteFilesResult> {
+  return async function deleteFiles(refs: string[]): Promise<DeleteFilesResult> {
     const signal = Context.current().cancellationSignal;
     const out: DeleteFilesResult = { deleted: [], missing: [] };
-    for (const fileId of fileIds) {
+    for (const ref of refs) {
       try {
-        const outcome = await deps.provider.deleteFile(fileId, signal);
-        out[outcome].push(fileId);
+        const outcome = await deps.provider.deleteFile(ref, signal);
+        out[outcome].push(ref);
       } catch (err) {
-        throw classifyApiError(deps.provider, err, { action: `delete file ${fileId}` });
+        throw classifyApiError(deps.provider, err, { action: `delete file ${ref}` });
       }
     }
     return out;

@@ -3,20 +3,17 @@
  * temporary results directory, never a monkey-patch.
  */
 import { makeBeginCancellation } from './begin-cancellation';
-import { makeAwaitTerminal, makeReadBatch, makeReadBatchAt } from './await-terminal';
+import { makeAwaitTerminal, makeReadBatchAt } from './await-terminal';
 import { makeCollectResults } from './collect-results';
 import { makeDeleteFiles } from './delete-files';
 import type { ActivityDeps } from './deps';
 import { makeListBatchesPage } from './list-batches';
-import { makeRequestCancel } from './request-cancel';
 
 /** The activities of both workflows, built from their dependencies: register them on your worker. */
 export function createActivities(deps: ActivityDeps) {
   return {
     beginCancellation: makeBeginCancellation(deps),
-    requestCancel: makeRequestCancel(deps),
     awaitTerminal: makeAwaitTerminal(deps),
-    readBatch: makeReadBatch(deps),
     readBatchAt: makeReadBatchAt(deps),
     collectResults: makeCollectResults(deps),
     listBatchesPage: makeListBatchesPage(deps),

@@ -48,7 +48,14 @@ export function makeListBatchesPage(deps: ActivityDeps) {
         const value = b.metadata?.[key];
         if (value !== undefined) metadata[key] = value;
       }
-      return { id: b.id, status: b.status, createdAt: b.createdAt, metadata };
+      return {
+        id: b.id,
+        status: b.status,
+        phase: b.phase,
+        outcome: b.outcome,
+        createdAt: b.createdAt,
+        metadata,
+      };
     });
     return {
       batches,

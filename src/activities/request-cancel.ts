@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
-import { isTerminalStatus } from '../contract/batch-status';
+import { isTerminal } from '../contract/batch-snapshot';
 import type { BatchSnapshot } from '../contract/progress';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
@@ -30,7 +30,7 @@ export function makeRequestCancel(deps: ActivityDeps) {
           if (!batch) return { batch: null, outcome: 'already-terminal' };
           return {
             batch,
-            outcome: isTerminalStatus(batch.status) ? 'already-terminal' : 'cancel-requested',
+            outcome: isTerminal(batch) ? 'already-terminal' : 'cancel-requested',
           };
         } catch (err) {
           throw classifyApiError(deps.provider, err, { action });

@@ -19,7 +19,7 @@ export interface RemainingJob {
   provider: BatchProvider;
   store: ResultsStore;
   batchId: string;
-  inputFileId: string;
+  inputRef: string;
   tally: ResultTally;
   progress: Progress;
   maxLineBytes: number;
@@ -34,8 +34,8 @@ export interface RemainingJob {
 
 /** Thrown when the input file is gone: the other results stand, remaining.jsonl cannot be written. */
 export class InputFileGoneError extends BatchCancelError {
-  constructor(readonly inputFileId: string) {
-    super(`input file ${inputFileId} no longer exists (404): remaining.jsonl cannot be written`);
+  constructor(readonly inputRef: string) {
+    super(`input file ${inputRef} no longer exists (404): remaining.jsonl cannot be written`);
     this.name = 'InputFileGoneError';
   }
 }
@@ -81,9 +81,9 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
   try {
     let served;
     try {
-      served = await job.provider.openFile(job.inputFileId, job.signal);
+      served = await job.provider.openFile(job.inputRef, job.signal);
     } catch (err) {
-      if (job.provider.isNotFound(err)) throw new InputFileGoneError(job.inputFileId);
+      if (job.provider.isNotFound(err)) throw new InputFileGoneError(job.inputRef);
       throw err;
     }
     await streamLines(served.body, {
@@ -144,7 +144,7 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
     return {
       path: remaining.path,
       lines: counts.remaining,
-      inputFileId: job.inputFileId,
+      inputRef: job.inputRef,
       failedPermanent,
       succeededSkipped: counts.skipSucceeded,
       unresolved: counts.skipUnresolved,

@@ -1,6 +1,6 @@
 /** Options and argument parsers shared by the commands. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { BatchIdSchema } from '../contract/cancel-input';
+import { providerDefinition, type ProviderDefinition } from '../providers/registry';
 import { DEFAULT_CONNECT_TIMEOUT_MS, useConnectionFlags } from './connect';
 import { durationOption } from './duration';
 import { CliError, ExitCode } from './errors';
@@ -57,9 +57,14 @@ export function withCommonOptions(cmd: Command): Command {
     );
 }
 
-/** The batch id, or a CliError quoting the schema's message. */
+/** The batch API the CLI's batch ids belong to: BATCH_PROVIDER, as for the worker (default openai). */
+export function cliProvider(): ProviderDefinition {
+  return providerDefinition(process.env.BATCH_PROVIDER || undefined);
+}
+
+/** The batch id, or a CliError quoting the message of the provider's rule (BATCH_PROVIDER). */
 export function checkBatchId(id: string): string {
-  const parsed = BatchIdSchema.safeParse(id.trim());
+  const parsed = cliProvider().batchId.safeParse(id.trim());
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'invalid';
     throw new CliError(`invalid batch id ${JSON.stringify(id)}: ${message}`, ExitCode.Usage);

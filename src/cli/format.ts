@@ -1,7 +1,7 @@
 /** Human-readable text for progress, results and listings. `--json` output bypasses this file. */
 import { workflowColumn } from './failing-task';
 import type { CancellationListing, CancellationStart } from '../client/cancellations';
-import type { CancelProgress } from '../contract/progress';
+import type { CancelProgress, RequestCounts } from '../contract/progress';
 import type { CancelBatchResult, ResultsSummary } from '../contract/results';
 import { costOf, costReport, describeCost, type PriceTable } from './prices';
 import {
@@ -23,9 +23,14 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** `40 succeeded, 2 failed, 50 total`. */
+export function requestsText(c: RequestCounts): string {
+  return `${c.succeeded} succeeded, ${c.failed} failed, ${c.total} total`;
+}
+
 function counts(p: Pick<CancelProgress, 'batch'>): string {
   const c = p.batch?.requestCounts;
-  return c ? `${c.completed}/${c.failed}/${c.total}` : '-/-/-';
+  return c ? `${c.succeeded}/${c.failed}/${c.total}` : '-/-/-';
 }
 
 /** Elapsed time of a cancellation: until now while it runs, until it finished afterwards. */
@@ -42,7 +47,7 @@ export function progressLine(view: ProgressView, now = Date.now()): string {
   return [
     view.batchId,
     status.padEnd(11),
-    `${counts({ batch: p?.batch ?? null })} completed/failed/total`,
+    `${counts({ batch: p?.batch ?? null })} succeeded/failed/total`,
     `elapsed ${formatDuration(elapsedOf(view, now))}`,
     `reads ${p?.polls ?? 0}${p?.lastReadAt && !view.result ? ` (last ${formatDuration(now - p.lastReadAt)} ago)` : ''}`,
     p?.stuck ? `${phase} STUCK` : phase,
@@ -120,7 +125,7 @@ export function progressDetails(view: ProgressView, now = Date.now()): string {
       'batch status',
       `${p.batch?.status ?? 'not read yet'}${p.cancelOutcome ? ` (${p.cancelOutcome})` : ''}`,
     ]);
-    rows.push(['requests', c ? `${c.completed} completed, ${c.failed} failed, ${c.total} total` : 'unknown']);
+    rows.push(['requests', c ? requestsText(c) : 'unknown']);
     // A finished run reads no more: "last read 20s ago" would only age.
     const last = p.lastReadAt && !view.result ? `, last read ${formatDuration(now - p.lastReadAt)} ago` : '';
     const next =
@@ -146,7 +151,7 @@ export function resultText(r: CancelBatchResult, prices?: PriceTable): string {
   const c = r.requestCounts;
   const rows: [string, string][] = [
     ['batch', `${r.batchId}: ${r.finalStatus} (${r.cancelOutcome})`],
-    ['requests', `${c.completed} completed, ${c.failed} failed, ${c.total} total`],
+    ['requests', requestsText(c)],
     ['took', `${formatDuration(r.timings.finishedAt - r.timings.startedAt)}, ${r.polls} reads`],
   ];
   if (r.batch.errors) rows.push(['failed because', describeFailureReason(r.batch.errors).join('; ')]);
@@ -194,7 +199,7 @@ export function listingTable(rows: (CancellationListing & { failure?: string })[
   const body = rows.map((r) => [
     r.batchId,
     `${r.batchStatus ?? '-'}${r.stuck ? ' (STUCK)' : ''}`,
-    r.requestCounts ? `${r.requestCounts.completed}/${r.requestCounts.failed}/${r.requestCounts.total}` : '-',
+    r.requestCounts ? `${r.requestCounts.succeeded}/${r.requestCounts.failed}/${r.requestCounts.total}` : '-',
     workflowColumn(r),
     r.startTime.toISOString(),
     r.closeTime?.toISOString() ?? '-',

@@ -5,13 +5,16 @@
  */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { OPENAI_BATCH_STATUS } from '../contract/search-attributes';
+import { cliProvider } from './common';
 
 const STOPPED = { CANCELLED: 'cancelled', TERMINATED: 'terminated' } as const;
 
-/** What the batch's last seen status says about the cancel request. */
+/** What the batch's last seen status (the provider's word, BATCH_PROVIDER's) says about the cancel request. */
 function requestState(status: string | undefined): string {
-  if (status === 'cancelling' || status === 'cancelled') return 'its cancellation was already requested';
-  if (status === 'completed' || status === 'failed' || status === 'expired') return 'it had already finished';
+  const meaning = status === undefined ? undefined : cliProvider().meaningOf(status);
+  if (meaning?.phase === 'cancelling' || meaning?.outcome === 'cancelled')
+    return 'its cancellation was already requested';
+  if (meaning?.phase === 'terminal') return 'it had already finished';
   return 'its cancel request may not have been made';
 }
 

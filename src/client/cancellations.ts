@@ -27,9 +27,8 @@ import {
 import { progressWithLiveWait } from './live-progress';
 import { withFailingTasks } from './workflow-task-health';
 import type { FailingWorkflowTask } from '../contract/progress';
-import type { BatchStatus } from '../contract/batch-status';
 import type { CancelBatchInput } from '../contract/cancel-input';
-import type { CancelHandle } from './start-cancellation';
+import { InvalidCancelInputError, type CancelHandle } from './start-cancellation';
 
 export {
   InvalidCancelInputError,
@@ -94,8 +93,8 @@ export interface CancellationListing {
 }
 
 export interface ListCancellationsOptions {
-  /** Only those whose batch was last seen in this status. */
-  batchStatus?: BatchStatus | 'unknown';
+  /** Only those whose batch was last seen in this status (the provider's word, e.g. `cancelling`). */
+  batchStatus?: string;
   /** Only running cancellations marked stuck. */
   stuck?: boolean;
   /** Only those started at least this many ms ago. */
@@ -106,6 +105,9 @@ export interface ListCancellationsOptions {
   now?: number;
 }
 
+/** What a provider's status word looks like: it goes into a visibility query, so nothing else may. */
+export const STATUS_WORD = /^[A-Za-z][A-Za-z_-]{0,63}$/;
+
 /** Recent cancellations, newest first, filtered by batch status, stuck marker and age. */
 export async function listCancellations(
   client: Client,
@@ -113,6 +115,10 @@ export async function listCancellations(
 ): Promise<CancellationListing[]> {
   // A long wait continues as new: only the latest run of each cancellation is listed.
   const clauses = [`WorkflowType = '${WORKFLOW_TYPES.cancelBatch}'`, `ExecutionStatus != 'ContinuedAsNew'`];
+  if (opts.batchStatus !== undefined && !STATUS_WORD.test(opts.batchStatus))
+    throw new InvalidCancelInputError(
+      `batchStatus: must be a status word, got ${JSON.stringify(opts.batchStatus)}`,
+    );
   if (opts.batchStatus) clauses.push(`${OPENAI_BATCH_STATUS.name} = '${opts.batchStatus}'`);
   if (opts.stuck) clauses.push(`${OPENAI_BATCH_STUCK.name} = true`, `ExecutionStatus = 'Running'`);
   if (opts.olderThanMs !== undefined) {
@@ -145,7 +151,7 @@ function countsOf(attrs: TypedSearchAttributes): CancellationListing['requestCou
   const failed = attrs.get(OPENAI_BATCH_REQUESTS_FAILED);
   const total = attrs.get(OPENAI_BATCH_REQUESTS_TOTAL);
   if (completed === undefined || failed === undefined || total === undefined) return undefined;
-  return { completed, failed, total };
+  return { succeeded: completed, failed, total, processing: Math.max(0, total - completed - failed) };
 }
 
 export type { CancelBatchInput, CancelBatchResult, CancelProgress, BatchSnapshot };

@@ -17,6 +17,7 @@ import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attribu
 import { explainStartFailure } from './start-failure';
 import type { cancelBatchWorkflow } from '../workflows/cancel-batch';
 import { BatchCancelError } from '../contract/errors';
+import { providerDefinition } from '../providers/registry';
 
 /** The handle of a `cancelBatchWorkflow` run: result, progress query, refresh update, signals. */
 export type CancelHandle = WorkflowHandle<typeof cancelBatchWorkflow>;
@@ -31,6 +32,11 @@ export class InvalidCancelInputError extends BatchCancelError {
 
 /** How `startBatchCancellation` starts: task queue, and whether to rerun a finished cancellation. */
 export interface StartOptions {
+  /**
+   * The batch API the batch belongs to (a registered provider): its id is checked against that
+   * API's form before anything starts. @default 'openai'
+   */
+  provider?: string;
   /** @default 'openai-batch-cancel' (or TEMPORAL_TASK_QUEUE for the worker) */
   taskQueue?: string;
   /**
@@ -130,6 +136,9 @@ export async function startBatchCancellation(
   if (!parsed.success)
     throw new InvalidCancelInputError(`invalid cancellation input: ${describeZodError(parsed.error)}`);
   const { batchId } = parsed.data;
+  const id = providerDefinition(opts.provider).batchId.safeParse(batchId);
+  if (!id.success)
+    throw new InvalidCancelInputError(`invalid cancellation input: ${describeZodError(id.error, 'batchId')}`);
   const workflowId = cancelWorkflowId(batchId);
   const rerun = opts.rerunIfFinished ?? false;
   // Read the last run first: the start call alone cannot tell a new run from a joined one.

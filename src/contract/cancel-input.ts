@@ -6,12 +6,16 @@ import { z } from 'zod';
 import { POLL_DEFAULTS, type PollPolicy } from './poll-schedule';
 import { msToNumber } from '@temporalio/common/lib/time';
 
-/** OpenAI batch ids: `batch_` then letters, digits, `_` or `-`. Nothing that could escape a directory. */
-export const BATCH_ID_PATTERN = /^batch_[A-Za-z0-9_-]{1,200}$/;
-/** zod schema of an OpenAI batch id (see `BATCH_ID_PATTERN`). */
+/**
+ * A batch id of any batch API: one segment of letters, digits, `.`, `_` or `-`, never `.`-led and
+ * never holding `..`, so it can name a directory and a workflow id. The provider that owns the
+ * batch checks its own form (`batch_…` for OpenAI) before any call.
+ */
+export const BATCH_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
+/** zod schema of a batch id (see `BATCH_ID_PATTERN`). */
 export const BatchIdSchema = z
   .string()
-  .regex(BATCH_ID_PATTERN, 'must look like batch_abc123 (letters, digits, _ or - after "batch_")');
+  .regex(BATCH_ID_PATTERN, 'must be a batch id: letters, digits, ".", "_" or "-" (at most 255), no ".."');
 
 /** A duration as milliseconds or an `ms`-style string ('30s', '10 minutes'), normalized to ms. */
 export const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -72,7 +76,7 @@ export const PollPolicySchema = z
  * schemas pick from (the cleanup's `cancelOptions`).
  */
 export const CancelBatchFieldsSchema = z.object({
-  batchId: BatchIdSchema.describe('The OpenAI batch to cancel, e.g. batch_abc123'),
+  batchId: BatchIdSchema.describe('The batch to cancel, e.g. batch_abc123 (OpenAI)'),
   poll: PollPolicySchema.prefault({}),
   /**
    * OpenAI webhooks signal this cancellation (the `webhooks` receiver runs): the wait ends on the
@@ -139,7 +143,8 @@ export type CancelBatchInput = z.input<typeof CancelBatchInputSchema>;
 /** What the workflow works with: defaults applied, durations in ms. */
 export type CancelBatchOptions = z.output<typeof CancelBatchInputSchema>;
 
-/** Human-readable list of what is wrong, each issue naming its field. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
+/** Human-readable list of what is wrong, each issue naming its field (under `field`, when given). */
+export function describeZodError(error: z.ZodError, field?: string): string {
+  const at = (path: PropertyKey[]) => [field, ...path].filter((p) => p !== undefined).join('.') || '(input)';
+  return error.issues.map((i) => `${at(i.path)}: ${i.message}`).join('; ');
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { CancelBatchFieldsSchema, DurationSchema } from './cancel-input';
 
-/** Terminal statuses whose results a cleanup may collect. */
+/** Terminal outcomes (`BatchSnapshot.outcome`) whose results a cleanup may collect. */
 export const COLLECTABLE_STATUSES = ['expired', 'cancelled', 'failed'] as const;
 export type CollectableStatus = (typeof COLLECTABLE_STATUSES)[number];
 
@@ -27,7 +27,7 @@ export const CleanupPolicySchema = z.object({
    * offset, or a date read as UTC; see `parseDeadline`); non-terminal batches past it are cancelled.
    */
   deadlineMetadataKey: z.string().min(1).max(64).optional(),
-  /** Terminal statuses whose results are collected (once per batch). @default ['expired'] */
+  /** Terminal outcomes whose results are collected (once per batch). @default ['expired'] */
   collectStatuses: z.array(z.enum(COLLECTABLE_STATUSES)).default(['expired']),
   /** Only batches whose metadata has `key=value`. */
   metadataFilter: MetadataFilterSchema.optional(),

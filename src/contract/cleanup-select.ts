@@ -3,7 +3,7 @@
  * stale or past its deadline), collect it (terminal in a collected status), or skip it (and why).
  * Whether results were collected already is not decided here: the child's workflow id is.
  */
-import { isTerminalStatus } from './batch-status';
+import { isTerminal } from './batch-snapshot';
 import type { BatchSummary, CleanupPolicy, SkipReason } from './cleanup-policy';
 import { parseDeadline } from './deadline';
 
@@ -24,8 +24,8 @@ export function selectBatch(batch: BatchSummary, policy: SelectPolicy, nowMs: nu
   if (filter && batch.metadata[filter.key] !== filter.value) {
     return { action: 'skip', reason: 'metadata-mismatch' };
   }
-  if (isTerminalStatus(batch.status)) {
-    return (policy.collectStatuses as readonly string[]).includes(batch.status)
+  if (isTerminal(batch)) {
+    return batch.outcome !== null && (policy.collectStatuses as readonly string[]).includes(batch.outcome)
       ? { action: 'collect' }
       : { action: 'skip', reason: 'status-not-collected' };
   }

@@ -2,7 +2,7 @@
  * What a cleanup run reports, with no zod: the cleanup workflow imports this at its top, and the
  * policy's zod schema (cleanup-policy.ts) only when it validates.
  */
-import type { BatchStatus } from './batch-status';
+import type { BatchOutcome, BatchPhase } from './batch-snapshot';
 
 /** Why a batch was left alone. */
 export type SkipReason =
@@ -16,7 +16,10 @@ export type SkipReason =
 /** The few fields of a listed batch the cleanup needs; pages of full batches never enter history. */
 export interface BatchSummary {
   id: string;
-  status: BatchStatus;
+  /** The provider's own status word (shown and upserted, never branched on). */
+  status: string;
+  phase: BatchPhase;
+  outcome: BatchOutcome | null;
   /** Unix seconds. */
   createdAt: number;
   /** Only the metadata keys the policy reads (deadline key, filter key). */

@@ -9,3 +9,11 @@ export class BatchCancelError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** Thrown when the environment (or a provider's settings) is invalid; the message names each bad variable. */
+export class ConfigError extends BatchCancelError {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -4,8 +4,9 @@
  * the TypeScript types the workflow returns, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { BATCH_STATUSES } from './batch-status';
 import {
+  BATCH_OUTCOMES,
+  BATCH_PHASES,
   MAX_BATCH_ERRORS_KEPT,
   type BatchFailureReason,
   type BatchSnapshot,
@@ -22,11 +23,16 @@ import {
   type UsageReport,
 } from './results';
 
-const epochSeconds = z.number().describe('Unix time in seconds, as OpenAI reports it');
-const nullableEpochSeconds = epochSeconds.nullable();
+const epochSeconds = z.number().describe('Unix time in seconds');
 const RequestCountsSchema = z
-  .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
-  .describe("The batch's request counts as OpenAI last reported them");
+  .object({
+    total: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    processing: z.number().int().describe('Neither succeeded nor failed (yet)'),
+  })
+  .describe("The batch's request counts as the API last reported them");
+const OutcomeSchema = z.enum(BATCH_OUTCOMES).describe('How a terminal batch ended');
 
 /** zod schema of `BatchFailureReason`. */
 export const BatchFailureReasonSchema = z
@@ -87,30 +93,26 @@ export const ReconciliationSchema = z
 /** zod schema of `BatchSnapshot`. */
 export const BatchSnapshotSchema = z
   .object({
+    provider: z.string().describe('The batch API that holds the batch (openai, ...)'),
+    account: z.string().describe('The account of that API the batch belongs to'),
     id: z.string(),
-    status: z.enum(BATCH_STATUSES),
+    status: z.string().describe("The provider's own status word"),
+    phase: z.enum(BATCH_PHASES),
+    outcome: OutcomeSchema.nullable().describe('Null until the batch is terminal'),
     requestCounts: RequestCountsSchema,
-    inputFileId: z.string(),
-    outputFileId: z.string().nullable(),
-    errorFileId: z.string().nullable(),
+    resultRefs: z
+      .object({ output: z.string().nullable(), errors: z.string().nullable(), input: z.string().nullable() })
+      .describe("Where the batch's results are, as the provider names them (opaque)"),
     createdAt: epochSeconds,
-    cancellingAt: nullableEpochSeconds,
-    cancelledAt: nullableEpochSeconds,
-    completedAt: nullableEpochSeconds,
-    failedAt: nullableEpochSeconds,
-    expiredAt: nullableEpochSeconds,
-    errors: BatchFailureReasonSchema.nullable()
-      .optional()
-      .describe("For a failed batch: the API's errors.data, bounded (absent in runs before this field)"),
-    usage: TokenCountsSchema.nullable()
-      .optional()
-      .describe("The batch's own token usage (batches created after 2025-09-07; absent in older runs)"),
+    endedAt: epochSeconds.nullable().describe('When the batch became terminal, when the API says'),
+    errors: BatchFailureReasonSchema.nullable().describe("For a failed batch: the API's reasons, bounded"),
+    usage: TokenCountsSchema.nullable().describe("The batch's own token usage, when the API reports it"),
   })
-  .describe('The part of the OpenAI Batch object the workflow keeps');
+  .describe('A batch as the product keeps it, whichever API holds it');
 
 /** zod schema of `ResultFileSummary`. */
 export const ResultFileSummarySchema = z.object({
-  fileId: z.string().describe('OpenAI file id the lines came from'),
+  ref: z.string().describe("The provider's reference of the file the lines came from"),
   path: z.string().describe('Where the valid lines were written (on the worker)'),
   lines: z.number().int().describe('Valid lines written'),
   bytes: z.number().int(),
@@ -124,7 +126,7 @@ export const ResultFileSummarySchema = z.object({
 export const RemainingSummarySchema = z.object({
   path: z.string(),
   lines: z.number().int().describe('Input lines written to remaining.jsonl'),
-  inputFileId: z.string(),
+  inputRef: z.string().describe("The provider's reference of the input"),
   failedPermanent: z
     .object({ path: z.string(), lines: z.number().int() })
     .nullable()
@@ -155,7 +157,7 @@ export const ResultsSummarySchema = z
       'remaining.jsonl: input lines safe to resubmit; null when not asked for or the input file could not be read',
     ),
     remainingUnavailable: z
-      .object({ inputFileId: z.string(), reason: z.string() })
+      .object({ inputRef: z.string().nullable(), reason: z.string() })
       .nullable()
       .optional()
       .describe('Why remaining is null although it was asked for (e.g. the input file was deleted)'),
@@ -180,7 +182,8 @@ export const ResultsSummarySchema = z
 export const CancelBatchResultSchema = z
   .object({
     batchId: z.string(),
-    finalStatus: z.enum(BATCH_STATUSES).describe('The terminal status the batch reached'),
+    finalStatus: z.string().describe("The provider's word for the terminal status the batch reached"),
+    outcome: OutcomeSchema,
     cancelOutcome: z.enum(['cancel-requested', 'already-terminal']).describe('What the cancel request found'),
     requestCounts: RequestCountsSchema,
     batch: BatchSnapshotSchema,

@@ -1,11 +1,16 @@
 /** Shapes returned through Temporal after a cancellation: summaries and locations, never lines. */
-import type { BatchFailureReason, BatchSnapshot, TokenCounts, RequestCounts } from './batch-snapshot';
-import type { BatchStatus } from './batch-status';
+import type {
+  BatchFailureReason,
+  BatchOutcome,
+  BatchSnapshot,
+  TokenCounts,
+  RequestCounts,
+} from './batch-snapshot';
 
 /** One salvaged file (output or errors) as written by the results store. */
 export interface ResultFileSummary {
-  /** OpenAI file id the lines came from. */
-  fileId: string;
+  /** The provider's reference of the file the lines came from (`BatchSnapshot.resultRefs`). */
+  ref: string;
   /** Where the valid lines were written. */
   path: string;
   /** Valid lines written. */
@@ -38,7 +43,7 @@ export interface ResultsSummary {
    */
   remaining: RemainingSummary | null;
   /** Why `remaining` is null although it was asked for (e.g. the input file was deleted). */
-  remainingUnavailable?: { inputFileId: string; reason: string } | null;
+  remainingUnavailable?: { inputRef: string | null; reason: string } | null;
   /** Quarantined result lines whose custom_id was read from the raw bytes. */
   quarantineRecovered?: number;
   /** For a failed batch: why it failed (the API's `errors`), bounded. */
@@ -101,7 +106,8 @@ export interface RemainingSummary {
   path: string;
   /** Input lines written to remaining.jsonl. */
   lines: number;
-  inputFileId: string;
+  /** The provider's reference of the input the lines were taken from. */
+  inputRef: string;
   /** `failed-permanent.jsonl`: requests that failed with a 4xx that a resubmission would repeat. */
   failedPermanent?: { path: string; lines: number } | null;
   /** Input lines left out because they succeeded. */
@@ -113,7 +119,10 @@ export interface RemainingSummary {
 /** The result of `cancelBatchWorkflow` (see `CancelBatchResultSchema`). */
 export interface CancelBatchResult {
   batchId: string;
-  finalStatus: BatchStatus;
+  /** The provider's own word for the terminal status (`cancelled`, ...). */
+  finalStatus: string;
+  /** How the batch ended, in the product's words. */
+  outcome: BatchOutcome;
   cancelOutcome: 'cancel-requested' | 'already-terminal';
   requestCounts: RequestCounts;
   batch: BatchSnapshot;

@@ -6,8 +6,7 @@
  */
 import type { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import type { BatchSnapshot, TokenCounts } from '../contract/batch-snapshot';
-import type { BatchStatus } from '../contract/batch-status';
+import type { BatchOutcome, BatchPhase, BatchSnapshot, TokenCounts } from '../contract/batch-snapshot';
 
 /** What a provider needs to turn an error into a failure that says what to do next. */
 export interface ErrorContext {
@@ -39,7 +38,10 @@ export interface FileContent {
 /** One batch of a listing page. */
 export interface ListedBatch {
   id: string;
-  status: BatchStatus;
+  /** The provider's own status word. */
+  status: string;
+  phase: BatchPhase;
+  outcome: BatchOutcome | null;
   /** Epoch seconds. */
   createdAt: number;
   metadata: Record<string, string> | null;
@@ -108,6 +110,8 @@ export interface BatchProvider {
   recoverCustomId(raw: Buffer): string | undefined;
   /** How to submit new batches (resubmission); absent for an API this product cannot submit to. */
   readonly submitter?: BatchSubmitter;
+  /** Refuses an id this API could not have issued; its message says what one looks like. */
+  readonly batchId: z.ZodType<string>;
 }
 
 /**
@@ -130,4 +134,22 @@ export interface BatchSubmitter {
     completionWindow: string;
     metadata: Record<string, string>;
   }): Promise<string>;
+}
+
+/** What registers a batch API with the product. */
+export interface ProviderDefinition {
+  /** Short and stable (`openai`): BATCH_PROVIDER names it. */
+  readonly name: string;
+  /** Refuses an id this API could not have issued, before any call; its message says what one looks like. */
+  readonly batchId: z.ZodType<string>;
+  /**
+   * The provider serving `account`, from the provider's own variables of `env` (validated: a
+   * ConfigError names each bad one).
+   */
+  fromEnv(env: Readonly<Record<string, string | undefined>>, account: string): BatchProvider;
+  /**
+   * What one of the API's status words means (for readers that only have the word, such as a
+   * search attribute); undefined for a word it does not use.
+   */
+  meaningOf(status: string): { phase: BatchPhase; outcome: BatchOutcome | null } | undefined;
 }

@@ -8,7 +8,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createWebhookVerifier } from '../providers/openai/webhook-verify';
 import type { MetricMeter } from '@temporalio/common';
 import { batchEventSignal, type BatchEvent } from '../contract/batch-event';
-import { BATCH_ID_PATTERN } from '../contract/cancel-input';
+import { OPENAI_BATCH_ID_PATTERN } from '../providers/openai/batch-id';
 import { cancelWorkflowId } from '../contract/constants';
 import { restartFailedCancellation, startBatchCancellation } from '../client/start-cancellation';
 import { isBatchEventType, WebhookEventSchema, type WebhookEvent } from './event';
@@ -176,7 +176,7 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
       return done('rejected', answer(400, 'rejected', 'not an OpenAI event object'));
     }
     const { type } = event.data;
-    if (!isBatchEventType(type) || !BATCH_ID_PATTERN.test(event.data.data.id)) {
+    if (!isBatchEventType(type) || !OPENAI_BATCH_ID_PATTERN.test(event.data.data.id)) {
       return done('ignored', answer(200, 'ignored'));
     }
     try {

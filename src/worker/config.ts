@@ -5,31 +5,18 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_CONCURRENT_DOWNLOADS } from '../activities/deps';
 import { DEFAULT_TASK_QUEUE } from '../contract/constants';
-import { BatchCancelError } from '../contract/errors';
+import { ConfigError } from '../contract/errors';
+import { OPENAI_ENV, optionalString, positiveInt } from '../providers/openai/env';
+import { DEFAULT_PROVIDER } from '../providers/registry';
 
-/** Thrown when the environment is invalid; the message names each bad variable. */
-export class ConfigError extends BatchCancelError {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === '' ? undefined : v));
+export { ConfigError } from '../contract/errors';
+export { requireApiKey } from '../providers/openai/env';
 
 /** zod schema of the environment variables the worker, CLI and health check read. */
 export const ConfigSchema = z.object({
-  OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: z.url({ message: 'must be a URL such as https://api.openai.com/v1' }).optional(),
-  OPENAI_ORG_ID: optionalString,
-  OPENAI_PROJECT_ID: optionalString,
-  OPENAI_TIMEOUT_MS: positiveInt(60_000),
-  /** The webhook endpoint's signing secret (`whsec_…`), for the `webhooks` receiver only. */
-  OPENAI_WEBHOOK_SECRET: optionalString,
+  /** The batch API the worker serves (a registered provider, src/providers/registry.ts). @default 'openai' */
+  BATCH_PROVIDER: z.string().min(1).default(DEFAULT_PROVIDER),
+  ...OPENAI_ENV,
   /**
    * Temporal connection: no defaults here, so that a `temporal.toml` profile's values are not
    * replaced by built-in ones; `resolveTemporalTarget` (src/worker/temporal-connection.ts) resolves them.
@@ -92,17 +79,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return result.data;
-}
-
-/** The API key, or a ConfigError saying how to get going without one. */
-export function requireApiKey(config: Config): string {
-  if (!config.OPENAI_API_KEY) {
-    // Already pointed somewhere (the simulator, a proxy): only the key is missing.
-    throw new ConfigError([
-      config.OPENAI_BASE_URL
-        ? `OPENAI_API_KEY: required: the key of the API at ${config.OPENAI_BASE_URL} (the simulator prints its own, sk-simulator unless started with --api-key)`
-        : 'OPENAI_API_KEY: required to talk to OpenAI (set it, or point OPENAI_BASE_URL at the simulator with its key)',
-    ]);
-  }
-  return config.OPENAI_API_KEY;
 }

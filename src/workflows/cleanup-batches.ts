@@ -5,32 +5,22 @@
  * cancel workflow's own id and ALLOW_DUPLICATE_FAILED_ONLY: a batch whose cancellation is running
  * or completed (from any run, schedule or CLI) is skipped, one whose cancellation failed is tried
  * again. Children are started at a bounded rate, then awaited together; they are ABANDONed so they
- * outlive the cleanup. Since `cleanup-child-outcomes`, each batch is a `cleanupChildWorkflow` that
- * runs the cancellation and returns a small outcome (the full result stays in the cancellation's
- * history), and a run continues as new before its history passes MAX_CLEANUP_EVENTS_PER_RUN.
+ * outlive the cleanup. Each batch is a `cleanupChildWorkflow` that runs the cancellation and
+ * returns a small outcome (the full result stays in the cancellation's history), and a run
+ * continues as new before its history passes MAX_CLEANUP_EVENTS_PER_RUN.
  * Deterministic: no I/O here.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { WORKFLOW_TYPES } from '../contract/constants';
 import {
   continueAsNew,
-  patched,
   proxyActivities,
   setCurrentDetails,
   sleep,
   startChild,
   workflowInfo,
-  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CancelBatchInput } from '../contract/cancel-input';
-import {
-  cancelChildOptions,
-  deletableFileIds,
-  errorMessage,
-  type cleanupChildWorkflow,
-  type CleanupKind,
-} from './cleanup-child';
+import { errorMessage, type cleanupChildWorkflow, type CleanupKind } from './cleanup-child';
 import type { CleanupPolicy, CleanupPolicyInput } from '../contract/cleanup-policy';
 import {
   emptyCleanupSummary,
@@ -42,24 +32,10 @@ import {
 } from '../contract/cleanup-summary';
 import { selectBatch } from '../contract/cleanup-select';
 import { invalidInputFailure } from '../contract/failure-types';
-import type { cancelBatchWorkflow } from './cancel-batch';
-import { deleteFilesOptions, listBatchesPageOptions } from '../contract/activity-options';
+import { listBatchesPageOptions } from '../contract/activity-options';
 import { loadCancelInputSchema, loadCleanupPolicySchema } from './lazy-schemas';
 
 const { listBatchesPage } = proxyActivities<Activities>(listBatchesPageOptions);
-const { deleteFiles } = proxyActivities<Activities>(deleteFilesOptions);
-
-/**
- * Marks runs that start children at a bounded rate and await them together, restart failed
- * children and stop paging at the lookback. Older histories replay the earlier path.
- */
-const PACED_STARTS_PATCH = 'cleanup-paced-starts-lookback';
-
-/**
- * Marks runs whose children are `cleanupChildWorkflow`s returning small outcomes, and that continue
- * as new before MAX_CLEANUP_EVENTS_PER_RUN. They imply the paced starts (its marker is not recorded).
- */
-const CHILD_OUTCOMES_PATCH = 'cleanup-child-outcomes';
 
 /**
  * A run continues as new before its history would pass this many events, counting what the
@@ -109,45 +85,17 @@ export async function cleanupBatchesWorkflow(
         `errors ${totals.errors.length}`,
     );
 
-  const smallOutcomes = patched(CHILD_OUTCOMES_PATCH);
-  const paced = smallOutcomes || patched(PACED_STARTS_PATCH);
   type Kind = CleanupKind;
-  type Child = ChildWorkflowHandle<typeof cancelBatchWorkflow>;
   /** A started child: `finish` awaits it and counts what it did. */
   type Started = { finish: () => Promise<void> };
 
-  /** Starts the batch's child; null when it exists already (skipped) or could not start (reported). */
+  /** Starts the batch's child: it runs the cancellation and returns only a small outcome. */
   async function startOne(batch: BatchSummary, kind: Kind, why: string): Promise<Started | null> {
     const cancelInput: CancelBatchInput = {
       ...policy.cancelOptions,
       batchId: batch.id,
       reason: `scheduled cleanup: ${why}`,
     };
-    if (smallOutcomes) return startOutcomeChild(batch, kind, why, cancelInput);
-    try {
-      const child: Child = await startChild<typeof cancelBatchWorkflow>(
-        WORKFLOW_TYPES.cancelBatch,
-        // A failed, terminated or timed-out child is no outcome: the next run tries again.
-        cancelChildOptions(
-          { batch, kind, why, cancelInput },
-          paced ? 'ALLOW_DUPLICATE_FAILED_ONLY' : 'REJECT_DUPLICATE',
-        ),
-      );
-      return { finish: () => finishOne(child, batch, kind) };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) skip('already-processed');
-      else fail(batch.id, err);
-      return null;
-    }
-  }
-
-  /** The child that runs the batch's cancellation and returns only a small outcome. */
-  async function startOutcomeChild(
-    batch: BatchSummary,
-    kind: Kind,
-    why: string,
-    cancelInput: CancelBatchInput,
-  ): Promise<Started | null> {
     let child;
     try {
       child = await startChild<typeof cleanupChildWorkflow>('cleanupChildWorkflow', {
@@ -192,45 +140,13 @@ export async function cleanupBatchesWorkflow(
     }
   }
 
-  async function finishOne(child: Child, batch: BatchSummary, kind: Kind): Promise<void> {
-    const result = await resultOrReport(child, batch.id);
-    if (!result) return;
-    if (kind === 'cancel') totals.cancelled++;
-    else totals.collected++;
-    if (!policy.deleteFilesAfterCollect || !result.results) return;
-    // A source that produced quarantined lines is the only full copy of those lines: keep it.
-    const fileIds = deletableFileIds(result, patched('keep-sources-with-quarantined-lines'));
-    if (fileIds.length === 0) return;
-    try {
-      const deleted = await deleteFiles.executeWithOptions(
-        { ...deleteFilesOptions, summary: `delete result files of ${batch.id}` },
-        [fileIds],
-      );
-      totals.filesDeleted += deleted.deleted.length;
-    } catch (err) {
-      fail(batch.id, err);
-    }
-  }
-
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
     const tracked: Promise<void> = p.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
 
-  // Before the patch: at most maxConcurrentChildren children, each started and awaited in turn, so
-  // a cancel request waited for earlier batches to finish.
-  const launchAwaited = async (batch: BatchSummary, kind: Kind, why: string) => {
-    while (inFlight.size >= policy.maxConcurrentChildren) await Promise.race(inFlight);
-    track(
-      (async () => {
-        const child = await startOne(batch, kind, why);
-        if (child) await child.finish();
-      })(),
-    );
-  };
-
-  // Since the patch: up to maxConcurrentChildren starts per second, never waiting for a result.
+  // Up to maxConcurrentChildren starts per second, never waiting for a result.
   let nextGroupAt = 0;
   const launchPaced = async (group: { batch: BatchSummary; kind: Kind; why: string }[]) => {
     while (inFlight.size + group.length > MAX_PENDING_CHILDREN) await Promise.race(inFlight);
@@ -244,7 +160,7 @@ export async function cleanupBatchesWorkflow(
   for (let pages = 0; ; pages++) {
     // What the history holds, what the children in flight and the next page may still add.
     const eventsBy = workflowInfo().historyLength + (inFlight.size + policy.pageSize) * EVENTS_PER_CHILD;
-    const overBudget = smallOutcomes && eventsBy >= MAX_CLEANUP_EVENTS_PER_RUN;
+    const overBudget = eventsBy >= MAX_CLEANUP_EVENTS_PER_RUN;
     if (pages >= policy.pagesPerRun || workflowInfo().continueAsNewSuggested || overBudget) {
       report(`continuing as new after ${after}`);
       await Promise.all(inFlight);
@@ -260,7 +176,7 @@ export async function cleanupBatchesWorkflow(
     const candidates: { batch: BatchSummary; kind: Kind; why: string }[] = [];
     let pastLookback = false;
     for (const batch of page.batches) {
-      if (paced && nowMs - batch.createdAt * 1000 > policy.lookback) {
+      if (nowMs - batch.createdAt * 1000 > policy.lookback) {
         // Newest first: this batch and every later one are older than the window.
         pastLookback = true;
         skip('older-than-lookback');
@@ -276,9 +192,9 @@ export async function cleanupBatchesWorkflow(
         else totals.collected++;
         continue;
       }
-      const why = decision.action === 'cancel' ? decision.why : `${batch.status}, collect results`;
-      if (paced) candidates.push({ batch, kind: decision.action, why });
-      else await launchAwaited(batch, decision.action, why);
+      const why =
+        decision.action === 'cancel' ? decision.why : `${batch.outcome ?? batch.status}, collect results`;
+      candidates.push({ batch, kind: decision.action, why });
     }
     for (let i = 0; i < candidates.length; i += policy.maxConcurrentChildren) {
       await launchPaced(candidates.slice(i, i + policy.maxConcurrentChildren));

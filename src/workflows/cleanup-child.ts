@@ -72,18 +72,15 @@ export function cancelChildOptions(
 
 /**
  * The result files a cleanup may delete after collecting. A source that produced quarantined
- * lines is the only full copy of those lines: it is kept (unless `keepQuarantined` is false, in
- * runs recorded before that rule).
+ * lines is the only full copy of those lines: it is kept.
  */
-export function deletableFileIds(result: CancelBatchResult, keepQuarantined = true): string[] {
+export function deletableResultRefs(result: CancelBatchResult): string[] {
   const r = result.results;
   if (!r) return [];
   const deletable = (id: string | null, written: { quarantined: number } | null): id is string =>
-    id !== null && (!keepQuarantined || !written || written.quarantined === 0);
-  return [
-    ...(deletable(result.batch.outputFileId, r.output) ? [result.batch.outputFileId] : []),
-    ...(deletable(result.batch.errorFileId, r.errors) ? [result.batch.errorFileId] : []),
-  ];
+    id !== null && (!written || written.quarantined === 0);
+  const { output, errors } = result.batch.resultRefs;
+  return [...(deletable(output, r.output) ? [output] : []), ...(deletable(errors, r.errors) ? [errors] : [])];
 }
 
 export async function cleanupChildWorkflow(input: CleanupChildInput): Promise<CleanupChildOutcome> {
@@ -101,12 +98,12 @@ export async function cleanupChildWorkflow(input: CleanupChildInput): Promise<Cl
       return { ...outcome, outcome: 'already-processed' };
     return { ...outcome, outcome: 'failed', errors: [errorMessage(err)] };
   }
-  const fileIds = input.deleteFilesAfterCollect ? deletableFileIds(result) : [];
-  if (fileIds.length === 0) return outcome;
+  const refs = input.deleteFilesAfterCollect ? deletableResultRefs(result) : [];
+  if (refs.length === 0) return outcome;
   try {
     const deleted = await deleteFiles.executeWithOptions(
       { ...deleteFilesOptions, summary: `delete result files of ${input.batch.id}` },
-      [fileIds],
+      [refs],
     );
     outcome.filesDeleted = deleted.deleted.length;
   } catch (err) {

@@ -46,7 +46,7 @@ export function renderDetails(state: CancelProgress, opts: DetailsOptions): stri
   if (b) {
     const c = b.requestCounts;
     lines.push(`**Status** ${b.status}`);
-    lines.push(`**Requests** ${c.completed} completed, ${c.failed} failed, ${c.total} total`);
+    lines.push(`**Requests** ${c.succeeded} succeeded, ${c.failed} failed, ${c.total} total`);
     if (b.errors) lines.push(`**Failed because** ${describeFailureReason(b.errors).join('; ')}`);
   } else {
     lines.push('**Status** not read yet');

@@ -23,7 +23,7 @@ export interface AttributeReporter {
 }
 
 export function makeAttributeReporter(): AttributeReporter {
-  const sent: { status?: string; completed?: number; failed?: number; total?: number; stuck?: boolean } = {};
+  const sent: { status?: string; succeeded?: number; failed?: number; total?: number; stuck?: boolean } = {};
   let pending: Pairs = [];
   const report = (batch: BatchSnapshot | null, stuck: boolean) => {
     const pairs: Pairs = pending;
@@ -33,9 +33,9 @@ export function makeAttributeReporter(): AttributeReporter {
       pairs.push({ key: OPENAI_BATCH_STATUS, value: batch.status });
     }
     const c = batch?.requestCounts;
-    if (c && c.completed !== sent.completed) {
-      sent.completed = c.completed;
-      pairs.push({ key: OPENAI_BATCH_REQUESTS_COMPLETED, value: c.completed });
+    if (c && c.succeeded !== sent.succeeded) {
+      sent.succeeded = c.succeeded;
+      pairs.push({ key: OPENAI_BATCH_REQUESTS_COMPLETED, value: c.succeeded });
     }
     if (c && c.failed !== sent.failed) {
       sent.failed = c.failed;

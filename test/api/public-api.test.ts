@@ -38,7 +38,7 @@ const EXERCISED_FUNCTIONS = [
   'triggerCleanupSchedule',
   'deleteCleanupSchedule',
   'describeZodError',
-  'isTerminalStatus',
+  'isTerminal',
   'cancelWorkflowId',
   'batchIdFromWorkflowId',
   'createActivities',
@@ -131,8 +131,8 @@ describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)'
     expect(api.cancelWorkflowId('batch_a')).toBe('cancel-batch:batch_a');
     expect(api.batchIdFromWorkflowId('cancel-batch:batch_a')).toBe('batch_a');
     expect(api.batchIdFromWorkflowId('other')).toBeUndefined();
-    expect(api.isTerminalStatus('cancelled')).toBe(true);
-    expect(api.isTerminalStatus('cancelling')).toBe(false);
+    expect(api.isTerminal({ phase: 'terminal' })).toBe(true);
+    expect(api.isTerminal({ phase: 'cancelling' })).toBe(false);
     expect(api.FailureType.NotFound).toBe('OpenAINotFound');
   });
 
@@ -174,7 +174,7 @@ describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)'
     const result = await api.awaitCancellationResult(env.client, batch.id);
     expect(api.CancelBatchResultSchema.parse(result)).toEqual(result);
     expect(result).toMatchObject({ batchId: batch.id, finalStatus: 'cancelled' });
-    expect(result.results?.output?.lines).toBe(result.requestCounts.completed);
+    expect(result.results?.output?.lines).toBe(result.requestCounts.succeeded);
 
     const listed = await api.listCancellations(env.client, { batchStatus: 'cancelled' });
     expect(listed).toEqual(

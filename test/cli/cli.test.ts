@@ -51,7 +51,7 @@ describe('openai-batch-cancel CLI', () => {
       finalStatus: 'cancelled',
       cancelOutcome: 'cancel-requested',
     });
-    expect(result.results?.output?.lines).toBe(result.requestCounts.completed);
+    expect(result.results?.output?.lines).toBe(result.requestCounts.succeeded);
     for (const file of [
       result.results!.summaryPath,
       result.results!.output!.path,

@@ -79,7 +79,7 @@ describe('ops: live progress and stuck cancellations', () => {
       .filter((l) => l.includes('cancelling') && l.includes('waiting'))
       .map((l) => ({
         reads: Number(/reads (\d+)/.exec(l)?.[1]),
-        completed: Number(/ (\d+)\/\d+\/\d+ completed/.exec(l)?.[1]),
+        completed: Number(/ (\d+)\/\d+\/\d+ succeeded/.exec(l)?.[1]),
         lastRead: /last (\S+) ago/.exec(l)?.[1],
       }));
     process.stdout.write(
@@ -116,7 +116,7 @@ describe('ops: live progress and stuck cancellations', () => {
     expect(later.polls).toBeGreaterThan(first.polls + 2);
     expect(later.lastReadAt!).toBeGreaterThan(first.lastReadAt!);
     expect(Date.now() - later.lastReadAt!).toBeLessThan(2_000);
-    expect(later.batch!.requestCounts.completed).toBeGreaterThan(first.batch!.requestCounts.completed);
+    expect(later.batch!.requestCounts.succeeded).toBeGreaterThan(first.batch!.requestCounts.succeeded);
     // It came from the pending wait's heartbeat (describe), sent as the counts moved.
     expect(later.live?.attempt).toBeGreaterThan(1);
     expect(Date.now() - later.live!.lastHeartbeatAt!).toBeLessThan(2_500);
@@ -146,14 +146,15 @@ describe('ops: live progress and stuck cancellations', () => {
     });
     expect(listed).toMatchObject({ stuck: true, batchStatus: 'cancelling', workflowStatus: 'RUNNING' });
     expect(listed.requestCounts).toEqual({
-      completed: progress.batch!.requestCounts.completed,
+      succeeded: progress.batch!.requestCounts.succeeded,
       failed: progress.batch!.requestCounts.failed,
       total: 500,
+      processing: progress.batch!.requestCounts.processing,
     });
     const attrs = (await handle.describe()).typedSearchAttributes;
     expect(attrs.get(OPENAI_BATCH_STUCK)).toBe(true);
     expect(attrs.get(OPENAI_BATCH_STATUS)).toBe('cancelling');
-    expect(attrs.get(OPENAI_BATCH_REQUESTS_COMPLETED)).toBe(progress.batch!.requestCounts.completed);
+    expect(attrs.get(OPENAI_BATCH_REQUESTS_COMPLETED)).toBe(progress.batch!.requestCounts.succeeded);
 
     // Current details say so, for the UI.
     const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
@@ -182,16 +183,16 @@ describe('ops: live progress and stuck cancellations', () => {
     );
     const result = await handle.result();
     // A run with the stuck marker and numeric counts, for the replay test.
-    await recordHistory(env, handle.workflowId, 'stuck-then-cancelled.ordered-reads');
+    await recordHistory(env, handle.workflowId, 'stuck-then-cancelled');
     expect(result.finalStatus).toBe('cancelled');
     const attrs = (await handle.describe()).typedSearchAttributes;
     expect(attrs.get(OPENAI_BATCH_STUCK)).toBe(false);
-    expect(attrs.get(OPENAI_BATCH_REQUESTS_COMPLETED)).toBe(result.requestCounts.completed);
+    expect(attrs.get(OPENAI_BATCH_REQUESTS_COMPLETED)).toBe(result.requestCounts.succeeded);
     // Filterable as numbers: "cancelled with more than N completed".
     const rows = await eventually('a numeric filter to find it', async () => {
       const found: string[] = [];
       for await (const wf of env.client.workflow.list({
-        query: `${OPENAI_BATCH_STATUS.name} = 'cancelled' AND ${OPENAI_BATCH_REQUESTS_COMPLETED.name} >= ${result.requestCounts.completed}`,
+        query: `${OPENAI_BATCH_STATUS.name} = 'cancelled' AND ${OPENAI_BATCH_REQUESTS_COMPLETED.name} >= ${result.requestCounts.succeeded}`,
       }))
         found.push(wf.workflowId);
       return found.includes(handle.workflowId) ? found : undefined;

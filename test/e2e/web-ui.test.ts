@@ -76,7 +76,7 @@ describe('Temporal Web UI shows a running cancellation', () => {
       await tab.click();
     };
     await openTab('User Metadata');
-    const countsLine = `${counts.completed} completed, ${counts.failed} failed, ${counts.total} total`;
+    const countsLine = `${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.total} total`;
     // The UI renders user markdown (summary, details, current details) in sandboxed iframes.
     const allText = async () => {
       const texts = await Promise.all(
@@ -161,7 +161,7 @@ describe('Temporal Web UI shows a running cancellation', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-pending-activity.png'), fullPage: true });
     expect(pending).toContain('awaitTerminal');
     expect(pending).toMatch(/"status":\s*"cancelling"/);
-    expect(pending).toMatch(new RegExp(`"completed":\\s*${counts.completed}`));
+    expect(pending).toMatch(new RegExp(`"succeeded":\\s*${counts.succeeded}`));
     expect(pending).toMatch(/"readAt":\s*\d+/);
 
     // Current details carry the stuck line; the search attribute is set for saved views.

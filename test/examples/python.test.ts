@@ -59,7 +59,7 @@ describeWithPython('examples/python: calling the workflow by name from Python', 
       finalStatus: 'cancelled',
       cancelOutcome: 'cancel-requested',
     });
-    expect(result.results?.output?.lines).toBe(result.requestCounts.completed);
+    expect(result.results?.output?.lines).toBe(result.requestCounts.succeeded);
     expect(fs.existsSync(result.results!.summaryPath)).toBe(true);
     // The TypeScript client sees the same workflow.
     const described = await env.client.workflow.getHandle(`cancel-batch:${batch.id}`).describe();

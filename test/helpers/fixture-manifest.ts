@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-export const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
-export const MANIFEST = path.join(__dirname, '..', 'fixtures', 'histories.sha256');
+export const HISTORY_DIR = path.join(__dirname, '..', 'fixtures', 'replay');
+export const MANIFEST = path.join(__dirname, '..', 'fixtures', 'replay.sha256');
 /** The two paths as git names them, from the repository's root. */
-export const HISTORY_DIR_IN_REPO = 'test/fixtures/histories';
-export const MANIFEST_IN_REPO = 'test/fixtures/histories.sha256';
+export const HISTORY_DIR_IN_REPO = 'test/fixtures/replay';
+export const MANIFEST_IN_REPO = 'test/fixtures/replay.sha256';
 
 export const fixturePath = (file: string) => path.join(HISTORY_DIR, file);
 

@@ -1,7 +1,7 @@
 /**
  * Records a run's history as a replay fixture (RECORD_HISTORIES=1), only ever as a new file: a
  * fixture is never re-recorded or edited (the old code path it proves would no longer be proven).
- * A new file is added to the manifest of hashes (test/fixtures/histories.sha256) that the
+ * A new file is added to the manifest of hashes (test/fixtures/replay.sha256) that the
  * fixture-integrity test checks; an existing one is kept, and the run says so.
  */
 import { execFileSync } from 'node:child_process';

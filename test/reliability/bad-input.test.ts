@@ -232,9 +232,7 @@ describe('bad input on a real server', () => {
       const batchId = `batch_${fileId.replace(/^file-/, '')}`;
       return new MockActivityEnvironment().run(activities.collectResults, {
         batchId,
-        inputFileId: 'file-input-unused',
-        outputFileId: fileId,
-        errorFileId: null,
+        resultRefs: { input: 'file-input-unused', output: fileId, errors: null },
         writeRemaining: false,
       });
     }

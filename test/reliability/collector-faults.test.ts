@@ -91,7 +91,7 @@ describe('collecting results when things go wrong', () => {
     const r = result.results!;
     expect(r.remaining).toBeNull();
     expect(r.remainingUnavailable).toEqual({
-      inputFileId: batch.input_file_id,
+      inputRef: batch.input_file_id,
       reason: expect.stringMatching(/no longer exists \(404\)/),
     });
     const summary = JSON.parse(fs.readFileSync(r.summaryPath, 'utf8')) as typeof r;
@@ -248,11 +248,11 @@ describe('collecting results when things go wrong', () => {
     const kept: string[] = [];
     for (const file of [written.output!, written.errors!]) {
       // Deleted exactly when nothing was quarantined from it.
-      expect({ file: file.fileId, exists: await exists(file.fileId) }).toEqual({
-        file: file.fileId,
+      expect({ file: file.ref, exists: await exists(file.ref) }).toEqual({
+        file: file.ref,
         exists: file.quarantined > 0,
       });
-      if (file.quarantined > 0) kept.push(file.fileId);
+      if (file.quarantined > 0) kept.push(file.ref);
     }
     expect(kept.length).toBeGreaterThan(0);
     figures.sourcesKeptForQuarantine = kept.length;

@@ -208,9 +208,7 @@ describe('security', () => {
       const failure = await new MockActivityEnvironment()
         .run(activities.collectResults, {
           batchId: id,
-          inputFileId: 'file-x',
-          outputFileId: 'file-y',
-          errorFileId: null,
+          resultRefs: { input: 'file-x', output: 'file-y', errors: null },
           writeRemaining: false,
         })
         .catch((e: unknown) => e);
@@ -223,9 +221,11 @@ describe('security', () => {
     const failure = await new MockActivityEnvironment()
       .run(activities.collectResults, {
         batchId: batch.id,
-        inputFileId: '../../../../etc/passwd',
-        outputFileId: '../../../../tmp/evil',
-        errorFileId: '/etc/shadow\u0000',
+        resultRefs: {
+          input: '../../../../etc/passwd',
+          output: '../../../../tmp/evil',
+          errors: '/etc/shadow\u0000',
+        },
         writeRemaining: true,
       })
       .catch((e: unknown) => e);

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { toSnapshot } from '../../src/providers/openai/snapshot';
+import { isTerminalStatus, meaningOf } from '../../src/providers/openai/status';
 import { parseBatch } from '../../src/providers/openai/batch-api';
 import { MalformedResponseError, parseResponse } from '../../src/providers/malformed';
 import { BatchListPageSchema, FileObjectSchema } from '../../src/providers/openai/schemas';
@@ -190,9 +191,24 @@ describe('parsers accept what the OpenAPI spec allows', () => {
         expect(snapshot.id).toBe(sent.id);
         expect(snapshot.status).toBe(sent.status);
         expect(snapshot.createdAt).toBe(sent.created_at);
-        expect(snapshot.outputFileId).toBe(sent.output_file_id ?? null);
-        expect(snapshot.cancelledAt).toBe(sent.cancelled_at ?? null);
-        expect(snapshot.requestCounts).toEqual(sent.request_counts ?? { total: 0, completed: 0, failed: 0 });
+        expect(snapshot.resultRefs).toEqual({
+          output: sent.output_file_id ?? null,
+          errors: sent.error_file_id ?? null,
+          input: sent.input_file_id,
+        });
+        expect(snapshot.phase).toBe(meaningOf(batch.status).phase);
+        // A terminal batch ended when its status's own timestamp says (`cancelled_at`, ...).
+        const endedField = `${batch.status}_at`;
+        expect(snapshot.endedAt).toBe(
+          isTerminalStatus(batch.status) ? ((sent as Record<string, unknown>)[endedField] ?? null) : null,
+        );
+        const c = batch.request_counts ?? { total: 0, completed: 0, failed: 0 };
+        expect(snapshot.requestCounts).toEqual({
+          total: c.total,
+          succeeded: c.completed,
+          failed: c.failed,
+          processing: Math.max(0, c.total - c.completed - c.failed),
+        });
       }),
       { numRuns: 3000 },
     );

@@ -2,7 +2,7 @@
 import { CleanupPolicySchema, type CleanupPolicyInput } from '../../src/contract/cleanup-policy';
 import { parseDeadline, selectBatch } from '../../src/contract/cleanup-select';
 import type { BatchSummary } from '../../src/contract/cleanup-policy';
-import type { BatchStatus } from '../../src/contract/batch-status';
+import { meaningOf, type BatchStatus } from '../../src/providers/openai/status';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const HOUR = 3600;
@@ -16,6 +16,7 @@ const batch = (
 ): BatchSummary => ({
   id: 'batch_x',
   status,
+  ...meaningOf(status),
   createdAt: nowS - ageSeconds,
   metadata,
 });

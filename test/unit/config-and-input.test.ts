@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../../src/worker/config';
 import { buildInput } from '../../src/cli/commands/cancel';
 import { CancelBatchInputSchema, POLL_DEFAULTS } from '../../src/contract/cancel-input';
 import { LocalResultsStore } from '../../src/results/local-store';
+import { openaiDefinition } from '../../src/providers/openai/definition';
 import { UnsafeBatchIdError } from '../../src/results/safe-name';
 
 describe('config', () => {
@@ -77,12 +78,19 @@ describe('cancel input', () => {
     expect(loadConfig({}).OPENAI_WEBHOOK_SECRET).toBeUndefined();
   });
 
-  it.each(['', 'abc', 'batch_../x', 'batch_a/b', '/etc/passwd', 'batch_\u0000x'])(
-    'rejects batch id %j',
+  it.each(['', 'batch_../x', 'batch_a/b', '/etc/passwd', 'batch_\u0000x', '..', '.hidden'])(
+    'rejects batch id %j, whichever API owns it',
     (batchId) => {
       const r = CancelBatchInputSchema.safeParse({ batchId });
       expect(r.success).toBe(false);
       if (!r.success) expect(r.error.issues[0]?.path).toEqual(['batchId']);
+    },
+  );
+
+  it.each(['', 'abc', 'batch_../x', 'batch_a/b', '/etc/passwd', 'batch_\u0000x', 'msgbatch_01'])(
+    "rejects batch id %j by OpenAI's rule",
+    (batchId) => {
+      expect(openaiDefinition.batchId.safeParse(batchId).success).toBe(false);
     },
   );
 

@@ -4,19 +4,19 @@
  */
 import { mergeWaitHeartbeat, type BatchSnapshot, type CancelProgress } from '../../src/contract/progress';
 
-const snapshot = (completed: number): BatchSnapshot => ({
+const snapshot = (succeeded: number): BatchSnapshot => ({
+  provider: 'openai',
+  account: 'default',
   id: 'batch_x',
   status: 'cancelling',
-  requestCounts: { total: 100, completed, failed: 0 },
-  inputFileId: 'file-in',
-  outputFileId: null,
-  errorFileId: null,
+  phase: 'cancelling',
+  outcome: null,
+  requestCounts: { total: 100, succeeded, failed: 0, processing: 100 - succeeded },
+  resultRefs: { output: null, errors: null, input: 'file-in' },
   createdAt: 1,
-  cancellingAt: 2,
-  cancelledAt: null,
-  completedAt: null,
-  failedAt: null,
-  expiredAt: null,
+  endedAt: null,
+  errors: null,
+  usage: null,
 });
 
 const state: CancelProgress = {
@@ -37,7 +37,7 @@ describe('mergeWaitHeartbeat', () => {
     expect(merged).toMatchObject({
       polls: 11,
       lastReadAt: 9_000,
-      batch: { requestCounts: { completed: 30 } },
+      batch: { requestCounts: { succeeded: 30 } },
     });
   });
 

@@ -1,10 +1,10 @@
 /**
  * Replay protects old runs only while the recorded histories stay as recorded. The rule: a fixture
  * is never re-recorded or edited, only added. This checks it twice: the files against the
- * manifest of their hashes (test/fixtures/histories.sha256), and git history since the manifest
+ * manifest of their hashes (test/fixtures/replay.sha256), and git history since the manifest
  * was committed (each fixture only ever added; each manifest line, once written, kept as is).
- * Histories re-recorded before the rule (up to b23a9da) are not resurrected: issue 24's fold of
- * the pre-1.0 patches drops those paths.
+ * The histories of 0.1 (test/fixtures/histories/, before the pre-1.0 patches were folded in
+ * 0.2.0) were dropped with those code paths; this directory starts with 0.2.0.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

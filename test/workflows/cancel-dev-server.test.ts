@@ -45,7 +45,7 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
 
   /** Records the run's history as a new replay fixture of today's path (RECORD_HISTORIES=1). */
   const record = (name: string, batchId: string) =>
-    recordHistory(env, cancelWorkflowId(batchId), `${name}.ordered-reads`);
+    recordHistory(env, cancelWorkflowId(batchId), `${name}`);
 
   it('cancels, waits and collects output and error files byte for byte', async () => {
     const batch = h.sim.seedBatch({ status: 'in_progress', requests: 300, completedFraction: 0.5 });

@@ -108,13 +108,13 @@ describe('cleanupBatchesWorkflow history per run (dev server)', () => {
     await recordHistory(
       env,
       handle.workflowId,
-      'cleanup-continues-as-new.child-outcomes',
+      'cleanup-continues-as-new',
       handle.firstExecutionRunId,
     );
-    await recordHistory(env, handle.workflowId, 'cleanup-continued-run.child-outcomes', next!);
+    await recordHistory(env, handle.workflowId, 'cleanup-continued-run', next!);
     const child = first.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)
       ?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
     expect(child).toMatch(/^cleanup:/);
-    await recordHistory(env, child!, 'cleanup-child-collects.child-outcomes');
+    await recordHistory(env, child!, 'cleanup-child-collects');
   });
 });

@@ -80,7 +80,7 @@ describe('cancelBatchWorkflow under concurrency (dev server, real time)', () => 
     await recordHistory(
       env,
       cancelWorkflowId(batch.id),
-      'refresh-older-read-during-collection.ordered-reads',
+      'refresh-older-read-during-collection',
     );
   });
 
@@ -105,7 +105,7 @@ describe('cancelBatchWorkflow under concurrency (dev server, real time)', () => 
     ]);
     expect(result).toMatchObject({ finalStatus: 'cancelled' });
     expect((await getCancellationProgress(env.client, batch.id)).detectedBy).toBe('refresh');
-    await recordHistory(env, cancelWorkflowId(batch.id), 'refresh-ends-wait.ordered-reads');
+    await recordHistory(env, cancelWorkflowId(batch.id), 'refresh-ends-wait');
   });
 
   it('ends cancelled when cancelled during an event’s read past the deadline, not MaxWaitExceeded', async () => {

@@ -2,9 +2,8 @@
  * `list [--status s] [--stuck] [--older-than 30m] [--limit n]`: recent cancellations, newest first,
  * from Temporal visibility.
  */
-import { Command, Option } from 'commander';
-import { listCancellations } from '../../client/cancellations';
-import { BATCH_STATUSES, type BatchStatus } from '../../contract/batch-status';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { listCancellations, STATUS_WORD } from '../../client/cancellations';
 import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { durationFlag } from '../duration';
@@ -12,10 +11,17 @@ import { withFailureReasons } from '../failure-reasons';
 import { listingTable } from '../format';
 
 interface ListOptions extends CommonOptions {
-  status?: BatchStatus | 'unknown';
+  status?: string;
   stuck?: boolean;
   olderThan?: number;
   limit: number;
+}
+
+/** A status word as the APIs spell them; anything else could not match, or could break the query. */
+function statusWord(value: string): string {
+  if (!STATUS_WORD.test(value))
+    throw new InvalidArgumentError('expected a status word such as cancelling or cancelled');
+  return value;
 }
 
 export function listCommand(): Command {
@@ -23,10 +29,10 @@ export function listCommand(): Command {
     new Command('list')
       .description('list recent cancellations, newest first')
       .addOption(
-        new Option('--status <status>', 'only batches last seen in this status').choices([
-          ...BATCH_STATUSES,
-          'unknown',
-        ]),
+        new Option(
+          '--status <status>',
+          "only batches last seen in this status, the batch API's word (cancelling, cancelled, ...)",
+        ).argParser(statusWord),
       )
       .option('--stuck', 'only running cancellations marked stuck (cancelling past the threshold)')
       .option('--older-than <duration>', "only those started at least this long ago ('30m')", durationFlag)

@@ -9,14 +9,9 @@
  * returns).
  */
 import { z } from 'zod';
-import { BATCH_STATUSES } from '../../contract/batch-status';
+import { BATCH_STATUSES } from './status';
 
-export {
-  BATCH_STATUSES,
-  TERMINAL_STATUSES,
-  isTerminalStatus,
-  type BatchStatus,
-} from '../../contract/batch-status';
+export { BATCH_STATUSES, isTerminalStatus, type BatchStatus } from './status';
 export const BatchStatusSchema = z.enum(BATCH_STATUSES);
 
 /** `type: integer, format: unixtime` in the spec: seconds, no minimum. */

@@ -1,26 +1,42 @@
-/** An OpenAI batch object reduced to what the workflow keeps. */
+/** An OpenAI batch object reduced to the product's snapshot (contract/batch-snapshot.ts). */
 import {
   MAX_BATCH_ERRORS_KEPT,
   type BatchFailureReason,
   type BatchSnapshot,
+  type RequestCounts,
 } from '../../contract/batch-snapshot';
 import type { Batch } from './schemas';
+import { meaningOf } from './status';
+
+/** The account a provider serves when none is named. */
+export const DEFAULT_ACCOUNT = 'default';
 
 /** The few fields the workflow keeps, so history stays small. */
-export function toSnapshot(batch: Batch): BatchSnapshot {
+export function toSnapshot(batch: Batch, account: string = DEFAULT_ACCOUNT): BatchSnapshot {
+  const { phase, outcome } = meaningOf(batch.status);
   return {
+    provider: 'openai',
+    account,
     id: batch.id,
     status: batch.status,
-    requestCounts: batch.request_counts ?? { total: 0, completed: 0, failed: 0 },
-    inputFileId: batch.input_file_id,
-    outputFileId: batch.output_file_id ?? null,
-    errorFileId: batch.error_file_id ?? null,
+    phase,
+    outcome,
+    requestCounts: countsOf(batch),
+    resultRefs: {
+      output: batch.output_file_id ?? null,
+      errors: batch.error_file_id ?? null,
+      input: batch.input_file_id,
+    },
     createdAt: batch.created_at,
-    cancellingAt: batch.cancelling_at ?? null,
-    cancelledAt: batch.cancelled_at ?? null,
-    completedAt: batch.completed_at ?? null,
-    failedAt: batch.failed_at ?? null,
-    expiredAt: batch.expired_at ?? null,
+    endedAt:
+      outcome === null
+        ? null
+        : ({
+            completed: batch.completed_at,
+            cancelled: batch.cancelled_at,
+            expired: batch.expired_at,
+            failed: batch.failed_at,
+          }[outcome] ?? null),
     errors: failureReason(batch),
     usage: batch.usage
       ? {
@@ -30,6 +46,17 @@ export function toSnapshot(batch: Batch): BatchSnapshot {
           reasoningTokens: batch.usage.output_tokens_details.reasoning_tokens,
         }
       : null,
+  };
+}
+
+/** OpenAI counts `completed` (succeeded) and `failed`; the rest are still to run. */
+function countsOf(batch: Batch): RequestCounts {
+  const c = batch.request_counts ?? { total: 0, completed: 0, failed: 0 };
+  return {
+    total: c.total,
+    succeeded: c.completed,
+    failed: c.failed,
+    processing: Math.max(0, c.total - c.completed - c.failed),
   };
 }
 

@@ -1,0 +1,15 @@
+/** OpenAI's Batch API as the registry knows it (src/providers/registry.ts). */
+import type { ProviderDefinition } from '../types';
+import { OpenAIBatchIdSchema } from './batch-id';
+import { createOpenAIClient } from './client';
+import { clientOptionsOf, parseOpenAIEnv } from './env';
+import { openaiProvider } from './provider';
+import { meaningOfWord } from './status';
+
+export const openaiDefinition: ProviderDefinition = {
+  name: 'openai',
+  batchId: OpenAIBatchIdSchema,
+  meaningOf: meaningOfWord,
+  fromEnv: (env, account) =>
+    openaiProvider(createOpenAIClient(clientOptionsOf(parseOpenAIEnv(env))), account),
+};
