@@ -84,8 +84,7 @@ describe('webhooks end to end (dev server, simulator, receiver)', () => {
   };
 
   /** Records the run's history as a new replay fixture of today's path (RECORD_HISTORIES=1). */
-  const record = (name: string, batchId: string) =>
-    recordHistory(env, cancelWorkflowId(batchId), `${name}`);
+  const record = (name: string, batchId: string) => recordHistory(env, cancelWorkflowId(batchId), `${name}`);
 
   it('ends cancellations with a 5-minute fallback poll within ~1 s of the terminal transition', async () => {
     const batches = Array.from({ length: 8 }, (_, i) =>

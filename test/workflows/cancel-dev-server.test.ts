@@ -44,8 +44,7 @@ describe('cancelBatchWorkflow (dev server, real time)', () => {
   const fastPoll = { initialInterval: '200ms', backoffCoefficient: 1.5, maxInterval: '1s' } as const;
 
   /** Records the run's history as a new replay fixture of today's path (RECORD_HISTORIES=1). */
-  const record = (name: string, batchId: string) =>
-    recordHistory(env, cancelWorkflowId(batchId), `${name}`);
+  const record = (name: string, batchId: string) => recordHistory(env, cancelWorkflowId(batchId), `${name}`);
 
   it('cancels, waits and collects output and error files byte for byte', async () => {
     const batch = h.sim.seedBatch({ status: 'in_progress', requests: 300, completedFraction: 0.5 });

@@ -105,12 +105,7 @@ describe('cleanupBatchesWorkflow history per run (dev server)', () => {
       .fetchHistory();
     const next = first.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
     expect(next).toEqual(expect.any(String));
-    await recordHistory(
-      env,
-      handle.workflowId,
-      'cleanup-continues-as-new',
-      handle.firstExecutionRunId,
-    );
+    await recordHistory(env, handle.workflowId, 'cleanup-continues-as-new', handle.firstExecutionRunId);
     await recordHistory(env, handle.workflowId, 'cleanup-continued-run', next!);
     const child = first.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)
       ?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;

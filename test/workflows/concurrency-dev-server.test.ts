@@ -77,11 +77,7 @@ describe('cancelBatchWorkflow under concurrency (dev server, real time)', () => 
     expect(progress.batch?.status).toBe('cancelled');
     expect(progress.lastReadAt).toBeLessThanOrEqual(result.timings.terminalSeenAt);
     expect(await statusAttribute(batch.id)).toBe('cancelled');
-    await recordHistory(
-      env,
-      cancelWorkflowId(batch.id),
-      'refresh-older-read-during-collection',
-    );
+    await recordHistory(env, cancelWorkflowId(batch.id), 'refresh-older-read-during-collection');
   });
 
   it('answers a refresh sent just before the run ends instead of abandoning it', async () => {

@@ -135,12 +135,7 @@ describe('long and early waits (time-skipping server)', () => {
       true,
     );
     expect(result.polls).toBeGreaterThanOrEqual((100 * MIN) / (5_000 * 2));
-    await recordHistory(
-      env,
-      handle.workflowId,
-      'long-wait-continues-as-new',
-      handle.firstExecutionRunId,
-    );
+    await recordHistory(env, handle.workflowId, 'long-wait-continues-as-new', handle.firstExecutionRunId);
     await recordHistory(env, handle.workflowId, 'long-wait-continued-run', runs[1]!.runId);
   });
 
