@@ -175,10 +175,4 @@ export {
   type WebhookServerOptions,
 } from './webhooks/server';
 export type { WebhookStats } from './webhooks/stats';
-export {
-  batchEventSignal,
-  BATCH_EVENT_TYPES,
-  type BatchEvent,
-  type BatchEventType,
-  type DetectedBy,
-} from './contract/batch-event';
+export { batchEventSignal, type BatchEvent, type DetectedBy } from './contract/batch-event';

@@ -152,4 +152,28 @@ export interface ProviderDefinition {
    * search attribute); undefined for a word it does not use.
    */
   meaningOf(status: string): { phase: BatchPhase; outcome: BatchOutcome | null } | undefined;
+  /** How the API's webhooks are verified; absent for an API that sends none. */
+  readonly webhooks?: WebhookSupport;
+}
+
+/** A verified batch event: which batch, and the terminal outcome it announces. */
+export interface ProviderEvent {
+  /** The same event delivered twice carries the same id. */
+  eventId: string;
+  /** The provider's word for it (OpenAI: `batch.cancelled`). */
+  type: string;
+  batchId: string;
+  outcome: BatchOutcome;
+}
+
+/** A webhook delivery, verified: a batch event, a genuine event not about a batch (null), or refused. */
+export type WebhookDelivery =
+  { ok: true; event: ProviderEvent | null } | { ok: false; reason: string; deliveryId: string | null };
+
+/** A batch API's webhooks. */
+export interface WebhookSupport {
+  /** Why `secret` cannot be the API's signing secret (checked at start), or undefined. */
+  secretProblem(secret: string): string | undefined;
+  /** A verifier for one endpoint's secret: the raw body exactly as received, and the headers. */
+  verifier(secret: string): (body: string, headers: Headers) => Promise<WebhookDelivery>;
 }

@@ -1,22 +1,21 @@
 /**
  * The webhook receiver as one framework-neutral function: raw body and headers in, a status out.
- * The signature is verified by the `openai` SDK (`webhooks.unwrap`); a verified batch event becomes
+ * The provider verifies the delivery (OpenAI: the `openai` SDK's `webhooks.unwrap`, behind the
+ * port); a verified batch event becomes
  * the `batchEvent` signal of the workflow `cancel-batch:<batchId>`, which reads the batch before
  * acting on it. The secret and the body are never logged.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { createWebhookVerifier } from '../providers/openai/webhook-verify';
 import type { MetricMeter } from '@temporalio/common';
 import { batchEventSignal, type BatchEvent } from '../contract/batch-event';
-import { OPENAI_BATCH_ID_PATTERN } from '../providers/openai/batch-id';
 import { cancelWorkflowId } from '../contract/constants';
 import { restartFailedCancellation, startBatchCancellation } from '../client/start-cancellation';
-import { isBatchEventType, WebhookEventSchema, type WebhookEvent } from './event';
+import { providerDefinition } from '../providers/registry';
+import type { ProviderEvent } from '../providers/types';
 import { makeStats, type WebhookOutcome, type WebhookStats } from './stats';
 
 /** Bodies larger than this are refused (413) before anything else is done: 1 MiB. */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
-const REQUIRED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 /** A webhook delivery as any HTTP framework has it: the body exactly as received, and its headers. */
 export interface WebhookRequest {
@@ -38,6 +37,8 @@ export interface WebhookHandlerOptions {
   client: Client;
   /** The endpoint's signing secret from the OpenAI dashboard, `whsec_…` (OPENAI_WEBHOOK_SECRET). */
   secret: string;
+  /** The batch API that sends the deliveries (a registered provider with webhooks). @default 'openai' */
+  provider?: string;
   /**
    * A `batch.expired` event for a batch without a cancellation starts one that collects the
    * expired batch's partial results (workflow id `cancel-batch:<batchId>`, as the scheduled
@@ -92,7 +93,10 @@ function toHeaders(raw: WebhookRequest['headers']): Headers {
 export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandler {
   if (!opts.secret)
     throw new Error('createWebhookHandler: the webhook secret is required (OPENAI_WEBHOOK_SECRET)');
-  const verify = createWebhookVerifier(opts.secret);
+  const definition = providerDefinition(opts.provider);
+  if (!definition.webhooks)
+    throw new Error(`createWebhookHandler: the ${definition.name} provider sends no webhooks`);
+  const verify = definition.webhooks.verifier(opts.secret);
   const stats = makeStats(opts.meter);
   const log = opts.log ?? (() => undefined);
   const timeoutMs = opts.temporalTimeoutMs ?? 5_000;
@@ -103,10 +107,10 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     return response;
   };
 
-  async function deliver(event: WebhookEvent, type: BatchEvent['type']): Promise<WebhookResponse> {
-    const batchId = event.data.id;
+  async function deliver(event: ProviderEvent): Promise<WebhookResponse> {
+    const { batchId, type } = event;
     const workflowId = cancelWorkflowId(batchId);
-    const signal: BatchEvent = { eventId: event.id, type };
+    const signal: BatchEvent = { eventId: event.eventId, type };
     try {
       await client.withDeadline(Date.now() + timeoutMs, () =>
         client.workflow.getHandle(workflowId).signal(batchEventSignal, signal),
@@ -117,13 +121,13 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     }
     const startOpts = opts.taskQueue ? { taskQueue: opts.taskQueue } : {};
     const within = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + timeoutMs, fn);
-    if (!(opts.collectExpired && type === 'batch.expired')) {
+    if (!(opts.collectExpired && event.outcome === 'expired')) {
       // The batch is terminal now; if its cancellation gave up (MaxWaitExceeded says "start
       // again"), collect what it salvages, as `cancel` would start it again.
       const restarted = await within(() =>
         restartFailedCancellation(
           client,
-          { batchId, collectResults: 'always', reason: `${type} event ${event.id} after a failed run` },
+          { batchId, collectResults: 'always', reason: `${type} event ${event.eventId} after a failed run` },
           startOpts,
         ),
       );
@@ -134,7 +138,7 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     const started = await within(() =>
       startBatchCancellation(
         client,
-        { batchId, collectResults: 'always', reason: `batch.expired event ${event.id}` },
+        { batchId, collectResults: 'always', reason: `${type} event ${event.eventId}` },
         startOpts,
       ),
     );
@@ -159,31 +163,19 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     } catch {
       return done('rejected', answer(400, 'rejected', 'malformed headers'));
     }
-    const missing = REQUIRED_HEADERS.filter((name) => !headers.get(name));
-    if (missing.length) {
-      log(`webhook rejected: missing ${missing.join(', ')}`);
-      return done('rejected', answer(400, 'rejected', `missing header ${missing.join(', ')}`));
-    }
     const body = typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
     const verified = await verify(body, headers);
     if (!verified.ok) {
-      log(`webhook rejected (id ${headers.get('webhook-id')}): ${verified.reason}`);
+      log(`webhook rejected${verified.deliveryId ? ` (id ${verified.deliveryId})` : ''}: ${verified.reason}`);
       return done('rejected', answer(400, 'rejected', verified.reason));
     }
-    const event = WebhookEventSchema.safeParse(verified.payload);
-    if (!event.success) {
-      log(`webhook rejected (id ${headers.get('webhook-id')}): not an event object`);
-      return done('rejected', answer(400, 'rejected', 'not an OpenAI event object'));
-    }
-    const { type } = event.data;
-    if (!isBatchEventType(type) || !OPENAI_BATCH_ID_PATTERN.test(event.data.data.id)) {
-      return done('ignored', answer(200, 'ignored'));
-    }
+    const { event } = verified;
+    if (!event) return done('ignored', answer(200, 'ignored'));
     try {
-      return await deliver(event.data, type);
+      return await deliver(event);
     } catch (err) {
       log(
-        `webhook ${event.data.id} for ${event.data.data.id}: Temporal did not take it (${(err as Error).message}); answered 503`,
+        `webhook ${event.eventId} for ${event.batchId}: Temporal did not take it (${(err as Error).message}); answered 503`,
       );
       return done('unavailable', answer(503, 'temporal-unavailable'));
     }

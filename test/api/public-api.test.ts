@@ -137,13 +137,14 @@ describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)'
   });
 
   it('rejects bad input before starting anything, naming the field', async () => {
-    const parsed = api.CancelBatchInputSchema.safeParse({ batchId: 'nope' });
+    // The contract refuses what no batch API could own (an id that would leave a directory)...
+    const parsed = api.CancelBatchInputSchema.safeParse({ batchId: '../nope' });
     expect(parsed.success).toBe(false);
-    if (!parsed.success)
-      expect(api.describeZodError(parsed.error)).toMatch(/^batchId: must look like batch_/);
-    await expect(api.startBatchCancellation(env.client, { batchId: 'nope' }, { taskQueue })).rejects.toThrow(
-      api.InvalidCancelInputError,
-    );
+    if (!parsed.success) expect(api.describeZodError(parsed.error)).toMatch(/^batchId: must be a batch id/);
+    // ...and the client the form of the provider's own ids (OpenAI's by default).
+    const start = api.startBatchCancellation(env.client, { batchId: 'nope' }, { taskQueue });
+    await expect(start).rejects.toThrow(api.InvalidCancelInputError);
+    await expect(start).rejects.toThrow(/batchId: must look like batch_/);
   });
 
   it('starts, refreshes, reads progress of, awaits and lists a cancellation', async () => {

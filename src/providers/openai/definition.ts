@@ -5,11 +5,13 @@ import { createOpenAIClient } from './client';
 import { clientOptionsOf, parseOpenAIEnv } from './env';
 import { openaiProvider } from './provider';
 import { meaningOfWord } from './status';
+import { openaiWebhooks } from './webhook-verify';
 
 export const openaiDefinition: ProviderDefinition = {
   name: 'openai',
   batchId: OpenAIBatchIdSchema,
   meaningOf: meaningOfWord,
+  webhooks: openaiWebhooks,
   fromEnv: (env, account) =>
     openaiProvider(createOpenAIClient(clientOptionsOf(parseOpenAIEnv(env))), account),
 };

@@ -3,9 +3,15 @@
  * 5-minute timestamp tolerance) with the SDK's own `webhooks.unwrap`, never a hand-rolled HMAC.
  */
 import OpenAI, { InvalidWebhookSignatureError } from 'openai';
+import type { WebhookDelivery, WebhookSupport } from '../types';
+import { OPENAI_BATCH_ID_PATTERN } from './batch-id';
+import { isBatchEventType, OUTCOME_OF_EVENT, WebhookEventSchema } from './webhook-event';
 
 /** What a delivery turned out to be: the verified, parsed body, or why it was refused. */
 export type WebhookVerification = { ok: true; payload: unknown } | { ok: false; reason: string };
+
+/** The Standard Webhooks headers every OpenAI delivery carries. */
+const REQUIRED_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
 
 /** Fewest key bytes accepted: Standard Webhooks keys are 24 to 64 random bytes. */
 const MIN_SECRET_BYTES = 16;
@@ -43,3 +49,26 @@ export function createWebhookVerifier(
     }
   };
 }
+
+/**
+ * OpenAI's webhooks behind the port: the headers present, the signature verified, the event's
+ * shape checked; a batch event (of a `batch_…` id) names the batch and the outcome it announces.
+ */
+export const openaiWebhooks: WebhookSupport = {
+  secretProblem: webhookSecretProblem,
+  verifier(secret) {
+    const verify = createWebhookVerifier(secret);
+    return async (body, headers): Promise<WebhookDelivery> => {
+      const missing = REQUIRED_HEADERS.filter((name) => !headers.get(name));
+      if (missing.length) return { ok: false, deliveryId: null, reason: `missing ${missing.join(', ')}` };
+      const deliveryId = headers.get('webhook-id');
+      const verified = await verify(body, headers);
+      if (!verified.ok) return { ok: false, deliveryId, reason: verified.reason };
+      const event = WebhookEventSchema.safeParse(verified.payload);
+      if (!event.success) return { ok: false, deliveryId, reason: 'not an OpenAI event object' };
+      const { type, id, data } = event.data;
+      if (!isBatchEventType(type) || !OPENAI_BATCH_ID_PATTERN.test(data.id)) return { ok: true, event: null };
+      return { ok: true, event: { eventId: id, type, batchId: data.id, outcome: OUTCOME_OF_EVENT[type] } };
+    };
+  },
+};

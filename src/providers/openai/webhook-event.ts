@@ -4,7 +4,25 @@
  * evals, fine-tuning) are valid but not ours: they parse here and are ignored by type.
  */
 import { z } from 'zod';
-import { BATCH_EVENT_TYPES, type BatchEventType } from '../contract/batch-event';
+import type { BatchOutcome } from '../../contract/batch-snapshot';
+
+/** The OpenAI webhook event types about batches: each announces a terminal status. */
+export const BATCH_EVENT_TYPES = [
+  'batch.completed',
+  'batch.cancelled',
+  'batch.expired',
+  'batch.failed',
+] as const;
+/** One of `BATCH_EVENT_TYPES`. */
+export type BatchEventType = (typeof BATCH_EVENT_TYPES)[number];
+
+/** The outcome each batch event announces. */
+export const OUTCOME_OF_EVENT: Record<BatchEventType, BatchOutcome> = {
+  'batch.completed': 'completed',
+  'batch.cancelled': 'cancelled',
+  'batch.expired': 'expired',
+  'batch.failed': 'failed',
+};
 
 /** `{ id, type, created_at, data: { id } }`: the fields every OpenAI webhook event carries. */
 export const WebhookEventSchema = z.object({
