@@ -10,25 +10,16 @@
  * continues as new before its history passes MAX_CLEANUP_EVENTS_PER_RUN.
  * Deterministic: no I/O here.
  */
-import {
-  continueAsNew,
-  proxyActivities,
-  setCurrentDetails,
-  sleep,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CancelBatchInput } from '../contract/cancel-input';
-import { errorMessage, type cleanupChildWorkflow, type CleanupKind } from './cleanup-child';
+import type { CleanupKind } from './cleanup-child';
+import { cleanupTally, startCleanupChild } from './cleanup-start';
 import type { CleanupPolicy, CleanupPolicyInput } from '../contract/cleanup-policy';
 import {
   emptyCleanupSummary,
-  MAX_REPORTED_ERRORS,
   type BatchSummary,
   type CleanupCarry,
   type CleanupSummary,
-  type SkipReason,
 } from '../contract/cleanup-summary';
 import { selectBatch } from '../contract/cleanup-select';
 import { invalidInputFailure } from '../contract/failure-types';
@@ -71,74 +62,17 @@ export async function cleanupBatchesWorkflow(
     (k): k is string => k !== undefined,
   );
 
-  const skip = (reason: SkipReason) => {
-    totals.skipped[reason] = (totals.skipped[reason] ?? 0) + 1;
-  };
-  const fail = (batchId: string, err: unknown) => {
-    if (totals.errors.length < MAX_REPORTED_ERRORS)
-      totals.errors.push({ batchId, message: errorMessage(err) });
-  };
+  const tally = cleanupTally(totals);
+  const { skip } = tally;
   const report = (note: string) =>
     setCurrentDetails(
       `**Cleanup** ${policy.dryRun ? '(dry run) ' : ''}${note}\n\n` +
         `scanned ${totals.scanned} · cancelled ${totals.cancelled} · collected ${totals.collected} · ` +
         `errors ${totals.errors.length}`,
     );
-
   type Kind = CleanupKind;
-  /** A started child: `finish` awaits it and counts what it did. */
-  type Started = { finish: () => Promise<void> };
-
-  /** Starts the batch's child: it runs the cancellation and returns only a small outcome. */
-  async function startOne(batch: BatchSummary, kind: Kind, why: string): Promise<Started | null> {
-    const cancelInput: CancelBatchInput = {
-      ...policy.cancelOptions,
-      batchId: batch.id,
-      reason: `scheduled cleanup: ${why}`,
-    };
-    let child;
-    try {
-      child = await startChild<typeof cleanupChildWorkflow>('cleanupChildWorkflow', {
-        // Unique per run and batch: the cancellation inside keeps the batch's own id.
-        workflowId: `cleanup:${workflowInfo().runId}:${batch.id}`,
-        args: [
-          {
-            batch: { id: batch.id, status: batch.status },
-            kind,
-            why,
-            cancelInput,
-            deleteFilesAfterCollect: policy.deleteFilesAfterCollect,
-          },
-        ],
-        parentClosePolicy: 'ABANDON',
-        staticSummary: `Cleanup: ${kind} OpenAI batch \`${batch.id}\` (${why})`,
-      });
-    } catch (err) {
-      fail(batch.id, err);
-      return null;
-    }
-    return {
-      finish: async () => {
-        const out = await resultOrReport(child, batch.id);
-        if (!out) return;
-        if (out.outcome === 'already-processed') skip('already-processed');
-        else if (out.outcome === 'done' && kind === 'cancel') totals.cancelled++;
-        else if (out.outcome === 'done') totals.collected++;
-        totals.filesDeleted += out.filesDeleted;
-        for (const message of out.errors) fail(batch.id, new Error(message));
-      },
-    };
-  }
-
-  /** The child's result; undefined when it failed (reported in the summary). */
-  async function resultOrReport<T>(child: { result(): Promise<T> }, batchId: string): Promise<T | undefined> {
-    try {
-      return await child.result();
-    } catch (err) {
-      fail(batchId, err);
-      return undefined;
-    }
-  }
+  const startOne = (batch: BatchSummary, kind: Kind, why: string) =>
+    startCleanupChild({ batch, kind, why }, policy, tally);
 
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
