@@ -26,7 +26,9 @@ export { createActivities, type Activities, type ActivityDeps } from '../activit
 export { createOpenAIClient, type OpenAIClientOptions } from '../providers/openai/client';
 // The batch API the activities talk to: OpenAI's, or any other implementing the port.
 export { openaiProvider } from '../providers/openai/provider';
-export type { BatchProvider } from '../providers/types';
+export type { BatchProvider, ProviderDefinition } from '../providers/types';
+// Where batch APIs are registered: BATCH_PROVIDER picks one; register your own the same way.
+export { registerProvider, providerNames } from '../providers/registry';
 export { LocalResultsStore } from '../results/local-store';
 export { S3ResultsStore, type S3ResultsStoreOptions } from '../results/s3/s3-store';
 // The environment this package's own worker reads, validated (the same variables work for yours).

@@ -12,6 +12,8 @@ import { Worker } from '@temporalio/worker';
 import * as root from '../../src/index';
 import * as schemas from '../../src/contract/schemas';
 import * as kit from '../../src/worker/kit';
+import type { ProviderDefinition } from '../../src/worker/kit';
+import { z } from 'zod';
 import { newWebhookSecret, startSimulator, webhookHeaders, type BatchSimulator } from '../../tools/simulator';
 import { cancelBatchWorkflow, cleanupBatchesWorkflow } from '../../src/workflows';
 import { createDevServerEnv } from '../helpers/temporal-env';
@@ -44,6 +46,8 @@ const EXERCISED_FUNCTIONS = [
   'createActivities',
   'createOpenAIClient',
   'openaiProvider',
+  'registerProvider',
+  'providerNames',
   'loadConfig',
   'resolveTemporalTarget',
   'targetForConfig',
@@ -134,6 +138,17 @@ describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)'
     expect(api.isTerminal({ phase: 'terminal' })).toBe(true);
     expect(api.isTerminal({ phase: 'cancelling' })).toBe(false);
     expect(api.FailureType.NotFound).toBe('OpenAINotFound');
+    // Providers are registered by name; a taken name is refused, never replaced unseen.
+    expect(api.providerNames()).toContain('openai');
+    const another: ProviderDefinition = {
+      name: 'openai',
+      batchId: z.string(),
+      meaningOf: () => undefined,
+      fromEnv: () => {
+        throw new Error('never built');
+      },
+    };
+    expect(() => api.registerProvider(another)).toThrow(/provider openai: already registered/);
   });
 
   it('rejects bad input before starting anything, naming the field', async () => {
