@@ -6,10 +6,12 @@
 
 /** Where a batch is, in the product's words: every provider's statuses fall into one of these. */
 export const BATCH_PHASES = ['running', 'cancelling', 'terminal'] as const;
+/** One of `BATCH_PHASES`: running, asked to cancel and not yet ended, or ended for good. */
 export type BatchPhase = (typeof BATCH_PHASES)[number];
 
 /** How a terminal batch ended. */
 export const BATCH_OUTCOMES = ['completed', 'cancelled', 'expired', 'failed'] as const;
+/** One of `BATCH_OUTCOMES`. */
 export type BatchOutcome = (typeof BATCH_OUTCOMES)[number];
 
 /** A batch's requests: all of them, those that succeeded, those that failed, those not yet done. */
@@ -34,6 +36,7 @@ export interface ResultRefs {
   input: string | null;
 }
 
+/** A batch as the product keeps it, the same for every batch API (see the file's comment). */
 export interface BatchSnapshot {
   /** The batch API that holds the batch (`openai`, ...). */
   provider: string;
