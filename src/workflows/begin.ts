@@ -39,7 +39,7 @@ export async function begin(run: CancelRun, rawInput: CancelBatchInput): Promise
     throw err;
   }
   const { options, cancel } = begun;
-  run.begin(options);
+  run.options = options;
   // Starters that set the batch id at start (this package's client, the cleanup) need no upsert;
   // others get it with the first status upsert.
   if (workflowInfo().typedSearchAttributes.get(OPENAI_BATCH_ID) !== run.batchId) {

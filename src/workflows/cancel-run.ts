@@ -34,7 +34,6 @@ export class CancelRun {
   /** Set while a wait attempt runs: ends it (an event arrived, or a refresh read a terminal status). */
   wake: (() => void) | null = null;
   readonly finished = metricMeter.createCounter(METRIC.cancellationsFinished);
-  private stuckAt = Infinity;
   private readonly reportAttributes = makeAttributeReporter();
 
   constructor(
@@ -55,13 +54,6 @@ export class CancelRun {
       cancelOutcome: null,
       results: null,
     };
-    if (this.options) this.stuckAt = this.state.startedAt + this.options.stuckAfter;
-  }
-
-  /** The validated options: the stuck threshold counts from the run's start. */
-  begin(options: CancelBatchOptions): void {
-    this.options = options;
-    this.stuckAt = this.state.startedAt + options.stuckAfter;
   }
 
   /** Sends `pair` with the next search attribute upsert instead of in one of its own. */
@@ -69,8 +61,9 @@ export class CancelRun {
     this.reportAttributes.alsoSend(pair);
   }
 
+  /** When a batch still cancelling counts as stuck: `stuckAfter` from the run's start (never, before the options are known). */
   get stuckAtMs(): number {
-    return this.stuckAt;
+    return this.options ? this.state.startedAt + this.options.stuckAfter : Infinity;
   }
 
   /** Shows the state in the Web UI (nothing before the options are known). */
@@ -90,7 +83,7 @@ export class CancelRun {
   /** Marks or clears "stuck" and upserts what changed (one command at most). */
   checkIn(): void {
     const cancelling = this.state.batch?.phase === 'cancelling' && this.state.phase === 'waiting';
-    this.state.stuck = cancelling && Date.now() >= this.stuckAt;
+    this.state.stuck = cancelling && Date.now() >= this.stuckAtMs;
     this.reportAttributes(this.state.batch, this.state.stuck);
   }
 
