@@ -3,9 +3,8 @@
  * validated its form already (an OpenAI id is `batch_…`); the store only makes sure no id can leave
  * its root: one segment of letters, digits, `.`, `_` and `-`, never `.`-led and never holding `..`.
  */
+import { BATCH_ID_PATTERN } from '../contract/cancel-input';
 import { BatchCancelError } from '../contract/errors';
-
-const SAFE_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
 
 /** Thrown when a batch id would not make a safe directory name or key segment. */
 export class UnsafeBatchIdError extends BatchCancelError {
@@ -18,7 +17,8 @@ export class UnsafeBatchIdError extends BatchCancelError {
 
 /** True when `batchId` is one path segment that cannot escape a directory or a key prefix. */
 export function isSafeBatchId(batchId: string): boolean {
-  return SAFE_SEGMENT.test(batchId) && !batchId.includes('..');
+  // The contract's batch id is exactly such a segment: one rule for the input and the store.
+  return BATCH_ID_PATTERN.test(batchId);
 }
 
 /** `batchId`, or UnsafeBatchIdError. */
