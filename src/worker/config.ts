@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_CONCURRENT_DOWNLOADS } from '../activities/deps';
 import { DEFAULT_TASK_QUEUE } from '../contract/constants';
-import { ConfigError } from '../contract/errors';
+import { parseEnv } from '../contract/env';
 import { OPENAI_ENV, optionalString, positiveInt } from '../providers/openai/env';
 import { DEFAULT_PROVIDER } from '../providers/registry';
 
@@ -63,20 +63,5 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 /** Validates the environment; throws ConfigError naming each bad variable (never its value). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const picked = Object.fromEntries(
-    Object.keys(ConfigSchema.shape).flatMap((k) =>
-      env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]],
-    ),
-  );
-  const result = ConfigSchema.safeParse(picked);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => {
-        const name = String(i.path[0] ?? '(env)');
-        // Never echo a value: it could be a secret.
-        return `${name}: ${i.message}`;
-      }),
-    );
-  }
-  return result.data;
+  return parseEnv(ConfigSchema, env);
 }

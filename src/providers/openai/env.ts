@@ -4,6 +4,7 @@
  * The key stays here and in the SDK client: never in workflow input or logs.
  */
 import { z } from 'zod';
+import { parseEnv } from '../../contract/env';
 import { ConfigError } from '../../contract/errors';
 import type { OpenAIClientOptions } from './client';
 
@@ -52,11 +53,5 @@ export function clientOptionsOf(env: OpenAIEnv): OpenAIClientOptions {
 
 /** Validates OpenAI's variables of `env`; a ConfigError names each bad one (never its value). */
 export function parseOpenAIEnv(env: Readonly<Record<string, string | undefined>>): OpenAIEnv {
-  const picked = Object.fromEntries(
-    Object.keys(OPENAI_ENV).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
-  );
-  const parsed = OpenAIEnvSchema.safeParse(picked);
-  if (!parsed.success)
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? '(env)')}: ${i.message}`));
-  return parsed.data;
+  return parseEnv(OpenAIEnvSchema, env);
 }
