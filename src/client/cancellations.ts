@@ -15,7 +15,7 @@ import type { TypedSearchAttributes } from '@temporalio/common';
 import { batchIdFromWorkflowId, cancelWorkflowId, WORKFLOW_TYPES } from '../contract/constants';
 import { refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
 import type { CancelBatchResult } from '../contract/results';
-import type { RequestCounts } from '../contract/batch-snapshot';
+import { requestCounts, type RequestCounts } from '../contract/batch-snapshot';
 import {
   OPENAI_BATCH_ID,
   OPENAI_BATCH_REQUESTS_COMPLETED,
@@ -151,7 +151,7 @@ function countsOf(attrs: TypedSearchAttributes): CancellationListing['requestCou
   const failed = attrs.get(OPENAI_BATCH_REQUESTS_FAILED);
   const total = attrs.get(OPENAI_BATCH_REQUESTS_TOTAL);
   if (completed === undefined || failed === undefined || total === undefined) return undefined;
-  return { succeeded: completed, failed, total, processing: Math.max(0, total - completed - failed) };
+  return requestCounts({ total, succeeded: completed, failed });
 }
 
 export type { CancelBatchInput, CancelBatchResult, CancelProgress, BatchSnapshot };

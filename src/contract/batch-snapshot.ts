@@ -23,6 +23,11 @@ export interface RequestCounts {
   processing: number;
 }
 
+/** The counts, from the three every API reports: what is neither succeeded nor failed is processing. */
+export function requestCounts(c: { total: number; succeeded: number; failed: number }): RequestCounts {
+  return { ...c, processing: Math.max(0, c.total - c.succeeded - c.failed) };
+}
+
 /**
  * Where a batch's results are, as the provider names them (file ids, URLs): opaque outside the
  * provider, which alone opens them. Null when the batch has no such results (yet).

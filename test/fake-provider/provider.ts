@@ -4,7 +4,12 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type { BatchOutcome, BatchPhase, BatchSnapshot } from '../../src/contract/batch-snapshot';
+import {
+  requestCounts,
+  type BatchOutcome,
+  type BatchPhase,
+  type BatchSnapshot,
+} from '../../src/contract/batch-snapshot';
 import { FailureType } from '../../src/contract/failure-types';
 import type { BatchProvider, ClassifiedResult, ProviderDefinition } from '../../src/providers/types';
 import { FakeApiError, type FakeBatchApi, type Job, type JobState } from './api';
@@ -28,12 +33,7 @@ function snapshotOf(job: Job, account: string): BatchSnapshot {
     status: job.state,
     phase,
     outcome,
-    requestCounts: {
-      total: job.items.length,
-      succeeded: ok,
-      failed,
-      processing: job.items.length - ok - failed,
-    },
+    requestCounts: requestCounts({ total: job.items.length, succeeded: ok, failed }),
     resultRefs: { output: job.resultBlob, errors: null, input: job.inputBlob },
     createdAt: job.createdSec,
     endedAt: job.stoppedSec,

@@ -3,6 +3,7 @@ import {
   MAX_BATCH_ERRORS_KEPT,
   type BatchFailureReason,
   type BatchSnapshot,
+  requestCounts,
   type RequestCounts,
 } from '../../contract/batch-snapshot';
 import type { Batch } from './schemas';
@@ -52,12 +53,7 @@ export function toSnapshot(batch: Batch, account: string = DEFAULT_ACCOUNT): Bat
 /** OpenAI counts `completed` (succeeded) and `failed`; the rest are still to run. */
 function countsOf(batch: Batch): RequestCounts {
   const c = batch.request_counts ?? { total: 0, completed: 0, failed: 0 };
-  return {
-    total: c.total,
-    succeeded: c.completed,
-    failed: c.failed,
-    processing: Math.max(0, c.total - c.completed - c.failed),
-  };
+  return requestCounts({ total: c.total, succeeded: c.completed, failed: c.failed });
 }
 
 const MAX_ERROR_MESSAGE = 500;
