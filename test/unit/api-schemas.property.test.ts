@@ -15,6 +15,8 @@ import { printFigures } from '../reliability/support';
 
 const figures = { batchesGenerated: 0, batchesRejected: 0, listsGenerated: 0, filesGenerated: 0 };
 
+// The spec's own list, not src/providers/openai/status.ts: generated batches must come from the
+// spec, so a status our list lacks fails here instead of being left out of both.
 const BATCH_STATUSES_IN_SPEC = [
   'validating',
   'failed',
