@@ -6,13 +6,15 @@ import { attemptPlan, IN_ATTEMPT_READS, type PollPolicy } from '../contract/poll
 import type { BatchSnapshot, WaitHeartbeat } from '../contract/progress';
 import { describeCounts, isTerminal } from '../contract/batch-snapshot';
 import type { BatchProvider } from '../providers/types';
-import type { ActivityDeps } from './deps';
+import { providerOf, type ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { readWellFormed } from './malformed-response';
 import { readHeartbeats } from './read-heartbeats';
 
 export interface AwaitTerminalInput {
   batchId: string;
+  /** The account the batch belongs to. @default 'default' */
+  account?: string;
   /** Epoch ms (server time): return even if not terminal, so the workflow can report progress. */
   checkInBy: number;
   /**
@@ -91,6 +93,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         nextRetryDelay,
       });
     }
+    const provider = providerOf(deps, input.account);
     const heartbeats = readHeartbeats(ctx, ctx.info.heartbeatDetails, input.known ?? undefined);
     let polls = plan.readsBefore;
     for (let i = 0; ; i++) {
@@ -99,12 +102,12 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         // A slow read keeps heartbeating the newest record, so readers never lose it.
         batch = await withHeartbeat(
           () => heartbeats.latest() ?? { batchId: input.batchId, attempt },
-          () => retrieveBatch(deps.provider, input.batchId, ctx.cancellationSignal),
+          () => retrieveBatch(provider, input.batchId, ctx.cancellationSignal),
           { immediately: false },
         );
       } catch (err) {
         // Attempts here are polls: an error retrying will not fix is bounded by maxWait instead.
-        throw classifyApiError(deps.provider, err, { action: `read batch ${input.batchId}`, attempt: null });
+        throw classifyApiError(provider, err, { action: `read batch ${input.batchId}`, attempt: null });
       }
       polls++;
       const readAt = Date.now();
@@ -138,12 +141,13 @@ export interface TimedRead {
 
 /** Reads the batch now and says when (the `refresh` update and an event's confirming read). */
 export function makeReadBatchAt(deps: ActivityDeps) {
-  return async function readBatchAt(batchId: string): Promise<TimedRead> {
+  return async function readBatchAt(batchId: string, account?: string): Promise<TimedRead> {
+    const provider = providerOf(deps, account);
     try {
-      const batch = await retrieveBatch(deps.provider, batchId, Context.current().cancellationSignal);
+      const batch = await retrieveBatch(provider, batchId, Context.current().cancellationSignal);
       return { batch, readAt: Date.now() };
     } catch (err) {
-      throw classifyApiError(deps.provider, err, { action: `read batch ${batchId}` });
+      throw classifyApiError(provider, err, { action: `read batch ${batchId}` });
     }
   };
 }

@@ -5,7 +5,7 @@ import {
   type CancelBatchOptions,
 } from '../contract/cancel-input';
 import { invalidInputFailure } from '../contract/failure-types';
-import type { ActivityDeps } from './deps';
+import { providerOf, type ActivityDeps } from './deps';
 import { makeRequestCancel, type RequestCancelResult } from './request-cancel';
 
 export interface BeginCancellationResult {
@@ -27,10 +27,15 @@ export function makeBeginCancellation(deps: ActivityDeps) {
     const parsed = CancelBatchInputSchema.safeParse(input);
     if (!parsed.success)
       throw invalidInputFailure('cancelBatchWorkflow input', describeZodError(parsed.error));
+    // An account this worker lacks fails here, before any call, naming the ones it has.
+    const provider = providerOf(deps, parsed.data.account);
     // The batch API that owns the id knows its form: refuse another before calling it.
-    const id = deps.provider.batchId.safeParse(parsed.data.batchId);
+    const id = provider.batchId.safeParse(parsed.data.batchId);
     if (!id.success)
       throw invalidInputFailure('cancelBatchWorkflow input', describeZodError(id.error, 'batchId'));
-    return { options: parsed.data, cancel: await requestCancel(parsed.data.batchId) };
+    return {
+      options: parsed.data,
+      cancel: await requestCancel(parsed.data.batchId, parsed.data.account),
+    };
   };
 }

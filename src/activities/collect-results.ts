@@ -26,7 +26,8 @@ import {
   type Progress,
   type ResultKind,
 } from './collect-file';
-import { DEFAULT_MAX_CONCURRENT_DOWNLOADS, type ActivityDeps } from './deps';
+import { DEFAULT_MAX_CONCURRENT_DOWNLOADS, providerOf, type ActivityDeps } from './deps';
+import { accountOf, isDefaultAccount } from '../contract/account';
 import { DownloadSlots } from './download-slots';
 import { withHeartbeat } from './heartbeat';
 import { StorageLiveness } from './storage-liveness';
@@ -34,6 +35,8 @@ import { InputFileGoneError, writeRemaining } from './write-remaining';
 
 export interface CollectResultsInput {
   batchId: string;
+  /** The account the batch belongs to: its API serves the files, its place in the store keeps them. @default 'default' */
+  account?: string;
   /** Where the results are, as the provider named them (`BatchSnapshot.resultRefs`). */
   resultRefs: ResultRefs;
   /** Write `remaining.jsonl` (input lines without a successful result). */
@@ -100,7 +103,8 @@ export function makeCollectResults(deps: ActivityDeps) {
   return async function collectResults(input: CollectResultsInput): Promise<ResultsSummary> {
     const ctx = Context.current();
     const startedAt = Date.now();
-    const store = deps.results;
+    const provider = providerOf(deps, input.account);
+    const store = deps.results.forAccount(accountOf(input));
     const { batchId } = input;
     const { diedStoring, ...before } = previousCheckpoint(ctx.info.heartbeatDetails);
     const checkpoint: Checkpoint = {
@@ -147,7 +151,7 @@ export function makeCollectResults(deps: ActivityDeps) {
         details,
         async () => {
           const job = (kind: ResultKind, ref: string): FileJob => ({
-            provider: deps.provider,
+            provider,
             store,
             batchId,
             kind,
@@ -194,12 +198,12 @@ export function makeCollectResults(deps: ActivityDeps) {
             if (input.writeRemaining)
               remainingUnavailable = {
                 inputRef,
-                reason: `the ${deps.provider.name} batch API keeps no input to take remaining requests from`,
+                reason: `the ${provider.name} batch API keeps no input to take remaining requests from`,
               };
           } else {
             try {
               remaining = await writeRemaining({
-                provider: deps.provider,
+                provider,
                 store,
                 batchId,
                 inputRef,
@@ -231,6 +235,7 @@ export function makeCollectResults(deps: ActivityDeps) {
           );
           const summary: ResultsSummary = {
             batchId,
+            ...(isDefaultAccount(input.account) ? {} : { account: accountOf(input) }),
             directory,
             output,
             errors,
@@ -287,7 +292,7 @@ export function makeCollectResults(deps: ActivityDeps) {
       }
       // The files committed so far go with the failure: the retry downloads only the others.
       if (Object.keys(checkpoint.committed).length > 0 || diedStoring) ctx.heartbeat({ ...checkpoint });
-      throw classifyApiError(deps.provider, err, { action: `collect results of batch ${batchId}` });
+      throw classifyApiError(provider, err, { action: `collect results of batch ${batchId}` });
     } finally {
       release();
     }

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
-import type { ActivityDeps } from './deps';
+import { providerOf, type ActivityDeps } from './deps';
 
 export interface DeleteFilesResult {
   deleted: string[];
@@ -13,15 +13,16 @@ export interface DeleteFilesResult {
  * that is already gone counts as missing, so a retry after a partial run is safe.
  */
 export function makeDeleteFiles(deps: ActivityDeps) {
-  return async function deleteFiles(refs: string[]): Promise<DeleteFilesResult> {
+  return async function deleteFiles(refs: string[], account?: string): Promise<DeleteFilesResult> {
+    const provider = providerOf(deps, account);
     const signal = Context.current().cancellationSignal;
     const out: DeleteFilesResult = { deleted: [], missing: [] };
     for (const ref of refs) {
       try {
-        const outcome = await deps.provider.deleteFile(ref, signal);
+        const outcome = await provider.deleteFile(ref, signal);
         out[outcome].push(ref);
       } catch (err) {
-        throw classifyApiError(deps.provider, err, { action: `delete file ${ref}` });
+        throw classifyApiError(provider, err, { action: `delete file ${ref}` });
       }
     }
     return out;

@@ -1,11 +1,19 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { BatchProvider } from '../providers/types';
 import type { ResultsStore } from '../results/store';
 import type { InAttemptReads } from '../contract/poll-schedule';
+import { DEFAULT_ACCOUNT } from '../contract/account';
+import { FailureType } from '../contract/failure-types';
 
 /** What the activities need from the outside world; tests pass the simulator's provider. */
 export interface ActivityDeps {
-  /** The batch API, e.g. `openaiProvider(createOpenAIClient({ apiKey }))`. */
-  provider: BatchProvider;
+  /**
+   * The default account's batch API, e.g. `openaiProvider(createOpenAIClient({ apiKey }))`;
+   * absent on a worker that serves only named accounts.
+   */
+  provider?: BatchProvider;
+  /** The other accounts' batch APIs, by account name (the worker's accounts file). */
+  accounts?: Readonly<Record<string, BatchProvider>>;
   /** Where results go: LocalResultsStore or S3ResultsStore (openResultsStore picks from RESULTS_URL). */
   results: ResultsStore;
   /** Lines longer than this are quarantined instead of buffered. @default 64 MiB */
@@ -23,3 +31,41 @@ export interface ActivityDeps {
 
 /** Downloads at once per worker by default: a few per core keep the disk and the network busy. */
 export const DEFAULT_MAX_CONCURRENT_DOWNLOADS = 16;
+
+/** The names of the accounts these dependencies serve, the default first. */
+export function accountNames(deps: Pick<ActivityDeps, 'provider' | 'accounts'>): string[] {
+  return [...(deps.provider ? [DEFAULT_ACCOUNT] : []), ...Object.keys(deps.accounts ?? {})];
+}
+
+/** What a cancellation naming an account the worker lacks is told: the account, the ones there are, what to do. */
+export function unknownAccountMessage(account: string, configured: readonly string[]): string {
+  return (
+    `account ${JSON.stringify(account)} is not configured on this worker ` +
+    `(configured: ${configured.length ? configured.join(', ') : 'none'}); ` +
+    'add it to the accounts file (ACCOUNTS_FILE) of every worker on the task queue, or start with one of those'
+  );
+}
+
+/**
+ * The batch API of `account` (undefined: the default). An account the worker lacks fails
+ * non-retryably (UnknownAccount): another attempt on this worker would fail the same way.
+ */
+export function providerOf(
+  deps: Pick<ActivityDeps, 'provider' | 'accounts'>,
+  account: string | undefined,
+): BatchProvider {
+  const name = account ?? DEFAULT_ACCOUNT;
+  const provider =
+    name === DEFAULT_ACCOUNT
+      ? deps.provider
+      : Object.prototype.hasOwnProperty.call(deps.accounts ?? {}, name)
+        ? deps.accounts?.[name]
+        : undefined;
+  if (provider) return provider;
+  throw ApplicationFailure.create({
+    message: unknownAccountMessage(name, accountNames(deps)),
+    type: FailureType.UnknownAccount,
+    nonRetryable: true,
+    details: [{ account: name, configured: accountNames(deps) }],
+  });
+}

@@ -2,12 +2,14 @@ import { Context } from '@temporalio/activity';
 import type { ListedPage } from '../providers/types';
 import type { BatchSummary } from '../contract/cleanup-policy';
 import { classifyApiError } from './classify';
-import type { ActivityDeps } from './deps';
+import { providerOf, type ActivityDeps } from './deps';
 import { readWellFormed } from './malformed-response';
 
 export interface ListBatchesPageInput {
   /** Cursor: the last batch id of the previous page; omitted for the first page. */
   after?: string | null;
+  /** The account whose batches to list. @default 'default' */
+  account?: string;
   /** 1..100. */
   limit: number;
   /** Metadata keys to keep in each summary; the rest is dropped. */
@@ -29,17 +31,18 @@ export interface ListBatchesPageResult {
  */
 export function makeListBatchesPage(deps: ActivityDeps) {
   return async function listBatchesPage(input: ListBatchesPageInput): Promise<ListBatchesPageResult> {
+    const provider = providerOf(deps, input.account);
     const signal = Context.current().cancellationSignal;
     const action = `list batches after ${input.after ?? '(start)'}`;
     let page: ListedPage;
     try {
       page = await readWellFormed(
         'a list of batches',
-        () => deps.provider.listPage({ limit: input.limit, after: input.after ?? null }, signal),
+        () => provider.listPage({ limit: input.limit, after: input.after ?? null }, signal),
         signal,
       );
     } catch (err) {
-      throw classifyApiError(deps.provider, err, { action });
+      throw classifyApiError(provider, err, { action });
     }
     const keys = input.metadataKeys ?? [];
     const batches = page.batches.map((b) => {

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { classifyApiError } from './classify';
 import { isTerminal } from '../contract/batch-snapshot';
 import type { BatchSnapshot } from '../contract/progress';
-import type { ActivityDeps } from './deps';
+import { providerOf, type ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { readWellFormed } from './malformed-response';
 
@@ -18,7 +18,8 @@ export interface RequestCancelResult {
  * retry the whole attempt under a flaky API): the wait's first read finds it terminal.
  */
 export function makeRequestCancel(deps: ActivityDeps) {
-  return async function requestCancel(batchId: string): Promise<RequestCancelResult> {
+  return async function requestCancel(batchId: string, account?: string): Promise<RequestCancelResult> {
+    const provider = providerOf(deps, account);
     const signal = Context.current().cancellationSignal;
     const action = `cancel batch ${batchId}`;
     return withHeartbeat(
@@ -26,14 +27,14 @@ export function makeRequestCancel(deps: ActivityDeps) {
       async () => {
         try {
           // Asking again is safe: a batch already cancelling answers itself again, or 409.
-          const batch = await readWellFormed('a batch', () => deps.provider.cancel(batchId, signal), signal);
+          const batch = await readWellFormed('a batch', () => provider.cancel(batchId, signal), signal);
           if (!batch) return { batch: null, outcome: 'already-terminal' };
           return {
             batch,
             outcome: isTerminal(batch) ? 'already-terminal' : 'cancel-requested',
           };
         } catch (err) {
-          throw classifyApiError(deps.provider, err, { action });
+          throw classifyApiError(provider, err, { action });
         }
       },
     );

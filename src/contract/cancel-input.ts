@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { POLL_DEFAULTS, type PollPolicy } from './poll-schedule';
 import { msToNumber } from '@temporalio/common/lib/time';
+import { ACCOUNT_NAME_PATTERN, DEFAULT_ACCOUNT } from './account';
 
 /**
  * A batch id of any batch API: one segment of letters, digits, `.`, `_` or `-`, never `.`-led and
@@ -16,6 +17,11 @@ export const BATCH_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/
 export const BatchIdSchema = z
   .string()
   .regex(BATCH_ID_PATTERN, 'must be a batch id: letters, digits, ".", "_" or "-" (at most 255), no ".."');
+
+/** zod schema of an account name (see `ACCOUNT_NAME_PATTERN`). */
+export const AccountNameSchema = z
+  .string()
+  .regex(ACCOUNT_NAME_PATTERN, 'must be an account name: letters, digits, "_" or "-" (at most 64), not "-"-led');
 
 /** A duration as milliseconds or an `ms`-style string ('30s', '10 minutes'), normalized to ms. */
 export const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -77,6 +83,13 @@ export const PollPolicySchema = z
  */
 export const CancelBatchFieldsSchema = z.object({
   batchId: BatchIdSchema.describe('The batch to cancel, e.g. batch_abc123 (OpenAI)'),
+  /**
+   * The worker's account the batch belongs to (an OpenAI project, an Azure OpenAI resource), as
+   * its accounts file names it. @default 'default' (the worker's OPENAI_API_KEY)
+   */
+  account: AccountNameSchema.default(DEFAULT_ACCOUNT).describe(
+    "The worker's account the batch belongs to, as its accounts file names it (default: the worker's OPENAI_API_KEY)",
+  ),
   poll: PollPolicySchema.prefault({}),
   /**
    * OpenAI webhooks signal this cancellation (the `webhooks` receiver runs): the wait ends on the

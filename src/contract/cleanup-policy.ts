@@ -4,7 +4,7 @@
  * Validated with zod in the workflow and in the schedule client.
  */
 import { z } from 'zod';
-import { CancelBatchFieldsSchema, DurationSchema } from './cancel-input';
+import { AccountNameSchema, CancelBatchFieldsSchema, DurationSchema } from './cancel-input';
 
 /** Terminal outcomes (`BatchSnapshot.outcome`) whose results a cleanup may collect. */
 export const COLLECTABLE_STATUSES = ['expired', 'cancelled', 'failed'] as const;
@@ -20,6 +20,11 @@ const MetadataFilterSchema = z
 
 /** zod schema of the cleanup policy run by `cleanupBatchesWorkflow`. */
 export const CleanupPolicySchema = z.object({
+  /**
+   * The account whose batches this cleanup lists and cancels (one schedule per account); its
+   * children cancel in the same account. Absent: the default account.
+   */
+  account: AccountNameSchema.optional(),
   /** Non-terminal batches created longer ago than this are cancelled. Unset: age alone cancels nothing. */
   maxAge: DurationSchema.optional(),
   /**
@@ -53,7 +58,7 @@ export const CleanupPolicySchema = z.object({
   /** Pages per run before continuing as new (history stays small). @default 10 */
   pagesPerRun: z.number().int().min(1).max(1000).default(10),
   /** Options passed to every child `cancelBatchWorkflow` (poll policy, maxWait, ...). */
-  cancelOptions: CancelBatchFieldsSchema.omit({ batchId: true }).partial().optional(),
+  cancelOptions: CancelBatchFieldsSchema.omit({ batchId: true, account: true }).partial().optional(),
 });
 
 /** What callers (schedule, client) pass. */

@@ -39,6 +39,11 @@ export const FailureType = {
   MaxWaitExceeded: 'MaxWaitExceeded',
   /** The results store could not be written. */
   ResultsStore: 'ResultsStoreError',
+  /**
+   * The cancellation names an account the worker does not have: the message names it and the
+   * configured ones. Add it to the worker's accounts file (ACCOUNTS_FILE), or start with one of those.
+   */
+  UnknownAccount: 'UnknownAccount',
 } as const;
 /** One of the `FailureType` strings. */
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
@@ -52,6 +57,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly string[] = [
   FailureType.BadRequest,
   FailureType.QuotaExceeded,
   FailureType.MaxWaitExceeded,
+  FailureType.UnknownAccount,
 ];
 
 /** A workflow input that failed validation: `invalid <subject>: <what is wrong, by field>`. */

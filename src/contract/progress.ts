@@ -18,6 +18,8 @@ export type CancelPhase = 'requesting-cancel' | 'waiting' | 'collecting-results'
 /** Live progress of a cancellation, from the `progress` query. */
 export interface CancelProgress {
   batchId: string;
+  /** The batch's account; absent for the default account (and in runs that predate accounts). */
+  account?: string;
   phase: CancelPhase;
   /** Last batch read, or null before the first read. */
   batch: BatchSnapshot | null;

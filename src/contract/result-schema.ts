@@ -140,10 +140,13 @@ export const RemainingSummarySchema = z.object({
     .describe('Input lines left out because their only result line was damaged and unreadable'),
 });
 
+const AccountFieldSchema = z.string().optional().describe("The batch's account; absent for the default account");
+
 /** zod schema of `ResultsSummary`. */
 export const ResultsSummarySchema = z
   .object({
     batchId: z.string(),
+    account: AccountFieldSchema,
     directory: z.string(),
     output: ResultFileSummarySchema.nullable(),
     errors: ResultFileSummarySchema.nullable(),
@@ -182,6 +185,7 @@ export const ResultsSummarySchema = z
 export const CancelBatchResultSchema = z
   .object({
     batchId: z.string(),
+    account: AccountFieldSchema,
     finalStatus: z.string().describe("The provider's word for the terminal status the batch reached"),
     outcome: OutcomeSchema,
     cancelOutcome: z.enum(['cancel-requested', 'already-terminal']).describe('What the cancel request found'),

@@ -28,6 +28,8 @@ export interface ResultFileSummary {
 /** Where a batch's salvaged results are, and what they hold. */
 export interface ResultsSummary {
   batchId: string;
+  /** The batch's account; absent for the default account. */
+  account?: string;
   directory: string;
   output: ResultFileSummary | null;
   errors: ResultFileSummary | null;
@@ -119,6 +121,8 @@ export interface RemainingSummary {
 /** The result of `cancelBatchWorkflow` (see `CancelBatchResultSchema`). */
 export interface CancelBatchResult {
   batchId: string;
+  /** The batch's account; absent for the default account. */
+  account?: string;
   /** The provider's own word for the terminal status (`cancelled`, ...). */
   finalStatus: string;
   /** How the batch ended, in the product's words. */

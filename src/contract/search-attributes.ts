@@ -10,6 +10,11 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 
 /** Search attribute: the OpenAI batch id of a cancellation. */
 export const OPENAI_BATCH_ID = defineSearchAttributeKey('OpenAIBatchId', 'KEYWORD');
+/**
+ * Search attribute: the account of a cancellation (`research`, `azure-east`); unset for the
+ * default account, so `OpenAIBatchAccount IS NULL` finds those.
+ */
+export const OPENAI_BATCH_ACCOUNT = defineSearchAttributeKey('OpenAIBatchAccount', 'KEYWORD');
 /** Search attribute: the batch status last seen (`unknown` before the first read). */
 export const OPENAI_BATCH_STATUS = defineSearchAttributeKey('OpenAIBatchStatus', 'KEYWORD');
 /** True while the batch has stayed `cancelling` past the stuck threshold; false once it left. */
@@ -30,6 +35,7 @@ export const CUSTOM_SEARCH_ATTRIBUTES = [
   OPENAI_BATCH_REQUESTS_COMPLETED,
   OPENAI_BATCH_REQUESTS_FAILED,
   OPENAI_BATCH_REQUESTS_TOTAL,
+  OPENAI_BATCH_ACCOUNT,
 ] as const;
 
 /** The type names the Temporal CLI and `tcld` take (`--type Int`). */

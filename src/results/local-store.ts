@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import { AtomicFile, DIR_MODE, writeJsonAtomic, type OpenWriteStream, type SyncFile } from './atomic-file';
 import { onVolume } from './storage-error';
 import type { ResultsStore } from './store';
-import { safeBatchId, UnsafeBatchIdError } from './safe-name';
+import { safeAccountName, safeBatchId, UnsafeBatchIdError } from './safe-name';
+import { isDefaultAccount } from '../contract/account';
 
 export const RESULT_FILES = {
   output: 'output.jsonl',
@@ -44,6 +45,11 @@ export class LocalResultsStore implements ResultsStore {
 
   get location(): string {
     return this.rootDir;
+  }
+
+  forAccount(account: string): ResultsStore {
+    if (isDefaultAccount(account)) return this;
+    return new LocalResultsStore(path.join(this.rootDir, safeAccountName(account)), this.opts);
   }
 
   /** The batch's directory; throws UnsafeBatchIdError for an id that could leave the root. */

@@ -3,6 +3,7 @@
  * validated its form already (an OpenAI id is `batch_…`); the store only makes sure no id can leave
  * its root: one segment of letters, digits, `.`, `_` and `-`, never `.`-led and never holding `..`.
  */
+import { ACCOUNT_NAME_PATTERN } from '../contract/account';
 import { BATCH_ID_PATTERN } from '../contract/cancel-input';
 import { BatchCancelError } from '../contract/errors';
 
@@ -25,4 +26,11 @@ export function isSafeBatchId(batchId: string): boolean {
 export function safeBatchId(batchId: string): string {
   if (!isSafeBatchId(batchId)) throw new UnsafeBatchIdError(batchId);
   return batchId;
+}
+
+/** `account`, checked to be one safe segment (the input schema already refused any other). */
+export function safeAccountName(account: string): string {
+  if (!ACCOUNT_NAME_PATTERN.test(account))
+    throw new BatchCancelError(`refusing to store results for account ${JSON.stringify(account)}: not an account name`);
+  return account;
 }

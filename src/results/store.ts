@@ -1,7 +1,8 @@
 /**
  * The results store: where a batch's salvaged files go. Two implementations behind one interface:
  * a local directory (LocalResultsStore, the default) and S3-compatible object storage
- * (S3ResultsStore, for a fleet of workers). Same layout in both: `<root>/<batchId>/<file>`.
+ * (S3ResultsStore, for a fleet of workers). Same layout in both: `<root>/<batchId>/<file>` for the
+ * default account, `<root>/<account>/<batchId>/<file>` for another (`forAccount`).
  */
 import type { Readable } from 'node:stream';
 import type { ResultFileName } from './local-store';
@@ -34,6 +35,8 @@ export interface ResultsStore {
   read(batchId: string, file: ResultFileName, signal?: AbortSignal): Promise<Readable | undefined>;
   /** A committed file's size; undefined when there is none. */
   stat(batchId: string, file: ResultFileName): Promise<{ bytes: number } | undefined>;
+  /** The store of an account's results: this one for the default, `<root>/<account>` for another. */
+  forAccount(account: string): ResultsStore;
   /** Writes and removes a probe, so a worker that cannot write refuses to start. */
   probe(): Promise<void>;
 }

@@ -10,7 +10,8 @@ import { beginCancellationOptions } from '../contract/activity-options';
 import type { CancelBatchCarry } from '../contract/cancel-carry';
 import type { CancelBatchInput } from '../contract/cancel-input';
 import { FailureType } from '../contract/failure-types';
-import { OPENAI_BATCH_ID } from '../contract/search-attributes';
+import { OPENAI_BATCH_ACCOUNT, OPENAI_BATCH_ID } from '../contract/search-attributes';
+import { DEFAULT_ACCOUNT, isDefaultAccount } from '../contract/account';
 import type { CancelRun } from './cancel-run';
 import type { WaitStart } from './wait-for-terminal';
 
@@ -21,6 +22,16 @@ export function batchIdOf(rawInput: CancelBatchInput): string {
   const raw: unknown = (rawInput as { batchId?: unknown } | null)?.batchId;
   return typeof raw === 'string' ? raw : '(invalid)';
 }
+
+/**
+ * The account to read through before the input is validated (a refresh can arrive during the
+ * begin step): the input's, which the begin step then checks, or the default.
+ */
+export function accountOfInput(rawInput: CancelBatchInput): string {
+  const raw: unknown = (rawInput as { account?: unknown } | null)?.account;
+  return typeof raw === 'string' ? raw : DEFAULT_ACCOUNT;
+}
+
 
 /**
  * Validates the input and requests the cancel, in one local activity inside the first workflow
@@ -35,15 +46,26 @@ export async function begin(run: CancelRun, rawInput: CancelBatchInput): Promise
     );
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === FailureType.InvalidInput) throw cause;
+    // Fails the workflow as itself: no retry of the workflow task could fix either.
+    if (
+      cause instanceof ApplicationFailure &&
+      (cause.type === FailureType.InvalidInput || cause.type === FailureType.UnknownAccount)
+    )
+      throw cause;
     throw err;
   }
   const { options, cancel } = begun;
   run.options = options;
   // Starters that set the batch id at start (this package's client, the cleanup) need no upsert;
   // others get it with the first status upsert.
-  if (workflowInfo().typedSearchAttributes.get(OPENAI_BATCH_ID) !== run.batchId) {
+  const attributes = workflowInfo().typedSearchAttributes;
+  if (attributes.get(OPENAI_BATCH_ID) !== run.batchId) {
     run.alsoSend({ key: OPENAI_BATCH_ID, value: run.batchId });
+  }
+  // Rides on the first status upsert (no command of its own), and only another account's run has
+  // one: histories recorded before accounts, all the default's, replay unchanged without a patch.
+  if (!isDefaultAccount(options.account) && attributes.get(OPENAI_BATCH_ACCOUNT) !== options.account) {
+    run.alsoSend({ key: OPENAI_BATCH_ACCOUNT, value: options.account });
   }
   run.state.polls++;
   run.state.cancelOutcome = cancel.outcome;

@@ -17,7 +17,8 @@ import type { CancelBatchCarry } from '../contract/cancel-carry';
 import type { CancelBatchInput } from '../contract/cancel-input';
 import { METRIC } from '../contract/metric-names';
 import type { CancelBatchResult } from '../contract/results';
-import { batchIdOf, begin, resumed } from './begin';
+import { accountOfInput, batchIdOf, begin, resumed } from './begin';
+import { accountOf, isDefaultAccount } from '../contract/account';
 import { CancelRun } from './cancel-run';
 import { waitForTerminal, type WaitStart } from './wait-for-terminal';
 
@@ -33,7 +34,12 @@ export async function cancelBatchWorkflow(
   rawInput: CancelBatchInput,
   carry?: CancelBatchCarry,
 ): Promise<CancelBatchResult> {
-  const run = new CancelRun(carry?.options.batchId ?? batchIdOf(rawInput), carry);
+  const run = new CancelRun(
+    carry?.options.batchId ?? batchIdOf(rawInput),
+    // A carry from a run that predates accounts has none: it was the default's.
+    carry ? accountOf(carry.options) : accountOfInput(rawInput),
+    carry,
+  );
   run.listen();
   if (!carry) metricMeter.createCounter(METRIC.cancellationsStarted).add(1);
 
@@ -66,6 +72,7 @@ export async function cancelBatchWorkflow(
   const finishedAt = Date.now();
   return {
     batchId: run.batchId,
+    ...(isDefaultAccount(run.account) ? {} : { account: run.account }),
     finalStatus: batch.status,
     outcome: terminalOutcome(batch),
     cancelOutcome: start.cancelOutcome,
@@ -95,6 +102,7 @@ async function collect(run: CancelRun, options: WaitStart['options'], batch: Bat
     [
       {
         batchId: run.batchId,
+        ...(isDefaultAccount(run.account) ? {} : { account: run.account }),
         resultRefs: batch.resultRefs,
         writeRemaining: options.writeRemaining,
         batchErrors: batch.errors,

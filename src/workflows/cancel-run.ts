@@ -12,6 +12,7 @@ import { isTerminal } from '../contract/batch-snapshot';
 import type { CancelBatchCarry } from '../contract/cancel-carry';
 import type { CancelBatchOptions } from '../contract/cancel-input';
 import { METRIC } from '../contract/metric-names';
+import { isDefaultAccount } from '../contract/account';
 import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
 import { renderDetails } from './details';
 import { makeAttributeReporter } from './report-attributes';
@@ -38,6 +39,8 @@ export class CancelRun {
 
   constructor(
     readonly batchId: string,
+    /** Whose batch: every activity of the run reads and collects through this account. */
+    readonly account: string,
     carry: CancelBatchCarry | undefined,
   ) {
     this.options = carry?.options ?? null;
@@ -45,6 +48,7 @@ export class CancelRun {
     this.pendingEvent = carry?.pendingEvent ?? null;
     this.state = carry?.state ?? {
       batchId,
+      ...(isDefaultAccount(account) ? {} : { account }),
       phase: 'requesting-cancel',
       batch: null,
       polls: 0,
@@ -121,7 +125,7 @@ export class CancelRun {
     setHandler(refreshUpdate, async () => {
       const read = await readBatchAt.executeWithOptions(
         { ...readBatchOptions, summary: `read ${this.batchId} now` },
-        [this.batchId],
+        [this.batchId, this.account],
       );
       this.state.polls++;
       const latest = this.observe(read.batch, read.readAt, 'refresh');

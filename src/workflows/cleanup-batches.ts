@@ -13,7 +13,7 @@
 import { continueAsNew, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CleanupKind } from './cleanup-child';
-import { cleanupTally, startCleanupChild } from './cleanup-start';
+import { accountField, cleanupTally, startCleanupChild } from './cleanup-start';
 import type { CleanupPolicy, CleanupPolicyInput } from '../contract/cleanup-policy';
 import {
   emptyCleanupSummary,
@@ -103,7 +103,7 @@ export async function cleanupBatchesWorkflow(
     report(`listing page ${pages + 1} of this run`);
     const page = await listBatchesPage.executeWithOptions(
       { ...listBatchesPageOptions, summary: `list batches after ${after ?? '(start)'}` },
-      [{ after, limit: policy.pageSize, metadataKeys }],
+      [{ after, limit: policy.pageSize, metadataKeys, ...accountField(policy.account) }],
     );
     totals.scanned += page.batches.length;
     const nowMs = Date.now();

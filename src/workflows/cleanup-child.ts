@@ -19,7 +19,8 @@ import type { CancelBatchInput } from '../contract/cancel-input';
 import type { BatchSummary } from '../contract/cleanup-summary';
 import { cancelWorkflowId, WORKFLOW_TYPES } from '../contract/constants';
 import type { CancelBatchResult } from '../contract/results';
-import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
+import { OPENAI_BATCH_ACCOUNT, OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
+import { isDefaultAccount } from '../contract/account';
 import type { cancelBatchWorkflow } from './cancel-batch';
 import { deleteFilesOptions } from '../contract/activity-options';
 
@@ -57,14 +58,16 @@ export function cancelChildOptions(
   workflowIdReusePolicy: ChildWorkflowOptions['workflowIdReusePolicy'],
 ): ChildWorkflowOptions & { args: [CancelBatchInput] } {
   const { batch, kind, why, cancelInput } = input;
+  const account = cancelInput.account;
   return {
-    workflowId: cancelWorkflowId(batch.id),
+    workflowId: cancelWorkflowId(batch.id, account),
     args: [cancelInput],
     workflowIdReusePolicy,
     parentClosePolicy: 'ABANDON',
     typedSearchAttributes: [
       { key: OPENAI_BATCH_ID, value: batch.id },
       { key: OPENAI_BATCH_STATUS, value: batch.status },
+      ...(account === undefined || isDefaultAccount(account) ? [] : [{ key: OPENAI_BATCH_ACCOUNT, value: account }]),
     ],
     staticSummary: `Cleanup: ${kind} OpenAI batch \`${batch.id}\` (${why})`,
   };
@@ -103,7 +106,7 @@ export async function cleanupChildWorkflow(input: CleanupChildInput): Promise<Cl
   try {
     const deleted = await deleteFiles.executeWithOptions(
       { ...deleteFilesOptions, summary: `delete result files of ${input.batch.id}` },
-      [refs],
+      isDefaultAccount(input.cancelInput.account) ? [refs] : [refs, input.cancelInput.account],
     );
     outcome.filesDeleted = deleted.deleted.length;
   } catch (err) {

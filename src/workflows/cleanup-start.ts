@@ -4,6 +4,7 @@
  */
 import { startChild, workflowInfo } from '@temporalio/workflow';
 import type { CancelBatchInput } from '../contract/cancel-input';
+import { isDefaultAccount } from '../contract/account';
 import type { CleanupPolicy } from '../contract/cleanup-policy';
 import {
   MAX_REPORTED_ERRORS,
@@ -33,19 +34,28 @@ export function cleanupTally(totals: CleanupSummary): CleanupTally {
   };
 }
 
+/**
+ * `{ account }` for another account, nothing for the default: a default cleanup's children and
+ * activities keep the inputs they had before accounts.
+ */
+export function accountField(account: string | undefined): { account?: string } {
+  return isDefaultAccount(account) ? {} : { account };
+}
+
 /** A started child: `finish` awaits it and counts what it did. */
 export type StartedChild = { finish: () => Promise<void> };
 
 /** Starts the batch's child: it runs the cancellation and returns only a small outcome. */
 export async function startCleanupChild(
   what: { batch: BatchSummary; kind: CleanupKind; why: string },
-  policy: Pick<CleanupPolicy, 'cancelOptions' | 'deleteFilesAfterCollect'>,
+  policy: Pick<CleanupPolicy, 'cancelOptions' | 'deleteFilesAfterCollect' | 'account'>,
   tally: CleanupTally,
 ): Promise<StartedChild | null> {
   const { batch, kind, why } = what;
   const { totals, skip, fail } = tally;
   const cancelInput: CancelBatchInput = {
     ...policy.cancelOptions,
+    ...accountField(policy.account),
     batchId: batch.id,
     reason: `scheduled cleanup: ${why}`,
   };

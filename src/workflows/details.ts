@@ -34,7 +34,8 @@ const SEEN_BY: Record<DetectedBy, string> = {
 };
 
 export function renderDetails(state: CancelProgress, opts: DetailsOptions): string {
-  const lines = [`**Batch** \`${state.batchId}\` · **phase** ${state.phase}`];
+  const account = state.account ? ` · **account** \`${state.account}\`` : '';
+  const lines = [`**Batch** \`${state.batchId}\`${account} · **phase** ${state.phase}`];
   if (state.stuck) {
     lines.push(
       `**⚠ Stuck** still cancelling after ${span(opts.now - state.startedAt)} ` +
@@ -65,7 +66,7 @@ export function renderDetails(state: CancelProgress, opts: DetailsOptions): stri
     lines.push(
       `**Live** this page is as of the last check-in; the pending \`awaitTerminal\` activity's ` +
         `heartbeat details hold the latest read (status, counts, reads), as does ` +
-        `\`openai-batch-cancel watch ${state.batchId}\`.`,
+        `\`openai-batch-cancel watch ${state.batchId}${state.account ? ` --account ${state.account}` : ''}\`.`,
     );
   }
   if (state.results) {

@@ -31,6 +31,7 @@ export async function confirmEvent(run: CancelRun, event: BatchEvent): Promise<B
   try {
     const read = await readBatchAtNow.executeWithOptions({ ...confirmEventReadOptions, summary }, [
       run.batchId,
+      run.account,
     ]);
     run.state.polls++;
     return run.observe(read.batch, read.readAt, 'webhook');

@@ -5,14 +5,22 @@ export interface ApiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-/** Thrown by a handler to answer with an OpenAI-shaped error body. */
+/**
+ * What Azure's gateway answers before a request reaches the Batch API: the resource's own
+ * `{error: {code, message}}` (code a string, even when it is the HTTP status), or Entra ID's
+ * `{statusCode, message}` for a bearer token it does not accept.
+ */
+export type AzureErrorBody =
+  { error: { code: string; message: string } } | { statusCode: number; message: string };
+
+/** Thrown by a handler to answer with an error body (OpenAI's shape, or Azure's gateway's). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: ApiErrorBody,
+    readonly body: ApiErrorBody | AzureErrorBody,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(body.error.message);
+    super('error' in body ? body.error.message : body.message);
     this.name = 'ApiError';
   }
 }

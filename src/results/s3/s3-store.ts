@@ -15,7 +15,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { RESULT_FILES, type ResultFileName } from '../local-store';
-import { safeBatchId } from '../safe-name';
+import { safeAccountName, safeBatchId } from '../safe-name';
+import { isDefaultAccount } from '../../contract/account';
 import type { ResultsStore } from '../store';
 import type { S3Encryption } from './client';
 import { classifyS3Error, S3StoreError } from './errors';
@@ -51,6 +52,12 @@ export class S3ResultsStore implements ResultsStore {
     this.client = opts.client;
     this.bucket = opts.bucket;
     this.prefix = opts.prefix;
+  }
+
+  forAccount(account: string): ResultsStore {
+    if (isDefaultAccount(account)) return this;
+    const segment = safeAccountName(account);
+    return new S3ResultsStore({ ...this.opts, prefix: this.prefix === '' ? segment : `${this.prefix}/${segment}` });
   }
 
   /** `s3://bucket/prefix`: what RESULTS_URL said, and what messages name. */

@@ -1,0 +1,25 @@
+/**
+ * Accounts: one worker serves several keys of one or more batch APIs (OpenAI projects, Azure
+ * OpenAI resources), each under a name. A cancellation names its account; `default` is what the
+ * worker's environment configures (OPENAI_API_KEY, …), so setups without accounts change nothing.
+ * Workflow-safe: no zod, no I/O.
+ */
+
+/** The account of a cancellation that names none: the worker's environment. */
+export const DEFAULT_ACCOUNT = 'default';
+
+/**
+ * An account name: it becomes a workflow id segment, a results directory and a webhook path, so
+ * it stays one short segment of letters, digits, `_` and `-`.
+ */
+export const ACCOUNT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The account of something that may name none (input, summary, listing row). */
+export function accountOf(value: { account?: string | null | undefined } | undefined): string {
+  return value?.account ?? DEFAULT_ACCOUNT;
+}
+
+/** True for the default account (which names no workflow id segment, directory or webhook path). */
+export function isDefaultAccount(account: string | null | undefined): boolean {
+  return account === undefined || account === null || account === DEFAULT_ACCOUNT;
+}
