@@ -7,7 +7,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { ACTIVITY_WORKER_OPTIONS } from './worker/options';
 import { loadConfig, type Config } from './worker/config';
-import { providerFromConfig } from './worker/provider-config';
+import { connectAccounts } from './worker/provider-config';
 import { checkResultsStore, openResultsStore, resultsUrlOf } from './results/open-store';
 import { installRuntime } from './worker/metrics';
 import { checkNamespace } from './client/namespace-check';
@@ -32,12 +32,13 @@ export async function createWorker({
   namespace,
   workflowBundlePath,
 }: CreateWorkerOptions): Promise<Worker> {
-  const provider = providerFromConfig(config);
+  // Every account's key is read before anything else: a missing one refuses the start.
+  const connected = connectAccounts(config);
   const results = openResultsStore(resultsUrlOf(config));
   // Before any task is polled: a worker that cannot write its results must not take collections.
   await checkResultsStore(results);
   const activities = createActivities({
-    provider,
+    ...connected,
     results,
     maxLineBytes: config.MAX_RESULT_LINE_BYTES,
     maxConcurrentDownloads: config.WORKER_MAX_CONCURRENT_DOWNLOADS,

@@ -21,7 +21,10 @@ export const BatchIdSchema = z
 /** zod schema of an account name (see `ACCOUNT_NAME_PATTERN`). */
 export const AccountNameSchema = z
   .string()
-  .regex(ACCOUNT_NAME_PATTERN, 'must be an account name: letters, digits, "_" or "-" (at most 64), not "-"-led');
+  .regex(
+    ACCOUNT_NAME_PATTERN,
+    'must be an account name: letters, digits, "_" or "-" (at most 64), not "-"-led',
+  );
 
 /** A duration as milliseconds or an `ms`-style string ('30s', '10 minutes'), normalized to ms. */
 export const DurationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {

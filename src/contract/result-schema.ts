@@ -140,7 +140,10 @@ export const RemainingSummarySchema = z.object({
     .describe('Input lines left out because their only result line was damaged and unreadable'),
 });
 
-const AccountFieldSchema = z.string().optional().describe("The batch's account; absent for the default account");
+const AccountFieldSchema = z
+  .string()
+  .optional()
+  .describe("The batch's account; absent for the default account");
 
 /** zod schema of `ResultsSummary`. */
 export const ResultsSummarySchema = z

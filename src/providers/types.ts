@@ -7,6 +7,7 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { BatchOutcome, BatchPhase, BatchSnapshot, TokenCounts } from '../contract/batch-snapshot';
+import type { AccountSpec } from './accounts/spec';
 
 /** What a provider needs to turn an error into a failure that says what to do next. */
 export interface ErrorContext {
@@ -154,6 +155,12 @@ export interface ProviderDefinition {
   meaningOf(status: string): { phase: BatchPhase; outcome: BatchOutcome | null } | undefined;
   /** How the API's webhooks are verified; absent for an API that sends none. */
   readonly webhooks?: WebhookSupport;
+  /**
+   * Reads one table of an accounts file (`[accounts.<name>]` naming this provider), validated
+   * with the provider's own schema (a ConfigError names each bad field); absent for a provider
+   * that cannot be an account of the file.
+   */
+  account?(table: unknown, name: string): AccountSpec;
 }
 
 /** A verified batch event: which batch, and the terminal outcome it announces. */

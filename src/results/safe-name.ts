@@ -31,6 +31,8 @@ export function safeBatchId(batchId: string): string {
 /** `account`, checked to be one safe segment (the input schema already refused any other). */
 export function safeAccountName(account: string): string {
   if (!ACCOUNT_NAME_PATTERN.test(account))
-    throw new BatchCancelError(`refusing to store results for account ${JSON.stringify(account)}: not an account name`);
+    throw new BatchCancelError(
+      `refusing to store results for account ${JSON.stringify(account)}: not an account name`,
+    );
   return account;
 }

@@ -18,6 +18,11 @@ export const ConfigSchema = z.object({
   BATCH_PROVIDER: z.string().min(1).default(DEFAULT_PROVIDER),
   ...OPENAI_ENV,
   /**
+   * A TOML file of further accounts (OpenAI projects, Azure OpenAI resources), each named; a
+   * cancellation picks one with its `account` field. Unset: the default account alone.
+   */
+  ACCOUNTS_FILE: optionalString,
+  /**
    * Temporal connection: no defaults here, so that a `temporal.toml` profile's values are not
    * replaced by built-in ones; `resolveTemporalTarget` (src/worker/temporal-connection.ts) resolves them.
    */

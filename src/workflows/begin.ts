@@ -32,7 +32,6 @@ export function accountOfInput(rawInput: CancelBatchInput): string {
   return typeof raw === 'string' ? raw : DEFAULT_ACCOUNT;
 }
 
-
 /**
  * Validates the input and requests the cancel, in one local activity inside the first workflow
  * task (zod stays out of the sandbox). An invalid input fails the workflow as itself.

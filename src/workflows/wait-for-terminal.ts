@@ -116,7 +116,16 @@ export async function waitForTerminal(run: CancelRun, start: WaitStart): Promise
             ...awaitTerminalOptions(poll, pollInterval, options.checkInInterval),
             summary: batch ? `wait for ${batchId} to leave ${batch.status}` : `read ${batchId} (finished)`,
           },
-          [{ batchId, account: run.account, checkInBy, continued, schedule: { poll, interval: pollInterval }, known: batch }],
+          [
+            {
+              batchId,
+              account: run.account,
+              checkInBy,
+              continued,
+              schedule: { poll, interval: pollInterval },
+              known: batch,
+            },
+          ],
         ),
       );
       const woken = new Promise<null>((resolve) => {

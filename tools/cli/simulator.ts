@@ -8,6 +8,7 @@ import { DEFAULT_API_KEY, DEFAULT_TIMING, LOCAL_CANCEL_DELAY_MS, startSimulator 
 import { WEBHOOK_FLAGS, webhookOptionsFromFlags, type WebhookFlagName } from '../simulator/webhook-flags';
 import { nonNegativeInt, print } from '../../src/cli/common';
 import { durationOption } from '../../src/cli/duration';
+import { CliError, ExitCode } from '../../src/cli/errors';
 import { formatDuration } from '../../src/cli/format';
 import { waitForStopSignal } from '../../src/cli/signals';
 import { createBatchCommand } from './create-batch';
@@ -19,6 +20,7 @@ interface SimulatorCommandOptions {
   msPerRequest: number;
   seed?: number;
   apiKey: string;
+  azure?: boolean;
   [flag: `webhook${string}`]: string | undefined;
 }
 
@@ -49,7 +51,11 @@ export function simulatorCommand(): Command {
       ),
     )
     .option('--seed <n>', 'seeds ids and which requests fail', nonNegativeInt)
-    .option('--api-key <key>', 'the only API key accepted', DEFAULT_API_KEY);
+    .option('--api-key <key>', 'the only API key accepted', DEFAULT_API_KEY)
+    .option(
+      '--azure',
+      'speak Azure OpenAI: /openai/…?api-version= and /openai/v1/…, api-key or Entra ID bearer auth',
+    );
   for (const [flag, help] of Object.entries(WEBHOOK_FLAGS)) {
     command.option(`--webhook-${flag} ${flag.endsWith('-ms') ? '<duration>' : '<value>'}`, help);
   }
@@ -60,19 +66,31 @@ export function simulatorCommand(): Command {
         Object.keys(WEBHOOK_FLAGS).map((k) => [k, opts[camel(k) as `webhook${string}`]]),
       ) as Partial<Record<WebhookFlagName, string>>,
     );
+    if (opts.azure && webhooks)
+      throw new CliError('--webhook-* flags do not mix with --azure', ExitCode.Usage);
     const sim = await startSimulator({
       ...(webhooks ? { webhooks } : {}),
+      ...(opts.azure ? { azure: true } : {}),
       host: opts.host,
       port: opts.port,
       apiKey: opts.apiKey,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       timing: { cancelDelayMs: opts.cancelDelayMs, perRequestMs: opts.msPerRequest },
     });
-    print(`OpenAI Batch API simulator listening on ${sim.url} (Ctrl-C to stop)`);
-    print(`OPENAI_BASE_URL=${sim.url}`);
-    print(`OPENAI_API_KEY=${sim.apiKey}`);
+    if (opts.azure) {
+      // The names the openai SDK's AzureOpenAI reads; any dated api-version is accepted.
+      print(`Azure OpenAI Batch API simulator listening on ${sim.endpoint} (Ctrl-C to stop)`);
+      print(`AZURE_OPENAI_ENDPOINT=${sim.endpoint}`);
+      print(`AZURE_OPENAI_API_KEY=${sim.apiKey}`);
+      print('OPENAI_API_VERSION=2024-10-21');
+      print(`v1 surface (no api-version): ${sim.url}`);
+    } else {
+      print(`OpenAI Batch API simulator listening on ${sim.url} (Ctrl-C to stop)`);
+      print(`OPENAI_BASE_URL=${sim.url}`);
+      print(`OPENAI_API_KEY=${sim.apiKey}`);
+    }
     print(
-      `cancelling takes ${formatDuration(opts.cancelDelayMs)}; make a batch to cancel: npm run simulator -- create-batch`,
+      `cancelling takes ${formatDuration(opts.cancelDelayMs)}; make a batch to cancel: npm run simulator -- create-batch${opts.azure ? ` --url ${sim.url}` : ''}`,
     );
     if (webhooks) print(`webhooks: batch events → ${webhooks.url}`);
     const signal = await waitForStopSignal();

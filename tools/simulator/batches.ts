@@ -40,11 +40,22 @@ export class BatchRegistry {
     private readonly clock: () => number,
     private readonly timing: SimulatorTiming,
     private readonly files: FileRegistry,
+    /** Azure gives a batch completed without failures an empty error file; OpenAI gives none. */
+    private readonly emptyErrorFile = false,
   ) {}
 
-  private identity(fields: Omit<RecordIdentity, 'seq' | 'id' | 'key'>): RecordIdentity {
+  private identity(fields: Omit<RecordIdentity, 'seq' | 'id' | 'key'>, id?: string): RecordIdentity {
     const seq = this.order.length + 1;
-    return { ...fields, seq, id: batchId(this.seed, seq), key: hash32(this.seed, seq, 0xba7c4) };
+    return { ...fields, seq, id: id ?? this.freshId(seq), key: hash32(this.seed, seq, 0xba7c4) };
+  }
+
+  /** The seed's id for `seq`, unless a batch seeded under a chosen id already took it. */
+  private freshId(seq: number): string {
+    for (let round = 0; ; round++) {
+      // Round 0 is the usual id; later rounds only vary the hash input's high part.
+      const id = batchId(this.seed, seq + round * 0x1_0000_0000);
+      if (!this.records.has(id)) return id;
+    }
   }
 
   private register(record: BatchRecord): Batch {
@@ -66,6 +77,9 @@ export class BatchRegistry {
   }
 
   seedBatch(spec: SeedBatchSpec): Batch {
+    if (spec.id !== undefined && this.records.has(spec.id)) {
+      throw new Error(`seedBatch: a batch with id '${spec.id}' already exists`);
+    }
     const endpoint = spec.endpoint ?? '/v1/chat/completions';
     const seq = this.order.length + 1;
     const requests = new GeneratedRequests(
@@ -87,24 +101,27 @@ export class BatchRegistry {
       plan: () => inputPlan(record, failed),
       generated: { requests, valid: !failed },
     });
-    const identity = this.identity({
-      endpoint,
-      inputFileId: inputFile.id,
-      metadata: spec.metadata ?? null,
-      requests,
-      lineBytes: spec.lineBytes ?? 300,
-      cancelDelayMs: spec.cancelDelayMs ?? this.timing.cancelDelayMs,
-      cancelDrainMs: spec.cancelDrainMs ?? 0,
-      ...(spec.content
-        ? {
-            content: {
-              detailedUsage: spec.content.detailedUsage ?? false,
-              reportUsage: spec.content.reportUsage ?? false,
-              strayResults: spec.content.strayResults ?? 0,
-            },
-          }
-        : {}),
-    });
+    const identity = this.identity(
+      {
+        endpoint,
+        inputFileId: inputFile.id,
+        metadata: spec.metadata ?? null,
+        requests,
+        lineBytes: spec.lineBytes ?? 300,
+        cancelDelayMs: spec.cancelDelayMs ?? this.timing.cancelDelayMs,
+        cancelDrainMs: spec.cancelDrainMs ?? 0,
+        ...(spec.content
+          ? {
+              content: {
+                detailedUsage: spec.content.detailedUsage ?? false,
+                reportUsage: spec.content.reportUsage ?? false,
+                strayResults: spec.content.strayResults ?? 0,
+              },
+            }
+          : {}),
+      },
+      spec.id,
+    );
     const shape = {
       status: spec.status,
       processed: Math.round((spec.completedFraction ?? 0.5) * spec.requests),
@@ -158,7 +175,8 @@ export class BatchRegistry {
       role === 'output'
         ? state.succeeded + (record.content?.strayResults ?? 0)
         : state.failed + (state.unprocessedReason ? state.total - state.processed : 0);
-    if (!hasResultFiles(state) || lines === 0) return null;
+    const emptyAllowed = this.emptyErrorFile && role === 'error' && state.status === 'completed';
+    if (!hasResultFiles(state) || (lines === 0 && !emptyAllowed)) return null;
     const id = resultFileId(this.seed, record.seq, role);
     if (!this.files.has(id)) {
       const frozen = { ...state };

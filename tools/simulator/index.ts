@@ -5,6 +5,7 @@ export { InvalidFaultError } from './faults';
 export {
   ROUTE_NAMES,
   FAULT_KINDS,
+  type AzureOptions,
   type BatchSimulator,
   type ExpectedFile,
   type FaultKind,

@@ -1,10 +1,11 @@
 /**
  * The HTTP layer: route, inject faults, authenticate, dispatch, render. Faults come before
  * authentication because on the real service they happen in front of it (load balancers, rate
- * limiters).
+ * limiters). In Azure mode the Azure paths are first mapped onto the OpenAI ones (azure.ts).
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type Socket } from 'node:net';
+import { authenticateAzure, type AzureMode, azurePath, resourceNotFound } from './azure';
 import { ApiError, insufficientQuota, invalidUrl, rateLimited, serverError } from './errors';
 import { type FaultEngine } from './faults';
 import { type FileRegistry } from './files';
@@ -22,6 +23,8 @@ export interface ServerDeps {
   faults: FaultEngine;
   files: FileRegistry;
   handlers: Record<RouteName, Handler>;
+  /** Serve Azure OpenAI's paths and authentication instead of OpenAI's. */
+  azure: AzureMode | null;
 }
 
 export interface RunningServer {
@@ -52,11 +55,14 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
       'openai-version': '2020-10-01',
     };
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const route = matchRoute(req.method ?? 'GET', url.pathname);
+    const method = req.method ?? 'GET';
     try {
+      const route = matchRoute(method, deps.azure ? azurePath(url, deps.azure) : url.pathname);
       if (!route) {
+        // Azure's gateway refuses an unknown path before it looks at credentials; OpenAI after.
+        if (deps.azure) throw resourceNotFound();
         authenticate(req, deps.apiKey);
-        throw invalidUrl(req.method ?? 'GET', url.pathname);
+        throw invalidUrl(method, url.pathname);
       }
       const decision = deps.faults.decide(route.name);
       if (decision.latencyMs > 0) {
@@ -87,7 +93,8 @@ export function startServer(deps: ServerDeps, host: string, port: number): Promi
         sendMalformed(res, fault.shape, headers);
         return;
       }
-      authenticate(req, deps.apiKey);
+      if (deps.azure) authenticateAzure(req, deps.apiKey);
+      else authenticate(req, deps.apiKey);
       let body: Promise<Buffer> | undefined;
       const reply = await deps.handlers[route.name]({
         params: route.params,

@@ -1,5 +1,6 @@
 /** `startSimulator`: wires the registries, the fault engine and the HTTP server into a BatchSimulator. */
 import { type Batch } from '../../src/providers/openai/schemas';
+import { type AzureMode } from './azure';
 import { BatchRegistry } from './batches';
 import { FaultEngine } from './faults';
 import { FileRegistry } from './files';
@@ -36,29 +37,46 @@ export const DEFAULT_API_KEY = 'sk-simulator';
  */
 export const LOCAL_CANCEL_DELAY_MS = 20_000;
 
-/** Starts an OpenAI-compatible Batch + Files API on a local port. Close it when done. */
+function azureMode(opts: SimulatorOptions): AzureMode | null {
+  if (!opts.azure) return null;
+  if (opts.webhooks) {
+    throw new Error(
+      'startSimulator: `webhooks` and `azure` do not mix (Azure OpenAI sends no batch webhooks)',
+    );
+  }
+  const apiVersions = opts.azure === true ? undefined : opts.azure.apiVersions;
+  if (apiVersions?.length === 0) {
+    throw new Error('startSimulator: `azure.apiVersions` is empty, so no classic-surface call could succeed');
+  }
+  return { apiVersions: apiVersions ? [...apiVersions] : null };
+}
+
+/** Starts an OpenAI-compatible (or Azure OpenAI) Batch + Files API on a local port. Close it when done. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<BatchSimulator> {
+  const azure = azureMode(opts);
   const seed = opts.seed ?? 1;
   const clock = opts.clock ?? Date.now;
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
   const timing: SimulatorTiming = { ...DEFAULT_TIMING, ...opts.timing };
   const files = new FileRegistry(seed);
-  const batches = new BatchRegistry(seed, clock, timing, files);
+  const batches = new BatchRegistry(seed, clock, timing, files, azure !== null);
   const faults = new FaultEngine(seed, opts.faults);
   const webhooks = opts.webhooks ? new WebhookSender(opts.webhooks, seed, clock) : null;
   if (webhooks) batches.onRegister = (record) => webhooks.register(record);
   const host = opts.host ?? '127.0.0.1';
   const running = await startServer(
-    { apiKey, seed, clock, faults, files, handlers: createHandlers(files, batches) },
+    { apiKey, seed, clock, faults, files, handlers: createHandlers(files, batches), azure },
     host,
     opts.port ?? 0,
   );
   const address = running.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const endpoint = `http://${urlHost}:${port}`;
 
   return {
-    url: `http://${urlHost}:${port}/v1`,
+    url: azure ? `${endpoint}/openai/v1` : `${endpoint}/v1`,
+    endpoint,
     port,
     apiKey,
     close: async () => {
@@ -68,6 +86,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
     seedBatch: (spec: SeedBatchSpec): Batch => {
       if (!Number.isInteger(spec.requests) || spec.requests < 0) {
         throw new RangeError(`seedBatch: requests must be a non-negative integer, got ${spec.requests}`);
+      }
+      if (spec.id !== undefined && (typeof spec.id !== 'string' || spec.id.length === 0)) {
+        throw new RangeError(`seedBatch: id must be a non-empty string, got ${JSON.stringify(spec.id)}`);
       }
       return batches.seedBatch(spec);
     },

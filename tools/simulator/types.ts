@@ -102,7 +102,10 @@ export interface SimulatorOptions {
   host?: string;
   /** @default 0 (a free port) */
   port?: number;
-  /** The only Bearer token accepted. @default 'sk-simulator' */
+  /**
+   * The only Bearer token accepted; in Azure mode the only `api-key`, and the only Entra ID bearer
+   * token (a real one cannot be checked here, so tests send this string). @default 'sk-simulator'
+   */
   apiKey?: string;
   /**
    * Milliseconds since the epoch. Batch state is evaluated lazily from this clock on every access
@@ -113,11 +116,34 @@ export interface SimulatorOptions {
   /** Makes ids, fault injection and which requests fail deterministic. @default 1 */
   seed?: number;
   faults?: FaultPlan;
-  /** Send signed `batch.*` webhook events on every terminal transition. @default none */
+  /**
+   * Send signed `batch.*` webhook events on every terminal transition. Not with `azure`: Azure
+   * OpenAI sends no batch webhooks. @default none
+   */
   webhooks?: WebhookOptions;
+  /**
+   * Speak Azure OpenAI instead of OpenAI: the same batches and files under `/openai/…?api-version=`
+   * (classic surface) and `/openai/v1/…` (v1 surface), `api-key` or Entra ID bearer
+   * authentication, Azure's gateway errors, and an empty error file on a batch completed without
+   * failures. `/v1/…` at the root is then 404, as on an Azure resource. @default false
+   */
+  azure?: boolean | AzureOptions;
+}
+
+export interface AzureOptions {
+  /**
+   * The classic surface's accepted `api-version` values; another is a 400 "API version not
+   * supported". @default any dated version (`2024-10-21`, `2025-03-01-preview`)
+   */
+  apiVersions?: string[];
 }
 
 export interface SeedBatchSpec {
+  /**
+   * The batch's id, e.g. to put one id on several simulators; an id already present is refused.
+   * @default derived from the seed
+   */
+  id?: string;
   /** Any status; timestamps are set consistently for it, ending at the current clock. */
   status: BatchStatus;
   /** Number of requests in the generated input file. */
@@ -173,8 +199,16 @@ export interface ExpectedFile {
 }
 
 export interface BatchSimulator {
-  /** Base URL including `/v1`, e.g. `http://127.0.0.1:12345/v1`: pass it as the SDK's `baseURL`. */
+  /**
+   * Base URL for the SDK's `baseURL`: `http://127.0.0.1:12345/v1`; in Azure mode the v1 surface,
+   * `http://127.0.0.1:12345/openai/v1` (the key then goes as a bearer token or `api-key`).
+   */
   readonly url: string;
+  /**
+   * Scheme, host and port only, e.g. `http://127.0.0.1:12345`: the `endpoint` of the SDK's
+   * `AzureOpenAI`, which appends `/openai` itself. The same in both modes.
+   */
+  readonly endpoint: string;
   readonly port: number;
   readonly apiKey: string;
   /** Closes the server and every open socket. */

@@ -1,6 +1,7 @@
 /** `worker`: runs the Temporal worker (workflows + activities) until SIGINT/SIGTERM. */
 import { Command } from 'commander';
-import { requireApiKey } from '../../worker/config';
+import { connectAccounts } from '../../worker/provider-config';
+import { accountNames } from '../../activities/deps';
 import { NamespaceNotReadyError } from '../../client/namespace-check';
 import { resultsUrlOf } from '../../results/open-store';
 import { runWorker } from '../../worker';
@@ -11,16 +12,22 @@ import { TemporalUnreachableError } from '../errors';
 export function workerCommand(): Command {
   return withConnectionOptions(
     new Command('worker').description(
-      'run a worker: needs OPENAI_API_KEY (and OPENAI_BASE_URL for the simulator)',
+      'run a worker: needs OPENAI_API_KEY (and OPENAI_BASE_URL for the simulator), or an accounts file',
     ),
   )
+    .option(
+      '--accounts <file>',
+      'the accounts file (TOML) of the accounts to serve besides the default (also ACCOUNTS_FILE)',
+    )
     .option(
       '--skip-namespace-check',
       "start without checking the namespace's search attributes (also WORKER_SKIP_NAMESPACE_CHECK=true)",
     )
-    .action(async (flags: ConnectionOptions & { skipNamespaceCheck?: boolean }) => {
-      const config = readConfig();
-      requireApiKey(config);
+    .action(async (flags: ConnectionOptions & { skipNamespaceCheck?: boolean; accounts?: string }) => {
+      const read = readConfig();
+      const config = flags.accounts ? { ...read, ACCOUNTS_FILE: flags.accounts } : read;
+      // Before connecting: a bad accounts file or a missing key refuses the start, naming each.
+      const served = accountNames(connectAccounts(config));
       const target = readTarget();
       try {
         await runWorker(config, {
@@ -28,7 +35,7 @@ export function workerCommand(): Command {
           ...(flags.skipNamespaceCheck ? { skipNamespaceCheck: true } : {}),
           onTarget: (where) =>
             process.stderr.write(
-              `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${resultsUrlOf(config)}\n`,
+              `worker: task queue ${config.TEMPORAL_TASK_QUEUE} on ${where}, results in ${resultsUrlOf(config)}, accounts: ${served.join(', ')}\n`,
             ),
         });
       } catch (err) {

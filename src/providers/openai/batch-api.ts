@@ -7,11 +7,11 @@
 import type OpenAI from 'openai';
 import { withLinkedSignal } from './linked-signal';
 import { parseResponse } from '../malformed';
-import { BatchListPageSchema, BatchSchema, type Batch, type BatchListPage } from './schemas';
+import { OPENAI_BATCH_SCHEMAS, type Batch, type BatchListPage, type BatchSchemas } from './schemas';
 
 /** Validates a batch object; throws `MalformedResponseError` (quoting its first bytes) if it is not one. */
-export function parseBatch(value: unknown): Batch {
-  return parseResponse(BatchSchema, value, 'a batch');
+export function parseBatch(value: unknown, schemas: BatchSchemas = OPENAI_BATCH_SCHEMAS): Batch {
+  return parseResponse(schemas.batch, value, 'a batch');
 }
 
 /**
@@ -27,13 +27,23 @@ function call<T>(
 }
 
 /** `GET /v1/batches/{id}`. */
-export async function fetchBatch(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
-  return parseBatch(await call(signal, (options) => openai.batches.retrieve(batchId, options)));
+export async function fetchBatch(
+  openai: OpenAI,
+  batchId: string,
+  signal?: AbortSignal,
+  schemas?: BatchSchemas,
+): Promise<Batch> {
+  return parseBatch(await call(signal, (options) => openai.batches.retrieve(batchId, options)), schemas);
 }
 
 /** `POST /v1/batches/{id}/cancel`: the batch as it is after the request (usually `cancelling`). */
-export async function postCancel(openai: OpenAI, batchId: string, signal?: AbortSignal): Promise<Batch> {
-  return parseBatch(await call(signal, (options) => openai.batches.cancel(batchId, options)));
+export async function postCancel(
+  openai: OpenAI,
+  batchId: string,
+  signal?: AbortSignal,
+  schemas?: BatchSchemas,
+): Promise<Batch> {
+  return parseBatch(await call(signal, (options) => openai.batches.cancel(batchId, options)), schemas);
 }
 
 /**
@@ -44,6 +54,7 @@ export async function fetchBatchesPage(
   openai: OpenAI,
   page: { limit: number; after?: string | null },
   signal?: AbortSignal,
+  schemas: BatchSchemas = OPENAI_BATCH_SCHEMAS,
 ): Promise<BatchListPage> {
   const body = await call(signal, (options) =>
     openai.get('/batches', {
@@ -51,7 +62,7 @@ export async function fetchBatchesPage(
       ...options,
     }),
   );
-  return parseResponse(BatchListPageSchema, body, 'a list of batches');
+  return parseResponse(schemas.page, body, 'a list of batches');
 }
 
 /** `DELETE /v1/files/{id}`. */

@@ -9,7 +9,7 @@ import { toFile } from 'openai';
 import fs from 'node:fs';
 import { toApplicationFailure } from './errors';
 import { parseResponse } from '../malformed';
-import { BatchListPageSchema, BatchSchema, FileObjectSchema, type Batch } from './schemas';
+import { FileObjectSchema, OPENAI_BATCH_SCHEMAS, type Batch, type BatchSchemas } from './schemas';
 import { BatchCancelError } from '../../contract/errors';
 import type { BatchSubmitter } from '../types';
 
@@ -35,9 +35,13 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
 }
 
 /** Reads one batch, validated. */
-export function getBatch(openai: OpenAI, batchId: string): Promise<Batch> {
+export function getBatch(
+  openai: OpenAI,
+  batchId: string,
+  schemas: BatchSchemas = OPENAI_BATCH_SCHEMAS,
+): Promise<Batch> {
   return call(`read batch ${batchId}`, async () =>
-    parseResponse(BatchSchema, await openai.batches.retrieve(batchId), 'a batch'),
+    parseResponse(schemas.batch, await openai.batches.retrieve(batchId), 'a batch'),
   );
 }
 
@@ -50,13 +54,14 @@ export async function findBatchesByMetadata(
   key: string,
   value: string,
   maxPages = 50,
+  schemas: BatchSchemas = OPENAI_BATCH_SCHEMAS,
 ): Promise<Batch[]> {
   const found: Batch[] = [];
   let after: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const list = await call(`list batches after ${after ?? '(start)'}`, async () =>
       parseResponse(
-        BatchListPageSchema,
+        schemas.page,
         await openai.get('/batches', { query: { limit: 100, ...(after ? { after } : {}) } }),
         'a list of batches',
       ),
@@ -89,10 +94,14 @@ export interface CreateBatchRequest {
 }
 
 /** Creates a batch, validated. */
-export function createBatch(openai: OpenAI, req: CreateBatchRequest): Promise<Batch> {
+export function createBatch(
+  openai: OpenAI,
+  req: CreateBatchRequest,
+  schemas: BatchSchemas = OPENAI_BATCH_SCHEMAS,
+): Promise<Batch> {
   return call(`create a batch from ${req.inputFileId}`, async () =>
     parseResponse(
-      BatchSchema,
+      schemas.batch,
       await openai.batches.create({
         input_file_id: req.inputFileId,
         endpoint: req.endpoint as Parameters<typeof openai.batches.create>[0]['endpoint'],
@@ -105,25 +114,32 @@ export function createBatch(openai: OpenAI, req: CreateBatchRequest): Promise<Ba
 }
 
 /** Resubmission's calls (providers/types.ts) on one OpenAI client. */
-export function openaiSubmitter(openai: OpenAI): BatchSubmitter {
+export function openaiSubmitter(
+  openai: OpenAI,
+  schemas: BatchSchemas = OPENAI_BATCH_SCHEMAS,
+): BatchSubmitter {
   return {
     describe: async (batchId) => {
-      const batch = await getBatch(openai, batchId);
+      const batch = await getBatch(openai, batchId, schemas);
       return { endpoint: batch.endpoint ?? null, completionWindow: batch.completion_window ?? null };
     },
     findByMetadata: async (key, value) =>
-      (await findBatchesByMetadata(openai, key, value)).map((b) => ({
+      (await findBatchesByMetadata(openai, key, value, undefined, schemas)).map((b) => ({
         id: b.id,
         metadata: b.metadata ?? null,
       })),
     submit: async (req) => {
       const inputFileId = await uploadBatchFile(openai, req.path, req.name);
-      const created = await createBatch(openai, {
-        inputFileId,
-        endpoint: req.endpoint,
-        completionWindow: req.completionWindow,
-        metadata: req.metadata,
-      });
+      const created = await createBatch(
+        openai,
+        {
+          inputFileId,
+          endpoint: req.endpoint,
+          completionWindow: req.completionWindow,
+          metadata: req.metadata,
+        },
+        schemas,
+      );
       return created.id;
     },
   };

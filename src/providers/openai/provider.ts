@@ -7,20 +7,38 @@ import { fetchBatch, fetchBatchesPage, postCancel, removeFile } from './batch-ap
 import { isConflict, isNotFound, toApplicationFailure } from './errors';
 import { download } from './file-download';
 import { inputLine, recoverCustomId, recoverResult, resultLine } from './result-lines';
-import { DEFAULT_ACCOUNT, toSnapshot } from './snapshot';
+import { toSnapshot } from './snapshot';
+import { DEFAULT_ACCOUNT } from '../../contract/account';
 import { meaningOf } from './status';
+import { OPENAI_BATCH_SCHEMAS, type BatchSchemas } from './schemas';
+
+/** Which API of the OpenAI family a client reaches: its name in logs and summaries, its spelling. */
+export interface OpenAIDialect {
+  name: string;
+  schemas: BatchSchemas;
+}
+
+/** OpenAI's own Batch API. */
+export const OPENAI_DIALECT: OpenAIDialect = { name: 'openai', schemas: OPENAI_BATCH_SCHEMAS };
 
 /**
- * The provider of the batches an OpenAI client (built by `createOpenAIClient`) can reach.
+ * The provider of the batches an OpenAI client (built by `createOpenAIClient`, or an AzureOpenAI
+ * client with the Azure dialect) can reach.
  * @param account names the account (project) in the snapshots; `default` unless configured.
  */
-export function openaiProvider(openai: OpenAI, account: string = DEFAULT_ACCOUNT): BatchProvider {
+export function openaiProvider(
+  openai: OpenAI,
+  account: string = DEFAULT_ACCOUNT,
+  dialect: OpenAIDialect = OPENAI_DIALECT,
+): BatchProvider {
+  const { schemas } = dialect;
   return {
-    name: 'openai',
-    retrieve: async (batchId, signal) => toSnapshot(await fetchBatch(openai, batchId, signal), account),
+    name: dialect.name,
+    retrieve: async (batchId, signal) =>
+      toSnapshot(await fetchBatch(openai, batchId, signal, schemas), account, dialect.name),
     cancel: async (batchId, signal) => {
       try {
-        return toSnapshot(await postCancel(openai, batchId, signal), account);
+        return toSnapshot(await postCancel(openai, batchId, signal, schemas), account, dialect.name);
       } catch (err) {
         // The cancel endpoint's 409: the batch is already finished.
         if (isConflict(err)) return null;
@@ -28,7 +46,7 @@ export function openaiProvider(openai: OpenAI, account: string = DEFAULT_ACCOUNT
       }
     },
     listPage: async (page, signal) => {
-      const listed = await fetchBatchesPage(openai, page, signal);
+      const listed = await fetchBatchesPage(openai, page, signal, schemas);
       return {
         batches: listed.data.map((b) => ({
           id: b.id,
@@ -56,7 +74,7 @@ export function openaiProvider(openai: OpenAI, account: string = DEFAULT_ACCOUNT
     inputLine,
     recoverResult,
     recoverCustomId,
-    submitter: openaiSubmitter(openai),
+    submitter: openaiSubmitter(openai, schemas),
     batchId: OpenAIBatchIdSchema,
   };
 }

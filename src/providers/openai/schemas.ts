@@ -85,6 +85,29 @@ export const BatchListPageSchema = z.looseObject({
 });
 export type BatchListPage = z.infer<typeof BatchListPageSchema>;
 
+/** How one API of the OpenAI family spells a batch and a page of batches. */
+export interface BatchSchemas {
+  batch: z.ZodType<Batch, unknown>;
+  page: z.ZodType<BatchListPage, unknown>;
+}
+
+/** OpenAI's own: the status as the spec lists it, lower case. */
+export const OPENAI_BATCH_SCHEMAS: BatchSchemas = { batch: BatchSchema, page: BatchListPageSchema };
+
+/**
+ * Azure OpenAI's: the same objects, but Azure's documentation writes statuses capitalized in
+ * places (`Validating`, `Completed`), so a status is read in any case and kept lower case.
+ */
+const AnyCaseStatusSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+  BatchStatusSchema,
+);
+const AzureBatchSchema = BatchSchema.extend({ status: AnyCaseStatusSchema });
+export const AZURE_BATCH_SCHEMAS: BatchSchemas = {
+  batch: AzureBatchSchema,
+  page: BatchListPageSchema.extend({ data: z.array(AzureBatchSchema) }),
+};
+
 /**
  * `OpenAIFile`. The spec requires `status` too, but it is deprecated and nothing reads it, and
  * `purpose` is an enum the product has no reason to police.

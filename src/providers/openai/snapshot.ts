@@ -8,15 +8,17 @@ import {
 } from '../../contract/batch-snapshot';
 import type { Batch } from './schemas';
 import { meaningOf } from './status';
-
-/** The account a provider serves when none is named. */
-export const DEFAULT_ACCOUNT = 'default';
+import { DEFAULT_ACCOUNT } from '../../contract/account';
 
 /** The few fields the workflow keeps, so history stays small. */
-export function toSnapshot(batch: Batch, account: string = DEFAULT_ACCOUNT): BatchSnapshot {
+export function toSnapshot(
+  batch: Batch,
+  account: string = DEFAULT_ACCOUNT,
+  provider = 'openai',
+): BatchSnapshot {
   const { phase, outcome } = meaningOf(batch.status);
   return {
-    provider: 'openai',
+    provider,
     account,
     id: batch.id,
     status: batch.status,

@@ -57,7 +57,10 @@ export class S3ResultsStore implements ResultsStore {
   forAccount(account: string): ResultsStore {
     if (isDefaultAccount(account)) return this;
     const segment = safeAccountName(account);
-    return new S3ResultsStore({ ...this.opts, prefix: this.prefix === '' ? segment : `${this.prefix}/${segment}` });
+    return new S3ResultsStore({
+      ...this.opts,
+      prefix: this.prefix === '' ? segment : `${this.prefix}/${segment}`,
+    });
   }
 
   /** `s3://bucket/prefix`: what RESULTS_URL said, and what messages name. */
