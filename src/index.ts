@@ -46,7 +46,9 @@ export {
   awaitCancellationResult,
   stopCancellation,
   listCancellations,
+  batchRefOf,
   InvalidCancelInputError,
+  type BatchRef,
   type CancelHandle,
   type StartOptions,
   type CancellationListing,
@@ -59,6 +61,7 @@ export { NamespaceNotReadyError, type SearchAttributeState } from './client/name
 // Schedules: the periodic cleanup of stale and expired batches.
 export {
   DEFAULT_CLEANUP_SCHEDULE_ID,
+  cleanupScheduleId,
   InvalidScheduleError,
   upsertCleanupSchedule,
   describeCleanupSchedule,
@@ -126,8 +129,16 @@ export {
   WORKFLOW_TYPES,
   cancelWorkflowId,
   batchIdFromWorkflowId,
+  parseCancelWorkflowId,
 } from './contract/constants';
-export { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS, CUSTOM_SEARCH_ATTRIBUTES } from './contract/search-attributes';
+export {
+  OPENAI_BATCH_ID,
+  OPENAI_BATCH_STATUS,
+  OPENAI_BATCH_ACCOUNT,
+  CUSTOM_SEARCH_ATTRIBUTES,
+} from './contract/search-attributes';
+// Accounts: the default's name and the form of every account name.
+export { DEFAULT_ACCOUNT, ACCOUNT_NAME_PATTERN } from './contract/account';
 
 // Reading the results a worker wrote, from anywhere the store is reachable.
 export type { ResultsStore, ResultWriter } from './results/store';

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { BatchProvider } from '../providers/types';
 import type { ResultsStore } from '../results/store';
 import type { InAttemptReads } from '../contract/poll-schedule';
-import { DEFAULT_ACCOUNT } from '../contract/account';
+import { DEFAULT_ACCOUNT, unknownAccountMessage } from '../contract/account';
 import { FailureType } from '../contract/failure-types';
 
 /** What the activities need from the outside world; tests pass the simulator's provider. */
@@ -35,15 +35,6 @@ export const DEFAULT_MAX_CONCURRENT_DOWNLOADS = 16;
 /** The names of the accounts these dependencies serve, the default first. */
 export function accountNames(deps: Pick<ActivityDeps, 'provider' | 'accounts'>): string[] {
   return [...(deps.provider ? [DEFAULT_ACCOUNT] : []), ...Object.keys(deps.accounts ?? {})];
-}
-
-/** What a cancellation naming an account the worker lacks is told: the account, the ones there are, what to do. */
-export function unknownAccountMessage(account: string, configured: readonly string[]): string {
-  return (
-    `account ${JSON.stringify(account)} is not configured on this worker ` +
-    `(configured: ${configured.length ? configured.join(', ') : 'none'}); ` +
-    'add it to the accounts file (ACCOUNTS_FILE) of every worker on the task queue, or start with one of those'
-  );
 }
 
 /**

@@ -12,11 +12,13 @@
  */
 import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
-import { batchIdFromWorkflowId, cancelWorkflowId, WORKFLOW_TYPES } from '../contract/constants';
+import { cancelWorkflowId, parseCancelWorkflowId, WORKFLOW_TYPES } from '../contract/constants';
+import { ACCOUNT_NAME_PATTERN, accountOf, DEFAULT_ACCOUNT, isDefaultAccount } from '../contract/account';
 import { refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
 import type { CancelBatchResult } from '../contract/results';
 import { requestCounts, type RequestCounts } from '../contract/batch-snapshot';
 import {
+  OPENAI_BATCH_ACCOUNT,
   OPENAI_BATCH_ID,
   OPENAI_BATCH_REQUESTS_COMPLETED,
   OPENAI_BATCH_REQUESTS_FAILED,
@@ -41,9 +43,26 @@ export {
   type StartOutcome,
 } from './start-cancellation';
 
-/** The handle of the cancellation of `batchId` (workflow id `cancel-batch:<batchId>`); no server call. */
-export function getCancellationHandle(client: Client, batchId: string): CancelHandle {
-  return client.workflow.getHandle(cancelWorkflowId(batchId));
+/**
+ * Which cancellation: a batch id (of the default account), or a batch id and its account (the
+ * same batch id in two accounts is two cancellations).
+ */
+export type BatchRef = string | { batchId: string; account?: string | undefined };
+
+/** The batch id and account a reference names (the default account when it names none). */
+export function batchRefOf(ref: BatchRef): { batchId: string; account: string } {
+  return typeof ref === 'string'
+    ? { batchId: ref, account: DEFAULT_ACCOUNT }
+    : { batchId: ref.batchId, account: accountOf(ref) };
+}
+
+/**
+ * The handle of a batch's cancellation (workflow id `cancel-batch:<batchId>`, or
+ * `cancel-batch:<account>:<batchId>` for another account); no server call.
+ */
+export function getCancellationHandle(client: Client, ref: BatchRef): CancelHandle {
+  const { batchId, account } = batchRefOf(ref);
+  return client.workflow.getHandle(cancelWorkflowId(batchId, account));
 }
 
 /**
@@ -52,32 +71,34 @@ export function getCancellationHandle(client: Client, batchId: string): CancelHa
  * second, and `polls` and `lastReadAt` are at most 10 s behind the last read, instead of as of the
  * last check-in.
  */
-export async function getCancellationProgress(client: Client, batchId: string): Promise<CancelProgress> {
-  return progressWithLiveWait(client, getCancellationHandle(client, batchId));
+export async function getCancellationProgress(client: Client, ref: BatchRef): Promise<CancelProgress> {
+  return progressWithLiveWait(client, getCancellationHandle(client, ref));
 }
 
 /** Reads the batch now, bypassing the poll schedule. */
-export async function refreshCancellation(client: Client, batchId: string): Promise<BatchSnapshot> {
-  return getCancellationHandle(client, batchId).executeUpdate(refreshUpdate);
+export async function refreshCancellation(client: Client, ref: BatchRef): Promise<BatchSnapshot> {
+  return getCancellationHandle(client, ref).executeUpdate(refreshUpdate);
 }
 
 /** Waits for and returns the result; throws WorkflowFailedError if the cancellation failed. */
-export async function awaitCancellationResult(client: Client, batchId: string): Promise<CancelBatchResult> {
-  return getCancellationHandle(client, batchId).result();
+export async function awaitCancellationResult(client: Client, ref: BatchRef): Promise<CancelBatchResult> {
+  return getCancellationHandle(client, ref).result();
 }
 
 /** Stops the workflow (not the OpenAI batch cancellation, which cannot be undone). */
 export async function stopCancellation(
   client: Client,
-  batchId: string,
+  ref: BatchRef,
   reason = 'stopped by request',
 ): Promise<void> {
-  await getCancellationHandle(client, batchId).terminate(reason);
+  await getCancellationHandle(client, ref).terminate(reason);
 }
 
 /** One row of `listCancellations`. */
 export interface CancellationListing {
   batchId: string;
+  /** The batch's account (`default` for the default account's). */
+  account: string;
   workflowId: string;
   runId: string;
   workflowStatus: WorkflowExecutionInfo['status']['name'];
@@ -93,6 +114,8 @@ export interface CancellationListing {
 }
 
 export interface ListCancellationsOptions {
+  /** Only those of this account (`default`: those naming none). */
+  account?: string;
   /** Only those whose batch was last seen in this status (the provider's word, e.g. `cancelling`). */
   batchStatus?: string;
   /** Only running cancellations marked stuck. */
@@ -119,6 +142,15 @@ export async function listCancellations(
     throw new InvalidCancelInputError(
       `batchStatus: must be a status word, got ${JSON.stringify(opts.batchStatus)}`,
     );
+  if (opts.account !== undefined && !ACCOUNT_NAME_PATTERN.test(opts.account))
+    throw new InvalidCancelInputError(`account: must be an account name, got ${JSON.stringify(opts.account)}`);
+  if (opts.account !== undefined)
+    // The default account's runs carry no account attribute.
+    clauses.push(
+      isDefaultAccount(opts.account)
+        ? `(${OPENAI_BATCH_ACCOUNT.name} IS NULL OR ${OPENAI_BATCH_ACCOUNT.name} = '${DEFAULT_ACCOUNT}')`
+        : `${OPENAI_BATCH_ACCOUNT.name} = '${opts.account}'`,
+    );
   if (opts.batchStatus) clauses.push(`${OPENAI_BATCH_STATUS.name} = '${opts.batchStatus}'`);
   if (opts.stuck) clauses.push(`${OPENAI_BATCH_STUCK.name} = true`, `ExecutionStatus = 'Running'`);
   if (opts.olderThanMs !== undefined) {
@@ -128,10 +160,12 @@ export async function listCancellations(
   const out: CancellationListing[] = [];
   const limit = opts.limit ?? 100;
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
-    const batchId = wf.typedSearchAttributes.get(OPENAI_BATCH_ID) ?? batchIdFromWorkflowId(wf.workflowId);
+    const parsed = parseCancelWorkflowId(wf.workflowId);
+    const batchId = wf.typedSearchAttributes.get(OPENAI_BATCH_ID) ?? parsed?.batchId;
     if (!batchId) continue;
     out.push({
       batchId,
+      account: wf.typedSearchAttributes.get(OPENAI_BATCH_ACCOUNT) ?? parsed?.account ?? DEFAULT_ACCOUNT,
       workflowId: wf.workflowId,
       runId: wf.runId,
       workflowStatus: wf.status.name,

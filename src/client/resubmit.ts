@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BatchProvider } from '../providers/types';
 import { openResultsStore } from '../results/open-store';
+import { accountOf } from '../contract/account';
 import { splitRemaining, type SplitOptions } from '../results/split-remaining';
 import { BatchCancelError } from '../contract/errors';
 
@@ -23,6 +24,8 @@ export const RESUBMIT_METADATA = {
 /** Options of {@link resubmitRemaining}. */
 export interface ResubmitOptions extends Pick<SplitOptions, 'maxRequests' | 'maxBytes'> {
   batchId: string;
+  /** The batch's account: its results are under `<resultsDir>/<account>/`. @default 'default' */
+  account?: string;
   /** Where the cancellation wrote its results: RESULTS_DIR, or any RESULTS_URL (`s3://bucket/prefix`). */
   resultsDir: string;
   /** Rewrite each request's `body.model`. */
@@ -83,7 +86,7 @@ export async function resubmitRemaining(
   if (!api) {
     throw new NothingToResubmitError(`the ${provider.name} provider cannot submit batches: resubmit by hand`);
   }
-  const store = openResultsStore(opts.resultsDir);
+  const store = openResultsStore(opts.resultsDir).forAccount(accountOf(opts));
   const remainingPath = store.pathOf(opts.batchId, 'remaining');
   if ((await store.stat(opts.batchId, 'remaining')) === undefined) {
     throw new NothingToResubmitError(

@@ -20,12 +20,21 @@ import {
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { describeZodError } from '../contract/cancel-input';
 import { CleanupPolicySchema, type CleanupPolicyInput } from '../contract/cleanup-policy';
+import { isDefaultAccount } from '../contract/account';
 import { DEFAULT_TASK_QUEUE, WORKFLOW_TYPES } from '../contract/constants';
 import type { cleanupBatchesWorkflow } from '../workflows/cleanup-batches';
 import { BatchCancelError } from '../contract/errors';
 
 /** Schedule id used when none is given. */
 export const DEFAULT_CLEANUP_SCHEDULE_ID = 'openai-batch-cleanup';
+
+/**
+ * The cleanup schedule's id for an account: one schedule per account, the default's unchanged
+ * (`openai-batch-cleanup`), another's `openai-batch-cleanup:<account>`.
+ */
+export function cleanupScheduleId(account?: string): string {
+  return isDefaultAccount(account) ? DEFAULT_CLEANUP_SCHEDULE_ID : `${DEFAULT_CLEANUP_SCHEDULE_ID}:${account}`;
+}
 
 /** Thrown when a schedule's timing or policy is invalid, before anything is created. */
 export class InvalidScheduleError extends BatchCancelError {
@@ -67,7 +76,7 @@ function build(opts: CleanupScheduleOptions) {
   const parsed = CleanupPolicySchema.safeParse(opts.policy);
   if (!parsed.success)
     throw new InvalidScheduleError(`invalid cleanup policy: ${describeZodError(parsed.error)}`);
-  const scheduleId = opts.scheduleId ?? DEFAULT_CLEANUP_SCHEDULE_ID;
+  const scheduleId = opts.scheduleId ?? cleanupScheduleId(parsed.data.account);
   const spec: ScheduleSpec =
     opts.cron !== undefined
       ? { cronExpressions: [opts.cron] }

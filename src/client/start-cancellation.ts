@@ -13,7 +13,8 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { CancelBatchInputSchema, describeZodError, type CancelBatchInput } from '../contract/cancel-input';
 import { cancelWorkflowId, DEFAULT_TASK_QUEUE, WORKFLOW_TYPES } from '../contract/constants';
 import type { CancelBatchResult } from '../contract/results';
-import { OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
+import { OPENAI_BATCH_ACCOUNT, OPENAI_BATCH_ID, OPENAI_BATCH_STATUS } from '../contract/search-attributes';
+import { accountOf, isDefaultAccount, unknownAccountMessage } from '../contract/account';
 import { explainStartFailure } from './start-failure';
 import type { cancelBatchWorkflow } from '../workflows/cancel-batch';
 import { BatchCancelError } from '../contract/errors';
@@ -39,6 +40,12 @@ export interface StartOptions {
   provider?: string;
   /** @default 'openai-batch-cancel' (or TEMPORAL_TASK_QUEUE for the worker) */
   taskQueue?: string;
+  /**
+   * The accounts the workers serve (their accounts file's names and `default`), when the caller
+   * knows them: an input naming another is refused before anything starts. Unset: the worker
+   * refuses it instead (the workflow fails at once with `UnknownAccount`).
+   */
+  accounts?: readonly string[];
   /**
    * Start a new run even if the last one completed (e.g. to collect the results again). A running
    * one is always joined, and a failed, terminated, cancelled or timed-out one is always restarted,
@@ -135,11 +142,16 @@ export async function startBatchCancellation(
   const parsed = CancelBatchInputSchema.safeParse(input);
   if (!parsed.success)
     throw new InvalidCancelInputError(`invalid cancellation input: ${describeZodError(parsed.error)}`);
-  const { batchId } = parsed.data;
+  const { batchId, account } = parsed.data;
   const id = providerDefinition(opts.provider).batchId.safeParse(batchId);
   if (!id.success)
     throw new InvalidCancelInputError(`invalid cancellation input: ${describeZodError(id.error, 'batchId')}`);
-  const workflowId = cancelWorkflowId(batchId);
+  if (opts.accounts && !opts.accounts.includes(account))
+    throw new InvalidCancelInputError(
+      `invalid cancellation input: account: ${unknownAccountMessage(account, opts.accounts)}`,
+    );
+  const workflowId = cancelWorkflowId(batchId, account);
+  const other = !isDefaultAccount(account);
   const rerun = opts.rerunIfFinished ?? false;
   // Read the last run first: the start call alone cannot tell a new run from a joined one.
   const prev = await lastRun(client, workflowId);
@@ -162,10 +174,14 @@ export async function startBatchCancellation(
       typedSearchAttributes: new TypedSearchAttributes([
         { key: OPENAI_BATCH_ID, value: batchId },
         { key: OPENAI_BATCH_STATUS, value: 'unknown' },
+        ...(other ? [{ key: OPENAI_BATCH_ACCOUNT, value: account }] : []),
       ]),
-      staticSummary: `Cancel OpenAI batch \`${batchId}\` and collect its partial results`,
+      staticSummary: other
+        ? `Cancel batch \`${batchId}\` of account \`${account}\` and collect its partial results`
+        : `Cancel OpenAI batch \`${batchId}\` and collect its partial results`,
       staticDetails: [
         `**Batch** \`${batchId}\``,
+        other ? `**Account** \`${account}\`` : '',
         input.reason ? `**Reason** ${input.reason}` : '',
         `**Collect results** ${parsed.data.collectResults}`,
         `**Max wait** ${Math.round(parsed.data.maxWait / 60_000)} min`,
@@ -206,7 +222,7 @@ export async function restartFailedCancellation(
   input: CancelBatchInput,
   opts: StartOptions = {},
 ): Promise<StartedCancellation | null> {
-  const prev = await lastRun(client, cancelWorkflowId(input.batchId));
+  const prev = await lastRun(client, cancelWorkflowId(input.batchId, accountOf(input)));
   if (!prev || !RESTARTABLE.has(prev.status)) return null;
   return startBatchCancellation(client, input, opts);
 }

@@ -23,3 +23,12 @@ export function accountOf(value: { account?: string | null | undefined } | undef
 export function isDefaultAccount(account: string | null | undefined): boolean {
   return account === undefined || account === null || account === DEFAULT_ACCOUNT;
 }
+
+/** What a cancellation naming an account the worker lacks is told: the account, the ones there are, what to do. */
+export function unknownAccountMessage(account: string, configured: readonly string[]): string {
+  return (
+    `account ${JSON.stringify(account)} is not configured on this worker ` +
+    `(configured: ${configured.length ? configured.join(', ') : 'none'}); ` +
+    'add it to the accounts file (ACCOUNTS_FILE) of every worker on the task queue, or start with one of those'
+  );
+}

@@ -26,6 +26,11 @@ export { createActivities, type Activities, type ActivityDeps } from '../activit
 export { createOpenAIClient, type OpenAIClientOptions } from '../providers/openai/client';
 // The batch API the activities talk to: OpenAI's, or any other implementing the port.
 export { openaiProvider } from '../providers/openai/provider';
+// Azure OpenAI, through the openai SDK's own Azure support (classic surface or v1).
+export { createAzureOpenAIClient, type AzureOpenAIClientOptions } from '../providers/azure-openai/client';
+export { azureOpenAIProvider } from '../providers/azure-openai/provider';
+// A worker's accounts: the accounts file (ACCOUNTS_FILE), validated, and every account's provider.
+export { connectAccounts } from './provider-config';
 export type { BatchProvider, ProviderDefinition } from '../providers/types';
 // Where batch APIs are registered: BATCH_PROVIDER picks one; register your own the same way.
 export { registerProvider, providerNames } from '../providers/registry';
