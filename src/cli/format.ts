@@ -1,4 +1,5 @@
 /** Human-readable text for progress, results and listings. `--json` output bypasses this file. */
+import { DEFAULT_ACCOUNT } from '../contract/account';
 import { workflowColumn } from './failing-task';
 import type { CancellationListing, CancellationStart } from '../client/cancellations';
 import type { CancelProgress, RequestCounts } from '../contract/progress';
@@ -194,9 +195,20 @@ export function listingTable(rows: (CancellationListing & { failure?: string })[
   if (rows.length === 0) return 'no cancellations found';
   // Why a run failed, only when one did: `unknown - FAILED` alone says nothing.
   const reasons = rows.some((r) => r.failure);
-  const header = ['BATCH', 'BATCH STATUS', 'REQUESTS', 'WORKFLOW', 'STARTED', 'CLOSED'];
+  // Which account, only when one is not the default: setups without accounts see what they saw.
+  const accounts = rows.some((r) => r.account !== DEFAULT_ACCOUNT);
+  const header = [
+    ...(accounts ? ['ACCOUNT'] : []),
+    'BATCH',
+    'BATCH STATUS',
+    'REQUESTS',
+    'WORKFLOW',
+    'STARTED',
+    'CLOSED',
+  ];
   if (reasons) header.push('REASON');
   const body = rows.map((r) => [
+    ...(accounts ? [r.account] : []),
     r.batchId,
     `${r.batchStatus ?? '-'}${r.stuck ? ' (STUCK)' : ''}`,
     r.requestCounts ? `${r.requestCounts.succeeded}/${r.requestCounts.failed}/${r.requestCounts.total}` : '-',

@@ -4,6 +4,7 @@
  * assembles them and turns any error into one line on stderr and a non-zero exit code.
  */
 import { Command } from 'commander';
+import { accountsCommand } from './commands/accounts';
 import { cancelCommand } from './commands/cancel';
 import { listCommand } from './commands/list';
 import { resubmitCommand } from './commands/resubmit';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     workerCommand(),
     webhooksCommand(),
     scheduleCommand(),
+    accountsCommand(),
     setupCommand(),
     ...toolCommands(),
   ]) {

@@ -3,7 +3,13 @@
  * the `progress` query; a finished one is read from its result, so no worker needs to be up.
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { awaitCancellationResult, getCancellationHandle } from '../client/cancellations';
+import {
+  awaitCancellationResult,
+  batchRefOf,
+  getCancellationHandle,
+  type BatchRef,
+} from '../client/cancellations';
+import { isDefaultAccount } from '../contract/account';
 import { progressWithLiveWait } from '../client/live-progress';
 import type { CancelProgress, FailingWorkflowTask } from '../contract/progress';
 import type { CancelBatchResult } from '../contract/results';
@@ -12,6 +18,8 @@ import { operatorStopText } from './operator-stop';
 
 export interface ProgressView {
   batchId: string;
+  /** Absent for the default account. */
+  account?: string;
   workflowId: string;
   /** RUNNING, COMPLETED, FAILED, TERMINATED, ... */
   workflowStatus: string;
@@ -28,6 +36,7 @@ export interface ProgressView {
 export function progressFromResult(r: CancelBatchResult): CancelProgress {
   return {
     batchId: r.batchId,
+    ...(r.account ? { account: r.account } : {}),
     phase: 'done',
     batch: r.batch,
     polls: r.polls,
@@ -40,16 +49,22 @@ export function progressFromResult(r: CancelBatchResult): CancelProgress {
 }
 
 /** Throws WorkflowNotFoundError when there is no cancellation for the batch. */
-export async function readProgress(client: Client, batchId: string): Promise<ProgressView> {
-  const handle = getCancellationHandle(client, batchId);
+export async function readProgress(client: Client, ref: BatchRef): Promise<ProgressView> {
+  const { batchId, account } = batchRefOf(ref);
+  const handle = getCancellationHandle(client, ref);
   const description = await handle.describe();
-  const base = { batchId, workflowId: handle.workflowId, workflowStatus: description.status.name };
+  const base = {
+    batchId,
+    ...(isDefaultAccount(account) ? {} : { account }),
+    workflowId: handle.workflowId,
+    workflowStatus: description.status.name,
+  };
   if (description.status.name === 'RUNNING') {
     const progress = await progressWithLiveWait(client, handle, description);
     return { ...base, progress, ...(progress.workflowTask ? { workflowTask: progress.workflowTask } : {}) };
   }
   if (description.status.name === 'COMPLETED') {
-    const result = await awaitCancellationResult(client, batchId);
+    const result = await awaitCancellationResult(client, ref);
     return { ...base, progress: progressFromResult(result), result };
   }
   try {

@@ -6,6 +6,8 @@
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { cancelWorkflowId } from '../contract/constants';
+import { accountOf } from '../contract/account';
+import { accountFlag } from './accounts';
 import { progressQuery } from '../contract/progress';
 import type { StartOutcome } from '../client/start-cancellation';
 import { print } from './common';
@@ -46,11 +48,13 @@ const UNTOUCHED_HISTORY_LENGTH = 2;
 
 export async function awaitRequestOutcome(
   client: Client,
-  batchId: string,
+  ref: { batchId: string; account?: string | undefined },
   runId: string | undefined,
   opts: { timeoutMs: number; taskQueue: string },
 ): Promise<RequestOutcome> {
-  const handle = client.workflow.getHandle(cancelWorkflowId(batchId), runId);
+  const { batchId } = ref;
+  const handle = client.workflow.getHandle(cancelWorkflowId(batchId, accountOf(ref)), runId);
+  const follow = `\`openai-batch-cancel status ${batchId}${accountFlag(ref.account)}\``;
   const deadline = Date.now() + opts.timeoutMs;
   let historyLength = 0;
   for (;;) {
@@ -78,7 +82,7 @@ export async function awaitRequestOutcome(
     if (failing) {
       return {
         outcome: 'no-answer',
-        error: `the cancellation of ${batchId} is started but makes no progress: its ${failingTaskText(failing)}; fix that on the worker and it goes on (follow it with \`openai-batch-cancel status ${batchId}\`)`,
+        error: `the cancellation of ${batchId} is started but makes no progress: its ${failingTaskText(failing)}; fix that on the worker and it goes on (follow it with ${follow})`,
       };
     }
     // Only a worker answers a query: ask once the first task was taken, never before.
@@ -100,7 +104,7 @@ export async function awaitRequestOutcome(
     error:
       historyLength <= UNTOUCHED_HISTORY_LENGTH
         ? `no worker took up the cancellation of ${batchId} within ${waited}: start one on task queue ${opts.taskQueue} (\`openai-batch-cancel worker\`); the cancellation is started and runs when one does`
-        : `the cancel request for ${batchId} has no answer yet after ${waited} (being retried): follow it with \`openai-batch-cancel status ${batchId}\``,
+        : `the cancel request for ${batchId} has no answer yet after ${waited} (being retried): follow it with ${follow}`,
   };
 }
 
@@ -114,6 +118,7 @@ export function requestText(batchId: string, r: RequestOutcome): string | undefi
 /** What `cancel` knows of one batch, as far as this step reads and writes it. */
 export interface Requestable {
   batchId: string;
+  account?: string;
   runId?: string;
   start?: StartOutcome;
   ok: boolean;
@@ -142,7 +147,7 @@ export async function confirmRequests<T extends Requestable>(
   if (opts.waitForRequest === false) return outcomes;
   return mapBounded(outcomes, CONFIRM_CONCURRENCY, async (o): Promise<T> => {
     if (!o.ok || !requestsCancel(o.start)) return o;
-    const request = await awaitRequestOutcome(client, o.batchId, o.runId, {
+    const request = await awaitRequestOutcome(client, o, o.runId, {
       timeoutMs: opts.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
       taskQueue: opts.taskQueue,
     }).catch((err: unknown): RequestOutcome => ({ outcome: 'no-answer', error: describeError(err).line }));

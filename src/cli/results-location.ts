@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { getCancellationHandle } from '../client/cancellations';
+import { batchRefOf, getCancellationHandle, type BatchRef } from '../client/cancellations';
+import { isDefaultAccount } from '../contract/account';
 import { connectTemporal, readConfig } from './connect';
 
 /** Short: this only improves on the configured directory, it is never required. */
@@ -19,7 +20,7 @@ export interface ResultsLocation {
 }
 
 /** The summary path in the result of the batch's completed cancellation, if there is one. */
-async function summaryPathOf(batchId: string): Promise<string | undefined> {
+async function summaryPathOf(ref: BatchRef): Promise<string | undefined> {
   let conn;
   try {
     conn = await connectTemporal(readConfig(), LOOKUP_CONNECT_TIMEOUT_MS);
@@ -27,7 +28,7 @@ async function summaryPathOf(batchId: string): Promise<string | undefined> {
     return undefined;
   }
   try {
-    const handle = getCancellationHandle(conn.client, batchId);
+    const handle = getCancellationHandle(conn.client, ref);
     if ((await handle.describe()).status.name !== 'COMPLETED') return undefined;
     return (await handle.result()).results?.summaryPath;
   } catch {
@@ -37,10 +38,14 @@ async function summaryPathOf(batchId: string): Promise<string | undefined> {
   }
 }
 
-export async function locateResults(batchId: string, configured: string): Promise<ResultsLocation> {
-  const summaryPath = await summaryPathOf(batchId);
-  // The store's layout: <root>/<batchId>/summary.json. An s3:// location is reachable from here too.
-  if (summaryPath && (summaryPath.startsWith('s3://') || fs.existsSync(summaryPath)))
-    return { root: path.dirname(path.dirname(summaryPath)), summaryPath };
+export async function locateResults(ref: BatchRef, configured: string): Promise<ResultsLocation> {
+  const summaryPath = await summaryPathOf(ref);
+  // The store's layout: <root>/<batchId>/summary.json, or <root>/<account>/<batchId>/summary.json
+  // for another account. An s3:// location is reachable from here too.
+  if (summaryPath && (summaryPath.startsWith('s3://') || fs.existsSync(summaryPath))) {
+    const accountRoot = path.dirname(path.dirname(summaryPath));
+    const root = isDefaultAccount(batchRefOf(ref).account) ? accountRoot : path.dirname(accountRoot);
+    return { root, summaryPath };
+  }
   return { root: configured, ...(summaryPath ? { summaryPath } : {}) };
 }

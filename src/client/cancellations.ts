@@ -143,7 +143,9 @@ export async function listCancellations(
       `batchStatus: must be a status word, got ${JSON.stringify(opts.batchStatus)}`,
     );
   if (opts.account !== undefined && !ACCOUNT_NAME_PATTERN.test(opts.account))
-    throw new InvalidCancelInputError(`account: must be an account name, got ${JSON.stringify(opts.account)}`);
+    throw new InvalidCancelInputError(
+      `account: must be an account name, got ${JSON.stringify(opts.account)}`,
+    );
   if (opts.account !== undefined)
     // The default account's runs carry no account attribute.
     clauses.push(

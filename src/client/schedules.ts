@@ -33,7 +33,9 @@ export const DEFAULT_CLEANUP_SCHEDULE_ID = 'openai-batch-cleanup';
  * (`openai-batch-cleanup`), another's `openai-batch-cleanup:<account>`.
  */
 export function cleanupScheduleId(account?: string): string {
-  return isDefaultAccount(account) ? DEFAULT_CLEANUP_SCHEDULE_ID : `${DEFAULT_CLEANUP_SCHEDULE_ID}:${account}`;
+  return isDefaultAccount(account)
+    ? DEFAULT_CLEANUP_SCHEDULE_ID
+    : `${DEFAULT_CLEANUP_SCHEDULE_ID}:${account}`;
 }
 
 /** Thrown when a schedule's timing or policy is invalid, before anything is created. */

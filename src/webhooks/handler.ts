@@ -9,6 +9,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import { batchEventSignal, type BatchEvent } from '../contract/batch-event';
 import { cancelWorkflowId } from '../contract/constants';
+import { DEFAULT_ACCOUNT, isDefaultAccount } from '../contract/account';
 import { restartFailedCancellation, startBatchCancellation } from '../client/start-cancellation';
 import { providerDefinition } from '../providers/registry';
 import type { ProviderEvent } from '../providers/types';
@@ -39,6 +40,11 @@ export interface WebhookHandlerOptions {
   secret: string;
   /** The batch API that sends the deliveries (a registered provider with webhooks). @default 'openai' */
   provider?: string;
+  /**
+   * The account whose endpoint this is (`POST /openai/webhooks/<account>`, with that account's
+   * secret): its events reach that account's cancellations only. @default 'default'
+   */
+  account?: string;
   /**
    * A `batch.expired` event for a batch without a cancellation starts one that collects the
    * expired batch's partial results (workflow id `cancel-batch:<batchId>`, as the scheduled
@@ -101,6 +107,8 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
   const log = opts.log ?? (() => undefined);
   const timeoutMs = opts.temporalTimeoutMs ?? 5_000;
   const { client } = opts;
+  const account = opts.account ?? DEFAULT_ACCOUNT;
+  const accountField = isDefaultAccount(account) ? {} : { account };
 
   const done = (outcome: WebhookOutcome, response: WebhookResponse): WebhookResponse => {
     stats.count(outcome);
@@ -109,7 +117,7 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
 
   async function deliver(event: ProviderEvent): Promise<WebhookResponse> {
     const { batchId, type } = event;
-    const workflowId = cancelWorkflowId(batchId);
+    const workflowId = cancelWorkflowId(batchId, account);
     const signal: BatchEvent = { eventId: event.eventId, type };
     try {
       await client.withDeadline(Date.now() + timeoutMs, () =>
@@ -127,7 +135,12 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
       const restarted = await within(() =>
         restartFailedCancellation(
           client,
-          { batchId, collectResults: 'always', reason: `${type} event ${event.eventId} after a failed run` },
+          {
+            batchId,
+            ...accountField,
+            collectResults: 'always',
+            reason: `${type} event ${event.eventId} after a failed run`,
+          },
           startOpts,
         ),
       );
@@ -138,7 +151,7 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     const started = await within(() =>
       startBatchCancellation(
         client,
-        { batchId, collectResults: 'always', reason: `${type} event ${event.eventId}` },
+        { batchId, ...accountField, collectResults: 'always', reason: `${type} event ${event.eventId}` },
         startOpts,
       ),
     );

@@ -11,7 +11,13 @@ export const WEBHOOK_PATH = '/openai/webhooks';
 
 /** Options of `startWebhookServer`. */
 export interface WebhookServerOptions {
-  handler: WebhookHandler;
+  /** Serves `POST /openai/webhooks`: the default account's endpoint. */
+  handler?: WebhookHandler;
+  /**
+   * Serve `POST /openai/webhooks/<account>`, each with the handler of that account (its own
+   * secret): one endpoint per account in the OpenAI dashboard.
+   */
+  accounts?: Readonly<Record<string, WebhookHandler>>;
   /** Asked by `/healthz` whether Temporal answers. */
   client: Client;
   /** @default 8788 */
@@ -68,14 +74,25 @@ async function route(opts: WebhookServerOptions, req: http.IncomingMessage, res:
     const temporal = await temporalAnswers(opts.client);
     return send(res, 200, JSON.stringify({ ok: true, temporal: temporal ? 'reachable' : 'unreachable' }));
   }
-  if (path !== WEBHOOK_PATH) return send(res, 404, JSON.stringify({ error: 'not found' }));
+  const handler = handlerOf(opts, path ?? '/');
+  if (!handler) return send(res, 404, JSON.stringify({ error: 'not found' }));
   if (req.method !== 'POST') return send(res, 405, JSON.stringify({ error: 'POST only' }));
   const declared = Number(req.headers['content-length'] ?? 0);
   // A body declared too large is not read: the handler refuses it by size, and counts it.
   const body = declared > MAX_WEBHOOK_BODY_BYTES ? null : await readBody(req, MAX_WEBHOOK_BODY_BYTES);
   if (!body) req.resume();
-  const answer = await opts.handler({ body: body ?? oversized(), headers: req.headers });
+  const answer = await handler({ body: body ?? oversized(), headers: req.headers });
   send(res, answer.status, answer.body, !body);
+}
+
+/** The handler of a path: the bare one for the default account, `<WEBHOOK_PATH>/<account>` for another. */
+function handlerOf(opts: WebhookServerOptions, path: string): WebhookHandler | undefined {
+  if (path === WEBHOOK_PATH) return opts.handler;
+  if (!path.startsWith(`${WEBHOOK_PATH}/`)) return undefined;
+  const account = path.slice(WEBHOOK_PATH.length + 1);
+  return Object.prototype.hasOwnProperty.call(opts.accounts ?? {}, account)
+    ? opts.accounts?.[account]
+    : undefined;
 }
 
 let oversizedBody: Uint8Array | undefined;

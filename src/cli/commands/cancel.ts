@@ -36,8 +36,10 @@ import {
 import { cancellationFailed, CliError, describeError, ExitCode } from '../errors';
 import { resultText, startText } from '../format';
 import { mapBounded } from '../pool';
+import { cliAccounts, resolveAccount, withAccountOption, type AccountOption } from '../accounts';
+import { isDefaultAccount } from '../../contract/account';
 
-interface CancelOptions extends CommonOptions {
+interface CancelOptions extends CommonOptions, AccountOption {
   fromFile?: string;
   concurrency: number;
   wait?: boolean;
@@ -55,6 +57,8 @@ interface CancelOptions extends CommonOptions {
 
 interface CancelOutcome {
   batchId: string;
+  /** Absent for the default account. */
+  account?: string;
   workflowId: string;
   /** Absent when the start itself failed. */
   start?: StartOutcome;
@@ -100,6 +104,7 @@ function duration(name: string, value: string): number {
 
 export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInput {
   const input: CancelBatchInput = { batchId };
+  if (opts.account && !isDefaultAccount(opts.account)) input.account = opts.account;
   if (opts.maxWait) input.maxWait = duration('--max-wait', opts.maxWait);
   if (opts.stuckAfter) input.stuckAfter = duration('--stuck-after', opts.stuckAfter);
   if (opts.collect) input.collectResults = opts.collect;
@@ -116,7 +121,7 @@ export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInp
 
 export function cancelCommand(): Command {
   return withCommonOptions(
-    new Command('cancel')
+    withAccountOption(new Command('cancel'), "the batches' account")
       .description('cancel OpenAI batches durably and collect their partial results')
       .argument('[batchId...]', 'batch ids such as batch_abc123')
       .option('--from-file <path>', 'read batch ids from a file, one per line')
@@ -158,6 +163,8 @@ export function cancelCommand(): Command {
         'start again even if the last cancellation completed (e.g. to collect again); failed runs restart without it',
       ),
   ).action(async (args: string[], opts: CancelOptions) => {
+    const account = resolveAccount(opts);
+    const accounts = cliAccounts()?.names(true);
     const batchIds = collectBatchIds(args, opts.fromFile);
     const inputs = batchIds.map((id) => buildInput(id, opts));
     const outcomes = await withTemporal(
@@ -174,11 +181,17 @@ export function cancelCommand(): Command {
         // 1. Request every cancellation (each workflow's first step is the cancel request).
         const started = await mapBounded(inputs, opts.concurrency, async (input): Promise<CancelOutcome> => {
           const batchId = input.batchId;
-          const base: CancelOutcome = { batchId, workflowId: cancelWorkflowId(batchId), ok: true };
+          const base: CancelOutcome = {
+            batchId,
+            ...(isDefaultAccount(account) ? {} : { account }),
+            workflowId: cancelWorkflowId(batchId, account),
+            ok: true,
+          };
           try {
             const { start } = await startBatchCancellation(client, input, {
               taskQueue: config.TEMPORAL_TASK_QUEUE,
               rerunIfFinished: opts.rerun ?? false,
+              ...(accounts ? { accounts } : {}),
             });
             if (!opts.json) print(startText(batchId, start));
             const o: CancelOutcome = { ...base, start: start.outcome, runId: start.runId };
@@ -199,7 +212,7 @@ export function cancelCommand(): Command {
         return mapBounded(requested, WAIT_CONCURRENCY, async (o): Promise<CancelOutcome> => {
           if (!o.ok) return o;
           try {
-            const result = o.result ?? (await awaitCancellationResult(client, o.batchId));
+            const result = o.result ?? (await awaitCancellationResult(client, o));
             if (!opts.json) print(`${resultText(result)}\n`);
             return { ...o, result };
           } catch (err) {

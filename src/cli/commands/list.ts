@@ -9,8 +9,9 @@ import { withTemporal } from '../connect';
 import { durationFlag } from '../duration';
 import { withFailureReasons } from '../failure-reasons';
 import { listingTable } from '../format';
+import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
 
-interface ListOptions extends CommonOptions {
+interface ListOptions extends CommonOptions, AccountOption {
   status?: string;
   stuck?: boolean;
   olderThan?: number;
@@ -26,7 +27,7 @@ function statusWord(value: string): string {
 
 export function listCommand(): Command {
   return withCommonOptions(
-    new Command('list')
+    withAccountOption(new Command('list'), 'only cancellations of this account')
       .description('list recent cancellations, newest first')
       .addOption(
         new Option(
@@ -38,11 +39,13 @@ export function listCommand(): Command {
       .option('--older-than <duration>', "only those started at least this long ago ('30m')", durationFlag)
       .option('--limit <n>', 'at most this many', positiveInt, 20),
   ).action(async (opts: ListOptions) => {
+    const account = opts.account === undefined ? undefined : resolveAccount(opts);
     const rows = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) =>
       withFailureReasons(
         client,
         await listCancellations(client, {
           limit: opts.limit,
+          ...(account !== undefined ? { account } : {}),
           ...(opts.status ? { batchStatus: opts.status } : {}),
           ...(opts.stuck ? { stuck: true } : {}),
           ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),

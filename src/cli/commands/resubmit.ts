@@ -5,7 +5,9 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../worker/config';
 import { OpenAICallError } from '../../providers/openai/batch-submit';
-import { providerFromConfig } from '../../worker/provider-config';
+import { accountsFromConfig, providerFromConfig } from '../../worker/provider-config';
+import { isDefaultAccount } from '../../contract/account';
+import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
 import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '../../client/resubmit';
 import { resultsUrlOf } from '../../results/open-store';
 import { UnsplittableLineError } from '../../results/split-remaining';
@@ -13,7 +15,7 @@ import { checkBatchId, print, printJson } from '../common';
 import { CliError, ExitCode } from '../errors';
 import { locateResults } from '../results-location';
 
-interface ResubmitCliOptions {
+interface ResubmitCliOptions extends AccountOption {
   model?: string;
   dryRun?: boolean;
   resultsDir?: string;
@@ -36,7 +38,7 @@ export function resubmitText(r: ResubmitReport): string {
 }
 
 export function resubmitCommand(): Command {
-  return new Command('resubmit')
+  return withAccountOption(new Command('resubmit'))
     .description(
       'submit what remains of a cancelled batch (remaining.jsonl) as new batch(es), split at 50,000 requests / 200 MB; idempotent',
     )
@@ -50,15 +52,25 @@ export function resubmitCommand(): Command {
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (rawId: string, opts: ResubmitCliOptions) => {
       const batchId = checkBatchId(rawId);
+      const account = resolveAccount(opts);
       const config = loadConfig();
-      const provider = providerFromConfig(config);
+      if (!isDefaultAccount(account) && !config.ACCOUNTS_FILE)
+        throw new CliError(
+          `--account ${account}: resubmitting needs the account's key: set ACCOUNTS_FILE to the workers' accounts file`,
+          ExitCode.Usage,
+        );
+      // Only the account's own key is read: the others' variables need not be set here.
+      const provider = isDefaultAccount(account)
+        ? providerFromConfig(config)
+        : accountsFromConfig(config).connectOne(account, process.env);
       const where = opts.resultsDir
         ? { root: opts.resultsDir }
-        : await locateResults(batchId, resultsUrlOf(config));
+        : await locateResults({ batchId, account }, resultsUrlOf(config));
       let report: ResubmitReport;
       try {
         report = await resubmitRemaining(provider, {
           batchId,
+          account,
           resultsDir: where.root,
           ...(opts.model ? { model: opts.model } : {}),
           dryRun: opts.dryRun ?? false,

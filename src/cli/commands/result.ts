@@ -8,8 +8,9 @@ import { cancellationFailed, CliError, ExitCode } from '../errors';
 import { resultText, withCost } from '../format';
 import { loadPriceTable } from '../prices';
 import { downloadResults } from '../../results/download';
+import { accountFlag, resolveAccount, withAccountOption, type AccountOption } from '../accounts';
 
-interface ResultOptions extends CommonOptions {
+interface ResultOptions extends CommonOptions, AccountOption {
   wait: boolean;
   prices?: string;
   download?: string;
@@ -17,7 +18,7 @@ interface ResultOptions extends CommonOptions {
 
 export function resultCommand(): Command {
   return withCommonOptions(
-    new Command('result')
+    withAccountOption(new Command('result'))
       .description(
         'print the result of a cancellation: final status, counts, where the results are, and the salvage report',
       )
@@ -30,17 +31,19 @@ export function resultCommand(): Command {
       ),
   ).action(async (rawId: string, opts: ResultOptions) => {
     const batchId = checkBatchId(rawId);
+    const account = resolveAccount(opts);
+    const ref = { batchId, account };
     const prices = opts.prices ? loadPriceTable(opts.prices) : undefined;
     const result = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) => {
-      const description = await getCancellationHandle(client, batchId).describe();
+      const description = await getCancellationHandle(client, ref).describe();
       if (!opts.wait && description.status.name === 'RUNNING') {
         throw new CliError(
-          `cancellation of ${batchId} is still running: follow it with \`openai-batch-cancel watch ${batchId}\``,
+          `cancellation of ${batchId} is still running: follow it with \`openai-batch-cancel watch ${batchId}${accountFlag(account)}\``,
           ExitCode.NotFinished,
         );
       }
       try {
-        return await awaitCancellationResult(client, batchId);
+        return await awaitCancellationResult(client, ref);
       } catch (err) {
         if (err instanceof WorkflowFailedError) throw cancellationFailed(batchId, err);
         throw err;

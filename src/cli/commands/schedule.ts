@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import {
+  cleanupScheduleId,
   DEFAULT_CLEANUP_SCHEDULE_ID,
   deleteCleanupSchedule,
   describeCleanupSchedule,
@@ -16,9 +17,11 @@ import {
 import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { CliError, ExitCode } from '../errors';
+import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
+import { isDefaultAccount } from '../../contract/account';
 
-interface IdOptions extends CommonOptions {
-  id: string;
+interface IdOptions extends CommonOptions, AccountOption {
+  id?: string;
   note?: string;
 }
 
@@ -39,7 +42,18 @@ interface CreateOptions extends IdOptions {
 }
 
 function withId(cmd: Command): Command {
-  return withCommonOptions(cmd).option('--id <id>', 'schedule id', DEFAULT_CLEANUP_SCHEDULE_ID);
+  return withAccountOption(
+    withCommonOptions(cmd).option(
+      '--id <id>',
+      `schedule id (default: ${DEFAULT_CLEANUP_SCHEDULE_ID}, or ${DEFAULT_CLEANUP_SCHEDULE_ID}:<account> with --account)`,
+    ),
+    'the account whose batches the cleanup lists and cancels (one schedule per account)',
+  );
+}
+
+/** The schedule `--id` names, else the account's own. */
+function scheduleIdOf(o: IdOptions): string {
+  return o.id ?? cleanupScheduleId(resolveAccount(o));
 }
 
 function usage<T>(fn: () => Promise<T>): Promise<T> {
@@ -74,13 +88,15 @@ function createCommand(): Command {
     .option('--note <text>', 'note shown with the schedule')
     .option('--task-queue <queue>', 'task queue of the worker (default TEMPORAL_TASK_QUEUE)')
     .action(async (o: CreateOptions) => {
+      const account = resolveAccount(o);
       const res = await withTemporal({ connectTimeoutMs: o.connectTimeout }, ({ client, config }) =>
         usage(() =>
           upsertCleanupSchedule(client, {
-            scheduleId: o.id,
+            scheduleId: scheduleIdOf(o),
             ...(o.every ? { interval: o.every } : {}),
             ...(o.cron ? { cron: o.cron } : {}),
             policy: {
+              ...(isDefaultAccount(account) ? {} : { account }),
               ...(o.maxAge ? { maxAge: o.maxAge } : {}),
               ...(o.deadlineKey ? { deadlineMetadataKey: o.deadlineKey } : {}),
               collectStatuses: o.collect as ('expired' | 'cancelled' | 'failed')[],
@@ -106,14 +122,17 @@ function createCommand(): Command {
 function simpleCommand(
   name: string,
   description: string,
-  act: (client: Parameters<typeof deleteCleanupSchedule>[0], o: IdOptions) => Promise<unknown>,
+  act: (client: Parameters<typeof deleteCleanupSchedule>[0], id: string, o: IdOptions) => Promise<unknown>,
 ): Command {
   const cmd = withId(new Command(name)).description(description);
   if (name === 'pause' || name === 'unpause') cmd.option('--note <text>', 'why');
   return cmd.action(async (o: IdOptions) => {
-    const out = await withTemporal({ connectTimeoutMs: o.connectTimeout }, ({ client }) => act(client, o));
-    if (o.json) printJson(out ?? { scheduleId: o.id, done: name });
-    else print(out === undefined ? `schedule ${o.id}: ${name} done` : JSON.stringify(out, null, 2));
+    const id = scheduleIdOf(o);
+    const out = await withTemporal({ connectTimeoutMs: o.connectTimeout }, ({ client }) =>
+      act(client, id, o),
+    );
+    if (o.json) printJson(out ?? { scheduleId: id, done: name });
+    else print(out === undefined ? `schedule ${id}: ${name} done` : JSON.stringify(out, null, 2));
   });
 }
 
@@ -122,22 +141,24 @@ export function scheduleCommand(): Command {
     .description('manage the periodic cleanup of stale and expired batches (a Temporal Schedule)')
     .addCommand(createCommand())
     .addCommand(
-      simpleCommand('describe', 'show the schedule, its policy and recent runs', (c, o) =>
-        describeCleanupSchedule(c, o.id),
-      ),
-    )
-    .addCommand(simpleCommand('pause', 'pause the schedule', (c, o) => pauseCleanupSchedule(c, o.id, o.note)))
-    .addCommand(
-      simpleCommand('unpause', 'resume the schedule', (c, o) => unpauseCleanupSchedule(c, o.id, o.note)),
-    )
-    .addCommand(
-      simpleCommand('trigger', 'run a cleanup now (skipped if one is running)', (c, o) =>
-        triggerCleanupSchedule(c, o.id),
+      simpleCommand('describe', 'show the schedule, its policy and recent runs', (c, id) =>
+        describeCleanupSchedule(c, id),
       ),
     )
     .addCommand(
-      simpleCommand('delete', 'delete the schedule (running cleanups go on)', (c, o) =>
-        deleteCleanupSchedule(c, o.id),
+      simpleCommand('pause', 'pause the schedule', (c, id, o) => pauseCleanupSchedule(c, id, o.note)),
+    )
+    .addCommand(
+      simpleCommand('unpause', 'resume the schedule', (c, id, o) => unpauseCleanupSchedule(c, id, o.note)),
+    )
+    .addCommand(
+      simpleCommand('trigger', 'run a cleanup now (skipped if one is running)', (c, id) =>
+        triggerCleanupSchedule(c, id),
+      ),
+    )
+    .addCommand(
+      simpleCommand('delete', 'delete the schedule (running cleanups go on)', (c, id) =>
+        deleteCleanupSchedule(c, id),
       ),
     );
 }

@@ -6,16 +6,17 @@ import { ExitCode } from '../errors';
 import { progressDetails } from '../format';
 import { readProgress } from '../read-progress';
 import { withFailingTask } from '../failing-task';
+import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
 
 export function statusCommand(): Command {
   return withCommonOptions(
-    new Command('status')
+    withAccountOption(new Command('status'))
       .description("show a cancellation's progress: phase, batch status, request counts, reads")
       .argument('<batchId>', 'batch id such as batch_abc123'),
-  ).action(async (rawId: string, opts: CommonOptions) => {
-    const batchId = checkBatchId(rawId);
+  ).action(async (rawId: string, opts: CommonOptions & AccountOption) => {
+    const ref = { batchId: checkBatchId(rawId), account: resolveAccount(opts) };
     const view = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, ({ client }) =>
-      readProgress(client, batchId),
+      readProgress(client, ref),
     );
     if (opts.json) printJson(view);
     else print(withFailingTask(view, progressDetails(view)));

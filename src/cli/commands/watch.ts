@@ -3,6 +3,7 @@
  * On a TTY the line is redrawn in place with `\r`; otherwise a new line is printed on each change.
  */
 import { Command } from 'commander';
+import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
 import { checkBatchId, print, sleep, withCommonOptions, type CommonOptions } from '../common';
 import { withTemporal } from '../connect';
 import { durationOption } from '../duration';
@@ -11,7 +12,7 @@ import { progressLine, resultText, withCost } from '../format';
 import { loadPriceTable } from '../prices';
 import { isFinished, readProgress, type ProgressView } from '../read-progress';
 
-interface WatchOptions extends CommonOptions {
+interface WatchOptions extends CommonOptions, AccountOption {
   interval: number;
   prices?: string;
 }
@@ -24,19 +25,20 @@ function fingerprint(view: ProgressView): string {
 
 export function watchCommand(): Command {
   return withCommonOptions(
-    new Command('watch')
+    withAccountOption(new Command('watch'))
       .description('follow a cancellation live until it finishes, then print its summary')
       .argument('<batchId>', 'batch id such as batch_abc123')
       .addOption(durationOption('--interval <duration>', 'refresh this often (a plain number is ms)', 1_000))
       .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost'),
   ).action(async (rawId: string, opts: WatchOptions) => {
     const batchId = checkBatchId(rawId);
+    const ref = { batchId, account: resolveAccount(opts) };
     const prices = opts.prices ? loadPriceTable(opts.prices) : undefined;
     const tty = Boolean(process.stdout.isTTY) && !opts.json;
     const view = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) => {
       let last = '';
       for (;;) {
-        const current = await readProgress(client, batchId);
+        const current = await readProgress(client, ref);
         const changed = fingerprint(current) !== last;
         last = fingerprint(current);
         if (opts.json) {

@@ -1,7 +1,8 @@
 /**
  * `webhooks`: the OpenAI webhook receiver. Verified `batch.*` events end the matching
- * cancellation's wait at once (signal `batchEvent`); polling remains the fallback. The secret comes
- * from OPENAI_WEBHOOK_SECRET only, never a flag (flags end up in shell history and `ps`).
+ * cancellation's wait at once (signal `batchEvent`); polling remains the fallback. The default
+ * account's secret comes from OPENAI_WEBHOOK_SECRET, each other account's from the variable its
+ * `webhook_secret_env` names (ACCOUNTS_FILE): never a flag (flags end up in shell history and `ps`).
  */
 import { Client, Connection } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
@@ -10,10 +11,44 @@ import { ConfigError } from '../../worker/config';
 import { installRuntime } from '../../worker/metrics';
 import { createWebhookHandler } from '../../webhooks/handler';
 import { webhookSecretProblem } from '../../providers/openai/webhook-verify';
-import { startWebhookServer } from '../../webhooks/server';
+import { startWebhookServer, WEBHOOK_PATH } from '../../webhooks/server';
+import { DEFAULT_ACCOUNT, isDefaultAccount } from '../../contract/account';
+import { cliAccounts } from '../accounts';
 import { positiveInt, withConnectionOptions, type ConnectionOptions } from '../common';
 import { readConfig, readTarget } from '../connect';
 import { waitForStopSignal } from '../signals';
+
+/** One endpoint: the account it serves and its signing secret. */
+interface Endpoint {
+  account: string;
+  secret: string;
+}
+
+/**
+ * The endpoints to serve: the default's (OPENAI_WEBHOOK_SECRET), and one per account of the
+ * accounts file that names a webhook secret variable. A named variable that is unset or not a
+ * secret refuses the start, as does having no endpoint at all.
+ */
+export function webhookEndpoints(defaultSecret: string | undefined, env: NodeJS.ProcessEnv): Endpoint[] {
+  const problems: string[] = [];
+  const endpoints: Endpoint[] = [];
+  const add = (account: string, variable: string, secret: string | undefined): void => {
+    const problem = secret
+      ? webhookSecretProblem(secret)
+      : `not set (the webhook secret of account ${account})`;
+    if (problem || !secret) problems.push(`${variable}: ${problem}`);
+    else endpoints.push({ account, secret });
+  };
+  if (defaultSecret) add(DEFAULT_ACCOUNT, 'OPENAI_WEBHOOK_SECRET', defaultSecret);
+  for (const spec of cliAccounts()?.specs ?? [])
+    if (spec.webhookSecretEnv) add(spec.name, spec.webhookSecretEnv, env[spec.webhookSecretEnv]);
+  if (problems.length) throw new ConfigError(problems);
+  if (endpoints.length === 0)
+    throw new ConfigError([
+      "OPENAI_WEBHOOK_SECRET: required: the endpoint's signing secret (whsec_…) from the OpenAI dashboard (or an account's webhook_secret_env in ACCOUNTS_FILE)",
+    ]);
+  return endpoints;
+}
 
 interface WebhooksOptions extends ConnectionOptions {
   port: number;
@@ -25,7 +60,7 @@ export function webhooksCommand(): Command {
   return withConnectionOptions(
     new Command('webhooks')
       .description(
-        'receive OpenAI webhooks (POST /openai/webhooks, GET /healthz): batch events end the wait at once; needs OPENAI_WEBHOOK_SECRET',
+        "receive OpenAI webhooks (POST /openai/webhooks, /openai/webhooks/<account>, GET /healthz): batch events end the wait at once; needs OPENAI_WEBHOOK_SECRET or an account's webhook_secret_env",
       )
       .option('--port <n>', 'port to listen on', positiveInt, 8788)
       .option(
@@ -39,30 +74,37 @@ export function webhooksCommand(): Command {
       ),
   ).action(async (opts: WebhooksOptions) => {
     const config = readConfig();
-    const secret = config.OPENAI_WEBHOOK_SECRET;
-    if (!secret) {
-      throw new ConfigError([
-        "OPENAI_WEBHOOK_SECRET: required: the endpoint's signing secret (whsec_…) from the OpenAI dashboard",
-      ]);
-    }
-    const problem = webhookSecretProblem(secret);
-    if (problem) throw new ConfigError([`OPENAI_WEBHOOK_SECRET: ${problem}`]);
+    const endpoints = webhookEndpoints(config.OPENAI_WEBHOOK_SECRET, process.env);
     installRuntime(config.METRICS_PORT ? { metricsPort: config.METRICS_PORT } : {});
     const target = readTarget();
     // Lazy: the receiver serves even while Temporal is down, answering 503 so OpenAI retries.
     const connection = Connection.lazy(target.connectionOptions);
     const client = new Client({ connection, namespace: target.namespace });
-    const handler = createWebhookHandler({
+    const handlerOf = ({ account, secret }: Endpoint) =>
+      createWebhookHandler({
+        client,
+        secret,
+        account,
+        collectExpired: opts.collectExpired ?? false,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        meter: Runtime.instance().metricMeter,
+        log: (line) =>
+          process.stderr.write(`webhooks: ${isDefaultAccount(account) ? '' : `[${account}] `}${line}\n`),
+      });
+    const bare = endpoints.find((e) => isDefaultAccount(e.account));
+    const others = endpoints.filter((e) => !isDefaultAccount(e.account));
+    const server = await startWebhookServer({
+      ...(bare ? { handler: handlerOf(bare) } : {}),
+      accounts: Object.fromEntries(others.map((e) => [e.account, handlerOf(e)])),
       client,
-      secret,
-      collectExpired: opts.collectExpired ?? false,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      meter: Runtime.instance().metricMeter,
-      log: (line) => process.stderr.write(`webhooks: ${line}\n`),
+      port: opts.port,
+      host: opts.host,
     });
-    const server = await startWebhookServer({ handler, client, port: opts.port, host: opts.host });
+    const paths = [...(bare ? [WEBHOOK_PATH] : []), ...others.map((e) => `${WEBHOOK_PATH}/${e.account}`)].map(
+      (p) => `POST ${p}`,
+    );
     process.stderr.write(
-      `webhooks: listening on ${opts.host}:${server.port} (POST /openai/webhooks, GET /healthz), ` +
+      `webhooks: listening on ${opts.host}:${server.port} (${paths.join(', ')}, GET /healthz), ` +
         `Temporal ${target.address} namespace ${target.namespace}` +
         `${opts.collectExpired ? ', collecting expired batches' : ''}\n`,
     );

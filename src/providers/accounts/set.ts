@@ -49,6 +49,20 @@ export class AccountSet {
     return withDefault || this.definesDefault ? [DEFAULT_ACCOUNT, ...named] : named;
   }
 
+  /** The provider of the file's account `name` alone (only its key is read). */
+  connectOne(name: string, env: Env): BatchProvider {
+    const spec = this.get(name);
+    if (!spec)
+      throw new ConfigError([
+        `${this.source ?? 'accounts'}: no account ${JSON.stringify(name)} (has: ${this.specs.map((s) => s.name).join(', ') || 'none'})`,
+      ]);
+    try {
+      return spec.connect(env);
+    } catch (err) {
+      throw new ConfigError([`${this.source ?? 'accounts'}: accounts.${name}.${messageOf(err)}`]);
+    }
+  }
+
   /**
    * Every account's provider. `defaultFromEnv` builds the default from the environment, unless
    * the file defines it; it may fail (no OPENAI_API_KEY) only when the file has other accounts,
@@ -64,13 +78,7 @@ export class AccountSet {
         if (spec.name === DEFAULT_ACCOUNT) provider = built;
         else accounts[spec.name] = built;
       } catch (err) {
-        const message =
-          err instanceof ConfigError
-            ? err.problems.join('; ')
-            : err instanceof Error
-              ? err.message
-              : String(err);
-        problems.push(`${this.source ?? 'accounts'}: accounts.${spec.name}.${message}`);
+        problems.push(`${this.source ?? 'accounts'}: accounts.${spec.name}.${messageOf(err)}`);
       }
     }
     if (problems.length) throw new ConfigError(problems);
@@ -84,4 +92,9 @@ export class AccountSet {
     }
     return provider ? { provider, accounts } : { accounts };
   }
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof ConfigError) return err.problems.join('; ');
+  return err instanceof Error ? err.message : String(err);
 }
