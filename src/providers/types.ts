@@ -21,6 +21,8 @@ export interface ErrorContext {
    * when this is left out.
    */
   attempt?: number | null;
+  /** The account the call was made for, when not the default: messages then name its key. */
+  account?: string;
 }
 
 /** A file's bytes as served, with what is needed to notice a body cut short. */

@@ -105,7 +105,9 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
         );
       case 401:
         return ApplicationFailure.nonRetryable(
-          `${ctx.action}: OpenAI rejected the API key (401). Check OPENAI_API_KEY (and OPENAI_BASE_URL).`,
+          ctx.account
+            ? `${ctx.action}: the API rejected the key of account ${ctx.account} (401). Check the key its accounts-file entry names, and its endpoint (\`openai-batch-cancel accounts check\`).`
+            : `${ctx.action}: OpenAI rejected the API key (401). Check OPENAI_API_KEY (and OPENAI_BASE_URL).`,
           FailureType.Authentication,
         );
       case 403:

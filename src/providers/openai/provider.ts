@@ -69,7 +69,10 @@ export function openaiProvider(
       }
     },
     isNotFound,
-    classifyError: toApplicationFailure,
+    classifyError:
+      account === DEFAULT_ACCOUNT
+        ? toApplicationFailure
+        : (err, ctx) => toApplicationFailure(err, { ...ctx, account }),
     resultLine,
     inputLine,
     recoverResult,
