@@ -20,7 +20,7 @@ import { checkBatchId } from '../src/cli/common';
 import { describeError } from '../src/cli/errors';
 import { resultText } from '../src/cli/format';
 import type { ProgressView } from '../src/cli/read-progress';
-import { showProgress, type BoardRow } from './demo/board';
+import { rowKey, showProgress, type BoardRow } from './demo/board';
 import { seedDemoBatches } from './demo/seed';
 import { startLocalStack, type LocalStack } from './devtools/local-stack';
 import { LOCAL_CANCEL_DELAY_MS } from './simulator';
@@ -85,10 +85,11 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv, isTTY: boo
 }
 
 /** The cancellation options the demo uses: read often, report often, so the progress moves. */
-function demoInput(batchId: string, simulated: boolean): CancelBatchInput {
+function demoInput(batchId: string, simulated: boolean, account?: string): CancelBatchInput {
   return simulated
     ? {
         batchId,
+        ...(account ? { account } : {}),
         poll: { initialInterval: '1s', backoffCoefficient: 1.5, maxInterval: '5s' },
         checkInInterval: '3s',
         reason: 'npm run demo',
@@ -100,7 +101,7 @@ function demoInput(batchId: string, simulated: boolean): CancelBatchInput {
 function reportResults(rows: BoardRow[], views: Map<string, ProgressView>): string[] {
   const problems: string[] = [];
   for (const row of rows) {
-    const view = views.get(row.batchId);
+    const view = views.get(rowKey(row));
     if (!view?.result) {
       problems.push(
         `${row.batchId}: ${view?.failure ?? `not finished (${view?.workflowStatus ?? 'unknown'})`}`,
@@ -130,18 +131,18 @@ async function run(args: DemoArgs): Promise<number> {
   try {
     stack = await startLocalStack({
       dataDir: args.dataDir,
-      simulator: args.useSimulator ? { cancelDelayMs: args.cancelDelayMs } : false,
+      simulator: args.useSimulator ? { cancelDelayMs: args.cancelDelayMs, azure: true } : false,
       port: args.port,
       uiPort: args.uiPort,
       log,
     });
     if (stopSignal) return 130;
     const rows: BoardRow[] = stack.sim
-      ? seedDemoBatches(stack.sim)
+      ? seedDemoBatches(stack.sim, stack.azure)
       : args.batchIds.map((batchId) => ({ batchId, label: 'real batch' }));
     log(`\ncancelling ${rows.length} batches (Temporal UI: ${stack.devServer.uiUrl})`);
     for (const row of rows) {
-      await startBatchCancellation(stack.client, demoInput(row.batchId, Boolean(stack.sim)), {
+      await startBatchCancellation(stack.client, demoInput(row.batchId, Boolean(stack.sim), row.account), {
         taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
       });
     }
@@ -157,6 +158,11 @@ async function run(args: DemoArgs): Promise<number> {
     if (args.once) return problems.length ? 1 : 0;
     log(`\nEverything is still running. In another terminal:`);
     log(`  TEMPORAL_ADDRESS=${stack.devServer.address} npm run cli -- list`);
+    if (stack.azure)
+      log(
+        `  TEMPORAL_ADDRESS=${stack.devServer.address} npm run cli -- list --account ${stack.azure.account}` +
+          `   (Web UI query: OpenAIBatchAccount = '${stack.azure.account}')`,
+      );
     if (stack.sim) log(`  (simulator: OPENAI_BASE_URL=${stack.sim.url} OPENAI_API_KEY=${stack.sim.apiKey})`);
     log('Press Ctrl-C to stop.');
     while (!stopSignal) await new Promise((resolve) => setTimeout(resolve, 200));

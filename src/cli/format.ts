@@ -116,6 +116,7 @@ export function progressDetails(view: ProgressView, now = Date.now()): string {
   const p = view.progress;
   const rows: [string, string][] = [
     ['batch', view.batchId],
+    ...(view.account ? [['account', view.account] as [string, string]] : []),
     ['workflow', `${view.workflowId} (${view.workflowStatus})`],
   ];
   if (view.failure) rows.push(['failure', view.failure]);
@@ -152,6 +153,7 @@ export function resultText(r: CancelBatchResult, prices?: PriceTable): string {
   const c = r.requestCounts;
   const rows: [string, string][] = [
     ['batch', `${r.batchId}: ${r.finalStatus} (${r.cancelOutcome})`],
+    ...(r.account ? [['account', r.account] as [string, string]] : []),
     ['requests', requestsText(c)],
     ['took', `${formatDuration(r.timings.finishedAt - r.timings.startedAt)}, ${r.polls} reads`],
   ];

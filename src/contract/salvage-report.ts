@@ -69,7 +69,8 @@ export function describeBatchReported(u: UsageReport): string | null {
 export function nextStep(r: ResultsSummary): string | null {
   const remaining = r.remaining?.lines ?? r.reconciliation?.remaining ?? 0;
   if (!r.remaining || remaining === 0) return null;
-  return `openai-batch-cancel resubmit ${r.batchId} (${remaining} requests in ${r.remaining.path})`;
+  const account = r.account ? ` --account ${r.account}` : '';
+  return `openai-batch-cancel resubmit ${r.batchId}${account} (${remaining} requests in ${r.remaining.path})`;
 }
 
 const REASONS_SHOWN = 3;

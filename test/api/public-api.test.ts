@@ -59,6 +59,12 @@ const EXERCISED_FUNCTIONS = [
   'downloadResults',
   'createWebhookHandler',
   'startWebhookServer',
+  'batchRefOf',
+  'parseCancelWorkflowId',
+  'cleanupScheduleId',
+  'createAzureOpenAIClient',
+  'azureOpenAIProvider',
+  'connectAccounts',
 ];
 const CLASSES = [
   'InvalidCancelInputError',
@@ -149,6 +155,62 @@ describe('public API (src/index.ts, src/worker/kit.ts, src/contract/schemas.ts)'
       },
     };
     expect(() => api.registerProvider(another)).toThrow(/provider openai: already registered/);
+  });
+
+  it("names another account's cancellations and schedules, and connects its accounts from the exports", async () => {
+    expect(api.batchRefOf('batch_a')).toEqual({ batchId: 'batch_a', account: api.DEFAULT_ACCOUNT });
+    expect(api.batchRefOf({ batchId: 'batch_a', account: 'eu' })).toEqual({
+      batchId: 'batch_a',
+      account: 'eu',
+    });
+    expect(api.cancelWorkflowId('batch_a', 'eu')).toBe('cancel-batch:eu:batch_a');
+    expect(api.parseCancelWorkflowId('cancel-batch:eu:batch_a')).toEqual({
+      account: 'eu',
+      batchId: 'batch_a',
+    });
+    expect(api.cleanupScheduleId()).toBe(api.DEFAULT_CLEANUP_SCHEDULE_ID);
+    expect(api.cleanupScheduleId('eu')).toBe(`${api.DEFAULT_CLEANUP_SCHEDULE_ID}:eu`);
+    expect(api.ACCOUNT_NAME_PATTERN.test('azure-east')).toBe(true);
+    expect(api.OPENAI_BATCH_ACCOUNT.name).toBe('OpenAIBatchAccount');
+
+    const azure = await startSimulator({ azure: true, apiKey: 'az-key-api-test' });
+    try {
+      const seeded = azure.seedBatch({ status: 'in_progress', requests: 3 });
+      const direct = api.azureOpenAIProvider(
+        api.createAzureOpenAIClient({
+          endpoint: azure.endpoint,
+          api: 'classic',
+          apiVersion: '2024-10-21',
+          credential: { apiKey: azure.apiKey },
+        }),
+        'eu',
+      );
+      expect(await direct.retrieve(seeded.id)).toMatchObject({
+        id: seeded.id,
+        provider: 'azure-openai',
+        account: 'eu',
+        phase: 'running',
+      });
+      const file = path.join(resultsDir, 'accounts.toml');
+      fs.writeFileSync(
+        file,
+        `[accounts.eu]\nprovider = "azure-openai"\nendpoint = "${azure.endpoint}"\napi = "v1"\napi_key_env = "EU_KEY"\n`,
+      );
+      const connected = api.connectAccounts(
+        {
+          BATCH_PROVIDER: 'openai',
+          ACCOUNTS_FILE: file,
+          OPENAI_API_KEY: sim.apiKey,
+          OPENAI_BASE_URL: sim.url,
+        },
+        { EU_KEY: azure.apiKey },
+      );
+      expect(connected.provider?.name).toBe('openai');
+      expect(Object.keys(connected.accounts)).toEqual(['eu']);
+      expect((await connected.accounts.eu!.retrieve(seeded.id)).status).toBe('in_progress');
+    } finally {
+      await azure.close();
+    }
   });
 
   it('rejects bad input before starting anything, naming the field', async () => {

@@ -27,13 +27,23 @@ describe('npm run demo -- --once', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Temporal  http://localhost:');
 
+    // The default account's four batches at the root, the Azure account's two under its name.
     const resultsDir = path.join(dataDir, 'results');
-    const batches = fs.readdirSync(resultsDir);
+    const entries = fs.readdirSync(resultsDir);
+    expect(entries.sort()).toEqual(expect.arrayContaining(['azure-demo']));
+    const batches = entries.filter((e) => e !== 'azure-demo');
     expect(batches).toHaveLength(4);
     for (const batchId of batches) {
       const summary = JSON.parse(fs.readFileSync(path.join(resultsDir, batchId, 'summary.json'), 'utf8'));
       expect(summary).toMatchObject({ batchId });
     }
+    const azure = fs.readdirSync(path.join(resultsDir, 'azure-demo'));
+    expect(azure).toHaveLength(2);
+    for (const batchId of azure) {
+      const file = path.join(resultsDir, 'azure-demo', batchId, 'summary.json');
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ batchId, account: 'azure-demo' });
+    }
+    expect(r.stdout).toContain('Azure: already completed');
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
 
     // The dev server it started is gone: its SQLite file is no longer held open by a live server.

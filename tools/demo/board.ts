@@ -9,6 +9,13 @@ import { isFinished, readProgress, type ProgressView } from '../../src/cli/read-
 export interface BoardRow {
   batchId: string;
   label: string;
+  /** The batch's account; absent for the default. */
+  account?: string;
+}
+
+/** A row's key: the same batch id in two accounts is two rows. */
+export function rowKey(r: { batchId: string; account?: string | undefined }): string {
+  return `${r.account ?? 'default'}:${r.batchId}`;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -32,14 +39,14 @@ export async function showProgress(
     await Promise.all(
       rows.map(async (r) => {
         try {
-          views.set(r.batchId, await readProgress(client, r.batchId));
+          views.set(rowKey(r), await readProgress(client, r));
         } catch {
           // Not visible yet, or a transient error: keep the last view and try again.
         }
       }),
     );
     const lines = rows.map((r) => {
-      const v = views.get(r.batchId);
+      const v = views.get(rowKey(r));
       return `${r.label.padEnd(width)}  ${v ? progressLine(v) : `${r.batchId}  starting...`}`;
     });
     if (opts.tty) {
@@ -47,16 +54,16 @@ export async function showProgress(
       drawn = lines.length;
     } else {
       rows.forEach((r, i) => {
-        const v = views.get(r.batchId);
+        const v = views.get(rowKey(r));
         const key = v ? fingerprint(v) : '';
-        if (v && printed.get(r.batchId) !== key) {
-          printed.set(r.batchId, key);
+        if (v && printed.get(rowKey(r)) !== key) {
+          printed.set(rowKey(r), key);
           write(`${lines[i]}\n`);
         }
       });
     }
     const done = rows.every((r) => {
-      const v = views.get(r.batchId);
+      const v = views.get(rowKey(r));
       return v !== undefined && isFinished(v);
     });
     if (done || opts.stopped()) return views;

@@ -14,14 +14,30 @@ export const DEMO_BATCHES: (SeedBatchSpec & { label: string })[] = [
   { label: 'expired at 60%', status: 'expired', requests: 150, completedFraction: 0.6 },
 ];
 
+/** The demo's Azure OpenAI account's batches, seeded into the Azure-mode simulator. */
+export const AZURE_DEMO_BATCHES: (SeedBatchSpec & { label: string })[] = [
+  { label: 'Azure: running, 30% done', status: 'in_progress', requests: 200, completedFraction: 0.3 },
+  // Azure gives a completed batch an empty error file: collected as an empty file.
+  { label: 'Azure: already completed', status: 'completed', requests: 80, failedFraction: 0 },
+];
+
 export interface SeededBatch {
   batchId: string;
   label: string;
+  account?: string;
 }
 
-export function seedDemoBatches(sim: BatchSimulator): SeededBatch[] {
-  return DEMO_BATCHES.map(({ label, ...spec }) => {
+function seed(sim: BatchSimulator, specs: typeof DEMO_BATCHES, account?: string): SeededBatch[] {
+  return specs.map(({ label, ...spec }) => {
     const batch = sim.seedBatch({ ...spec, metadata: { source: 'openai-batch-cancel demo', label } });
-    return { batchId: batch.id, label };
+    return { batchId: batch.id, label, ...(account ? { account } : {}) };
   });
+}
+
+/** The default account's batches, then (with an Azure simulator) the Azure account's. */
+export function seedDemoBatches(
+  sim: BatchSimulator,
+  azure?: { sim: BatchSimulator; account: string },
+): SeededBatch[] {
+  return [...seed(sim, DEMO_BATCHES), ...(azure ? seed(azure.sim, AZURE_DEMO_BATCHES, azure.account) : [])];
 }

@@ -3,6 +3,7 @@
  * a Temporal dev server (child process, Web UI, search attributes), the Batch API simulator (or the
  * real API) and a worker. `stop()` takes it down in order: worker, connections, simulator, server.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -15,8 +16,12 @@ import { linkToolsDir, resolveTemporalCli } from './temporal-tools';
 export interface LocalStackOptions {
   /** Holds `temporal.db`, `temporal-server.log` and `results/`. */
   dataDir: string;
-  /** Run the simulator with this cancel delay; `false` talks to the API in OPENAI_* instead. */
-  simulator: { cancelDelayMs: number; seed?: number } | false;
+  /**
+   * Run the simulator with this cancel delay; `false` talks to the API in OPENAI_* instead.
+   * `azure`: also an Azure-mode simulator, served as the account `azure-demo` (an accounts file
+   * in the data directory).
+   */
+  simulator: { cancelDelayMs: number; seed?: number; azure?: boolean } | false;
   /** Run a worker in this process. `false`: the user runs one (`npm run cli -- worker`). @default true */
   worker?: boolean;
   /** Preferred ports; free ones are taken when busy. @default 7233, 8233 */
@@ -30,6 +35,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   devServer: DevServer;
   sim: BatchSimulator | undefined;
+  /** The Azure OpenAI account's simulator and its account name, with `simulator.azure`. */
+  azure: { sim: BatchSimulator; account: string } | undefined;
   config: Config;
   client: Client;
   /** Undefined with `worker: false`. */
@@ -37,6 +44,32 @@ export interface LocalStack {
   /** Settles when the worker stops (rejects if it crashed); never without a worker. */
   workerRun: Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The demo's Azure OpenAI account. */
+export const AZURE_DEMO_ACCOUNT = 'azure-demo';
+
+/**
+ * The accounts file of the demo's Azure account, beside its key in a file of its own (owner-only):
+ * the file names where the key is, as a real one would.
+ */
+function writeDemoAccounts(dataDir: string, sim: BatchSimulator): string {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const keyFile = path.join(dataDir, `${AZURE_DEMO_ACCOUNT}.key`);
+  fs.writeFileSync(keyFile, `${sim.apiKey}\n`, { mode: 0o600 });
+  const file = path.join(dataDir, 'accounts.toml');
+  fs.writeFileSync(
+    file,
+    [
+      `[accounts.${AZURE_DEMO_ACCOUNT}]`,
+      'provider = "azure-openai"',
+      `endpoint = "${sim.endpoint}"`,
+      'api_version = "2024-10-21"',
+      `api_key_file = "${keyFile}"`,
+      '',
+    ].join('\n'),
+  );
+  return file;
 }
 
 let runtimeInstalled = false;
@@ -91,8 +124,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       log(`Batch API simulator on ${sim.url} (cancelling takes ${opts.simulator.cancelDelayMs / 1000}s)`);
     }
 
+    let azure: LocalStack['azure'];
+    if (opts.simulator && opts.simulator.azure) {
+      const azureSim = await startSimulator({
+        azure: true,
+        apiKey: 'az-simulator',
+        timing: { cancelDelayMs: opts.simulator.cancelDelayMs },
+        seed: (opts.simulator.seed ?? Date.now() % 2_000_000_000) + 1,
+      });
+      cleanups.push(() => azureSim.close());
+      azure = { sim: azureSim, account: AZURE_DEMO_ACCOUNT };
+      log(`Azure OpenAI simulator on ${azureSim.endpoint}/openai (account ${AZURE_DEMO_ACCOUNT})`);
+    }
+    const accountsFile = azure ? writeDemoAccounts(dataDir, azure.sim) : undefined;
+
     const config = loadConfig({
       ...(opts.env ?? process.env),
+      ...(accountsFile ? { ACCOUNTS_FILE: accountsFile } : {}),
       TEMPORAL_ADDRESS: devServer.address,
       TEMPORAL_NAMESPACE: 'default',
       RESULTS_DIR: path.join(dataDir, 'results'),
@@ -109,6 +157,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       return {
         devServer,
         sim,
+        azure,
         config,
         client,
         worker: undefined,
@@ -125,7 +174,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await workerRun;
     });
     log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE}, results in ${config.RESULTS_DIR}`);
-    return { devServer, sim, config, client, worker, workerRun, stop };
+    return { devServer, sim, azure, config, client, worker, workerRun, stop };
   } catch (err) {
     await stop();
     throw err;
