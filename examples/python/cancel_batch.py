@@ -5,7 +5,10 @@ name. Its input and result are plain JSON, described by docs/schemas/cancel-batc
 and docs/schemas/cancel-batch-result.schema.json.
 
     pip install temporalio
-    python cancel_batch.py batch_abc123 [--max-wait 2h] [--poll-interval 5s]
+    python cancel_batch.py batch_abc123 [--account research] [--max-wait 2h] [--poll-interval 5s]
+
+`--account` names one of the workers' accounts (their ACCOUNTS_FILE): another OpenAI project or an
+Azure OpenAI resource. Without it the batch belongs to the workers' default account.
 
 Connection: the same temporal.toml profile and TEMPORAL_* variables (TEMPORAL_ADDRESS,
 TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*) as the worker and the CLI.
@@ -30,11 +33,17 @@ DEFAULT_TASK_QUEUE = "openai-batch-cancel"
 # The workflow's own rule (src/contract/cancel-input.ts): checked here too, so a bad id is refused
 # before anything starts.
 BATCH_ID = re.compile(r"^batch_[A-Za-z0-9_-]{1,200}$")
+# src/contract/account.ts: an account name is one short segment (it names a workflow id and a directory).
+ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+DEFAULT_ACCOUNT = "default"
 
 
-def workflow_id(batch_id: str) -> str:
-    # One workflow per batch: a second start joins the first instead of cancelling twice.
-    return f"cancel-batch:{batch_id}"
+def workflow_id(batch_id: str, account: str = DEFAULT_ACCOUNT) -> str:
+    # One workflow per batch of an account: a second start joins the first instead of cancelling
+    # twice. The default account's ids name no account, as before accounts existed.
+    if account == DEFAULT_ACCOUNT:
+        return f"cancel-batch:{batch_id}"
+    return f"cancel-batch:{account}:{batch_id}"
 
 
 def failure_line(batch_id: str, err: WorkflowFailureError) -> str:
@@ -57,6 +66,9 @@ async def cancel_batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not ACCOUNT.match(args.account):
+        print(f'invalid account "{args.account}": letters, digits, "_" or "-" (at most 64)', file=sys.stderr)
+        return 2
     connect = ClientConfig.load_client_connect_config()
     connect.setdefault("target_host", "localhost:7233")
     try:
@@ -71,6 +83,8 @@ async def cancel_batch(args: argparse.Namespace) -> int:
         return 1
 
     workflow_input: dict = {"batchId": args.batch_id}
+    if args.account != DEFAULT_ACCOUNT:
+        workflow_input["account"] = args.account
     if args.max_wait:
         workflow_input["maxWait"] = args.max_wait  # ms or a string such as "2h"
     if args.poll_interval:
@@ -81,7 +95,7 @@ async def cancel_batch(args: argparse.Namespace) -> int:
     handle = await client.start_workflow(
         WORKFLOW_TYPE,
         workflow_input,
-        id=workflow_id(args.batch_id),
+        id=workflow_id(args.batch_id, args.account),
         task_queue=os.environ.get("TEMPORAL_TASK_QUEUE", DEFAULT_TASK_QUEUE),
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
@@ -98,6 +112,9 @@ async def cancel_batch(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Cancel an OpenAI batch and collect its partial results.")
     parser.add_argument("batch_id", help="e.g. batch_abc123")
+    parser.add_argument(
+        "--account", default=DEFAULT_ACCOUNT, help="the workers' account the batch belongs to (default: default)"
+    )
     parser.add_argument("--max-wait", help="give up waiting for a terminal status after this long, e.g. 2h")
     parser.add_argument("--poll-interval", help="first wait between two reads of the batch, e.g. 5s")
     parser.add_argument("--reason", help="shown in the Temporal UI")

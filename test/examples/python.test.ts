@@ -66,6 +66,17 @@ describeWithPython('examples/python: calling the workflow by name from Python', 
     expect(described.status.name).toBe('COMPLETED');
   });
 
+  it("names the batch's account: its own workflow id, and the worker's UnknownAccount for one it lacks", async () => {
+    const batch = h.sim.seedBatch({ status: 'in_progress', requests: 4 });
+    const r = await runPython([batch.id, '--account', 'research'], pyEnv);
+    expect(r.stderr).toContain(`cancellation started (workflow cancel-batch:research:${batch.id})`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /failed: UnknownAccount: account "research" is not configured on this worker \(configured: default\)/,
+    );
+    expect(h.sim.getBatch(batch.id)?.status).toBe('in_progress');
+  });
+
   it('reports a failed cancellation with its stable failure type', async () => {
     const r = await runPython(['batch_doesnotexist'], pyEnv);
     expect(r.code).toBe(1);
