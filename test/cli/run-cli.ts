@@ -16,7 +16,7 @@ export interface RunResult {
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(OPENAI_|TEMPORAL_|RESULTS_DIR|WORKER_|DEMO_ONCE$|CI$)/.test(key)) delete env[key];
+    if (/^(OPENAI_|TEMPORAL_|RESULTS_DIR|WORKER_|ACCOUNTS_FILE$|DEMO_ONCE$|CI$)/.test(key)) delete env[key];
   }
   return { ...env, ...extra };
 }

@@ -1,0 +1,163 @@
+/**
+ * `--account` and `accounts list|check` as a user runs them: the CLI as a child process, a real dev
+ * server, and a worker serving the default account and a second OpenAI project (two simulators,
+ * two keys) from an accounts file the CLI reads too.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { AccountSet } from '../../src/providers/accounts/set';
+import { createOpenAIClient } from '../../src/providers/openai/client';
+import { openaiProvider } from '../../src/providers/openai/provider';
+import { LocalResultsStore } from '../../src/results/local-store';
+import { ACTIVITY_WORKER_OPTIONS } from '../../src/worker/options';
+import { startSimulator, type BatchSimulator } from '../../tools/simulator';
+import { createDevServerEnv } from '../helpers/temporal-env';
+import { cleanEnv, runCli } from './run-cli';
+
+const KEYS = { default: 'sk-cli-default-91ab', research: 'sk-cli-research-27cd' };
+
+describe('openai-batch-cancel --account, accounts list|check', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let dir: string;
+  let cliEnv: NodeJS.ProcessEnv;
+  let sims: { default: BatchSimulator; research: BatchSimulator };
+  const taskQueue = `cli-accounts-${process.pid}`;
+
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    sims = {
+      default: await startSimulator({ apiKey: KEYS.default, timing: { cancelDelayMs: 500 } }),
+      research: await startSimulator({ apiKey: KEYS.research, timing: { cancelDelayMs: 500 }, seed: 7 }),
+    };
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-cli-accounts-'));
+    const file = path.join(dir, 'accounts.toml');
+    fs.writeFileSync(
+      file,
+      `[accounts.research]\nprovider = "openai"\nbase_url = "${sims.research.url}"\napi_key_env = "RESEARCH_KEY"\n`,
+    );
+    const results = path.join(dir, 'results');
+    const connected = AccountSet.load(file).connect({ RESEARCH_KEY: KEYS.research }, () =>
+      openaiProvider(createOpenAIClient({ apiKey: KEYS.default, baseURL: sims.default.url })),
+    );
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../../src/workflows'),
+      activities: createActivities({ ...connected, results: new LocalResultsStore(results) }),
+      ...ACTIVITY_WORKER_OPTIONS,
+    });
+    running = worker.run();
+    cliEnv = cleanEnv({
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ACCOUNTS_FILE: file,
+      RESEARCH_KEY: KEYS.research,
+      OPENAI_API_KEY: KEYS.default,
+      OPENAI_BASE_URL: sims.default.url,
+      RESULTS_DIR: results,
+    });
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await Promise.all(Object.values(sims ?? {}).map((s) => s.close()));
+    await env?.teardown();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the accounts with where each key is, never a key, and checks each with one call', async () => {
+    const list = await runCli(['accounts', 'list', '--json'], cliEnv);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      { account: 'default', provider: 'openai', endpoint: sims.default.url, credential: '$OPENAI_API_KEY' },
+      { account: 'research', provider: 'openai', endpoint: sims.research.url, credential: '$RESEARCH_KEY' },
+    ]);
+    const check = await runCli(['accounts', 'check'], { ...cliEnv, RESEARCH_KEY: 'sk-wrong' });
+    expect(check.code).toBe(1);
+    const lines = check.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ok {3}default \(openai, .*\): authenticated/);
+    expect(lines[1]).toMatch(/^FAIL research \(openai, .*\): .*rejected the key of account research \(401\)/);
+    for (const out of [list.stdout, check.stdout, check.stderr])
+      for (const key of [...Object.values(KEYS), 'sk-wrong']) expect(out).not.toContain(key);
+    expect(sims.research.stats().requests['batches.list']).toBe(1);
+  });
+
+  it('cancels, shows, lists and reads the result of a batch of another account', async () => {
+    const batch = sims.research.seedBatch({ status: 'in_progress', requests: 2_000 });
+    const cancel = await runCli(
+      ['cancel', batch.id, '--account', 'research', '--poll-interval', '200ms', '--wait', '--json'],
+      cliEnv,
+    );
+    expect(cancel.code).toBe(0);
+    const [outcome] = (JSON.parse(cancel.stdout) as { cancellations: Record<string, unknown>[] })
+      .cancellations;
+    expect(outcome).toMatchObject({
+      batchId: batch.id,
+      account: 'research',
+      workflowId: `cancel-batch:research:${batch.id}`,
+      start: 'started',
+      result: { account: 'research', finalStatus: 'cancelled' },
+    });
+    expect(sims.default.stats().requests['batches.cancel']).toBe(0);
+
+    const status = await runCli(['status', batch.id, '--account', 'research'], cliEnv);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/account\s+research/);
+    const result = await runCli(['result', batch.id, '--account', 'research', '--json'], cliEnv);
+    expect(JSON.parse(result.stdout).results.directory).toBe(path.join(dir, 'results', 'research', batch.id));
+    // The default account has no cancellation of that id.
+    const none = await runCli(['status', batch.id], cliEnv);
+    expect(none.code).not.toBe(0);
+
+    const list = await runCli(['list', '--account', 'research'], cliEnv);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n')[0]).toMatch(/^ACCOUNT\s+BATCH/);
+    expect(list.stdout).toContain(`research  ${batch.id}`);
+  });
+
+  it('refuses an account the accounts file does not have, before starting anything', async () => {
+    const batch = sims.default.seedBatch({ status: 'in_progress', requests: 3 });
+    const r = await runCli(['cancel', batch.id, '--account', 'nope'], cliEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'account "nope" is not configured on this worker (configured: default, research)',
+    );
+    expect(sims.default.stats().requests['batches.cancel']).toBe(0);
+  });
+
+  it('keeps one cleanup schedule per account, under its own id', async () => {
+    const create = await runCli(
+      [
+        'schedule',
+        'create',
+        '--account',
+        'research',
+        '--every',
+        '1h',
+        '--max-age',
+        '24h',
+        '--lookback',
+        '24h',
+        '--json',
+      ],
+      cliEnv,
+    );
+    expect(JSON.parse(create.stdout)).toEqual({
+      scheduleId: 'openai-batch-cleanup:research',
+      outcome: 'created',
+    });
+    const described = await runCli(['schedule', 'describe', '--account', 'research', '--json'], cliEnv);
+    expect(JSON.parse(described.stdout)).toMatchObject({
+      scheduleId: 'openai-batch-cleanup:research',
+      policy: { account: 'research', maxAge: '24h' },
+    });
+    const deleted = await runCli(['schedule', 'delete', '--account', 'research'], cliEnv);
+    expect(deleted.stdout.trim()).toBe('schedule openai-batch-cleanup:research: delete done');
+  });
+});
