@@ -194,6 +194,46 @@ describe('accounts: one worker, three accounts', () => {
     );
   });
 
+  it('runs a cleanup of one account: lists, cancels, collects and deletes files there only', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const stale = sims.azure.seedBatch({
+      status: 'in_progress',
+      requests: 6,
+      cancelDelayMs: 300,
+      createdAt: now - 7200,
+    });
+    const expired = sims.azure.seedBatch({ status: 'expired', requests: 6, createdAt: now - 3600 * 25 });
+    const before = Object.values(sims).map((sim) => sim.stats().requests);
+    const summary = await env.client.workflow.execute('cleanupBatchesWorkflow', {
+      taskQueue,
+      workflowId: `cleanup-azure-${process.pid}`,
+      args: [
+        {
+          account: 'azure-east',
+          maxAge: '1h',
+          collectStatuses: ['expired'],
+          deleteFilesAfterCollect: true,
+          cancelOptions: { poll: fastPoll },
+        },
+      ],
+    });
+    await recordHistory(env, `cleanup-azure-${process.pid}`, 'cleanup-account');
+    expect(summary).toMatchObject({ cancelled: 1, collected: 1, errors: [] });
+    expect(sims.azure.getBatch(stale.id)?.status).toBe('cancelled');
+    for (const id of [stale.id, expired.id]) {
+      expect(fs.existsSync(path.join(dir, 'results', 'azure-east', id, 'summary.json'))).toBe(true);
+      const described = await env.client.workflow.getHandle(cancelWorkflowId(id, 'azure-east')).describe();
+      expect(described.typedSearchAttributes.get(OPENAI_BATCH_ACCOUNT)).toBe('azure-east');
+    }
+    const after = Object.values(sims).map((sim) => sim.stats().requests);
+    // Only the Azure simulator was listed, cancelled and had files deleted.
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]).toEqual(before[1]);
+    expect(after[2]!['batches.list'] - before[2]!['batches.list']).toBeGreaterThanOrEqual(1);
+    expect(after[2]!['files.delete'] - before[2]!['files.delete']).toBe(summary.filesDeleted);
+    expect(summary.filesDeleted).toBeGreaterThanOrEqual(2);
+  });
+
   it('starts by name from the Temporal CLI with {"batchId", "account"}', async () => {
     const batch = sims.research.seedBatch({ status: 'in_progress', requests: 8, cancelDelayMs: 200 });
     const workflowId = cancelWorkflowId(batch.id, 'research');
