@@ -125,6 +125,23 @@ describe('S3ResultsStore', () => {
     expect(await openUploads(client, store.batchPrefix(other))).toEqual([store.keyOf(other, 'output')]);
   });
 
+  test("keeps another account's results under <prefix>/<account>/, the default's where they were", async () => {
+    const store = storeFor(clientFor(server));
+    expect(store.forAccount('default')).toBe(store);
+    const research = store.forAccount('research');
+    const batchId = 'batch_s3_account';
+    const writer = research.open(batchId, 'output');
+    await writer.write('{"custom_id":"a"}\n');
+    const committed = await writer.commit();
+    expect(committed.path).toBe(`s3://${BUCKET}/team/results/research/${batchId}/output.jsonl`);
+    expect(await research.stat(batchId, 'output')).toEqual({ bytes: committed.bytes });
+    expect(await store.stat(batchId, 'output')).toBeUndefined();
+    expect(
+      new S3ResultsStore({ client: clientFor(server), bucket: BUCKET, prefix: '' }).forAccount('eu').location,
+    ).toBe(`s3://${BUCKET}/eu`);
+    expect(() => store.forAccount('../x')).toThrow(/not an account name/);
+  });
+
   test('refuses ids that could escape the prefix', () => {
     const store = storeFor(clientFor(server));
     for (const id of ['../batch_x', 'batch_x/../../y', 'batch_x/output', '']) {
