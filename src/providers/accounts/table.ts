@@ -7,8 +7,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../../contract/errors';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from './spec';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z

@@ -10,6 +10,7 @@ export const AZURE_OPENAI_SCOPE = 'https://cognitiveservices.azure.com/.default'
 /** How a client authenticates: the resource's key, or Microsoft Entra ID tokens. */
 export type AzureCredential = { apiKey: string } | { tokenProvider: () => Promise<string> };
 
+/** Options of `createAzureOpenAIClient`: the resource, its surface and how to authenticate. */
 export interface AzureOpenAIClientOptions {
   /** The resource's endpoint, e.g. `https://my-resource.openai.azure.com` (no path). */
   endpoint: string;

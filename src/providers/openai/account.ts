@@ -9,6 +9,7 @@ import {
   readKey,
 } from '../accounts/table';
 import type { AccountSpec } from '../accounts/spec';
+import { ConfigError } from '../../contract/errors';
 import { createOpenAIClient } from './client';
 import { openaiProvider } from './provider';
 
@@ -36,8 +37,9 @@ const OpenAIAccountSchema = z
 
 export function openaiAccount(table: unknown, name: string): AccountSpec {
   const t = parseTable(OpenAIAccountSchema, table);
-  // The schema refused a table without one.
-  const source = keySourceOf(t)!;
+  const source = keySourceOf(t);
+  // The schema refuses a table without one: this only narrows the type.
+  if (!source) throw new ConfigError(['api_key_env: required (or api_key_file)']);
   const endpoint = t.base_url ?? OPENAI_API_URL;
   return {
     name,
