@@ -11,6 +11,7 @@ import { connectAccounts } from './worker/provider-config';
 import { checkResultsStore, openResultsStore, resultsUrlOf } from './results/open-store';
 import { installRuntime } from './worker/metrics';
 import { checkNamespace } from './client/namespace-check';
+import { OPENAI_BATCH_ACCOUNT } from './contract/search-attributes';
 import { describeTarget, targetForConfig, type ConnectionFlags } from './worker/temporal-connection';
 import { startWaitingGauges } from './worker/waiting-gauges';
 
@@ -85,10 +86,13 @@ export async function runWorker(config: Config = loadConfig(), opts: RunWorkerOp
   try {
     // Before polling: a namespace without the search attributes fails every workflow task.
     if (!(opts.skipNamespaceCheck ?? config.WORKER_SKIP_NAMESPACE_CHECK)) {
+      // A worker of the default account alone never sets the account attribute.
+      const onlyDefault = Object.keys(connectAccounts(config).accounts).length === 0;
       await checkNamespace(
         connection.operatorService,
         { namespace: target.namespace, address: target.address },
         opts.warn ?? ((line) => process.stderr.write(`worker: warning: ${line}\n`)),
+        onlyDefault ? [OPENAI_BATCH_ACCOUNT.name] : [],
       );
     }
     const worker = await createWorker({

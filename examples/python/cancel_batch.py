@@ -34,7 +34,7 @@ DEFAULT_TASK_QUEUE = "openai-batch-cancel"
 # before anything starts.
 BATCH_ID = re.compile(r"^batch_[A-Za-z0-9_-]{1,200}$")
 # src/contract/account.ts: an account name is one short segment (it names a workflow id and a directory).
-ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+ACCOUNT = re.compile(r"^(?!(?:msg)?batch_)[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 DEFAULT_ACCOUNT = "default"
 
 

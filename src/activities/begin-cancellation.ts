@@ -28,7 +28,7 @@ export function makeBeginCancellation(deps: ActivityDeps) {
     if (!parsed.success)
       throw invalidInputFailure('cancelBatchWorkflow input', describeZodError(parsed.error));
     // An account this worker lacks fails here, before any call, naming the ones it has.
-    const provider = providerOf(deps, parsed.data.account);
+    const provider = providerOf(deps, parsed.data.account, true);
     // The batch API that owns the id knows its form: refuse another before calling it.
     const id = provider.batchId.safeParse(parsed.data.batchId);
     if (!id.success)

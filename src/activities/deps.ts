@@ -38,12 +38,15 @@ export function accountNames(deps: Pick<ActivityDeps, 'provider' | 'accounts'>):
 }
 
 /**
- * The batch API of `account` (undefined: the default). An account the worker lacks fails
- * non-retryably (UnknownAccount): another attempt on this worker would fail the same way.
+ * The batch API of `account` (undefined: the default). An account the worker lacks fails with
+ * UnknownAccount: non-retryably at the cancellation's first step (`final`), before anything was
+ * asked of any API; later steps retry, as another worker of the task queue may have it (a rolling
+ * rollout of the accounts file) and the cancel is already requested.
  */
 export function providerOf(
   deps: Pick<ActivityDeps, 'provider' | 'accounts'>,
   account: string | undefined,
+  final = false,
 ): BatchProvider {
   const name = account ?? DEFAULT_ACCOUNT;
   const provider =
@@ -56,7 +59,7 @@ export function providerOf(
   throw ApplicationFailure.create({
     message: unknownAccountMessage(name, accountNames(deps)),
     type: FailureType.UnknownAccount,
-    nonRetryable: true,
+    nonRetryable: final,
     details: [{ account: name, configured: accountNames(deps) }],
   });
 }

@@ -31,7 +31,8 @@ export interface ListBatchesPageResult {
  */
 export function makeListBatchesPage(deps: ActivityDeps) {
   return async function listBatchesPage(input: ListBatchesPageInput): Promise<ListBatchesPageResult> {
-    const provider = providerOf(deps, input.account);
+    // Final: the cleanup asked nothing of any API yet, and its next scheduled run tries again.
+    const provider = providerOf(deps, input.account, true);
     const signal = Context.current().cancellationSignal;
     const action = `list batches after ${input.after ?? '(start)'}`;
     let page: ListedPage;

@@ -3,12 +3,7 @@
  * accounts: their accounts file, when ACCOUNTS_FILE names it on this machine too.
  */
 import type { Command } from 'commander';
-import {
-  ACCOUNT_NAME_PATTERN,
-  DEFAULT_ACCOUNT,
-  isDefaultAccount,
-  unknownAccountMessage,
-} from '../contract/account';
+import { ACCOUNT_NAME_PATTERN, DEFAULT_ACCOUNT, unknownAccountMessage } from '../contract/account';
 import { AccountSet } from '../providers/accounts/set';
 import { CliError, ExitCode } from './errors';
 
@@ -45,9 +40,4 @@ export function resolveAccount(opts: AccountOption): string {
   if (known && !known.includes(account))
     throw new CliError(`--account: ${unknownAccountMessage(account, known)}`, ExitCode.Usage);
   return account;
-}
-
-/** ` --account <name>` for another account, '' for the default: for the commands a message suggests. */
-export function accountFlag(account: string | undefined): string {
-  return isDefaultAccount(account) ? '' : ` --account ${account}`;
 }

@@ -7,7 +7,8 @@ import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/commo
 import { InvalidCancelInputError } from '../client/cancellations';
 import { ConfigError } from '../worker/config';
 import { NamespaceNotReadyError } from '../client/namespace-check';
-import { batchIdFromWorkflowId } from '../contract/constants';
+import { parseCancelWorkflowId } from '../contract/constants';
+import { accountFlag, isDefaultAccount } from '../contract/account';
 import { BatchCancelError } from '../contract/errors';
 
 /** Exit codes: 1 = failed, 2 = bad usage or configuration, 3 = not finished yet. */
@@ -82,9 +83,11 @@ export function describeError(err: unknown, ctx: DescribeContext = {}): { line: 
   // Several lines on purpose: each attribute and each command on its own, to copy.
   if (err instanceof NamespaceNotReadyError) return { line: err.message, exitCode: ExitCode.Usage };
   if (err instanceof WorkflowNotFoundError) {
-    const batchId = batchIdFromWorkflowId(err.workflowId) ?? err.workflowId;
+    const ref = parseCancelWorkflowId(err.workflowId);
+    const batchId = ref?.batchId ?? err.workflowId;
+    const of = ref && !isDefaultAccount(ref.account) ? ` of account ${ref.account}` : '';
     return {
-      line: `no cancellation found for ${batchId}: start one with \`openai-batch-cancel cancel ${batchId}\``,
+      line: `no cancellation found for ${batchId}${of}: start one with \`openai-batch-cancel cancel ${batchId}${accountFlag(ref?.account)}\``,
       exitCode: ExitCode.Failed,
     };
   }

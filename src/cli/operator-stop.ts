@@ -4,6 +4,7 @@
  * from the run's search attributes, so no worker is needed.
  */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { accountFlag } from '../contract/account';
 import { OPENAI_BATCH_STATUS } from '../contract/search-attributes';
 import { cliProvider } from './common';
 
@@ -23,6 +24,7 @@ export function operatorStopText(
   batchId: string,
   description: WorkflowExecutionDescription,
   reason: string | undefined,
+  account?: string,
 ): string | undefined {
   const how = STOPPED[description.status.name as keyof typeof STOPPED];
   if (!how) return undefined;
@@ -31,6 +33,6 @@ export function operatorStopText(
   const why = how === 'terminated' && reason ? `: ${reason}` : '';
   return (
     `stopped by an operator (workflow ${how}${why}); batch ${batchId} was last seen ${status ?? 'unread'} and ` +
-    `${requestState(status)}; \`openai-batch-cancel cancel ${batchId}\` starts it again to wait for the batch and collect its results`
+    `${requestState(status)}; \`openai-batch-cancel cancel ${batchId}${accountFlag(account)}\` starts it again to wait for the batch and collect its results`
   );
 }

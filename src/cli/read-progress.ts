@@ -72,7 +72,12 @@ export async function readProgress(client: Client, ref: BatchRef): Promise<Progr
     return { ...base, progress: null };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      const stopped = operatorStopText(batchId, description, err.cause ? failureReason(err) : undefined);
+      const stopped = operatorStopText(
+        batchId,
+        description,
+        err.cause ? failureReason(err) : undefined,
+        account,
+      );
       return { ...base, progress: null, failure: stopped ?? cancellationFailed(batchId, err).message };
     }
     throw err;

@@ -7,7 +7,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { cancelWorkflowId } from '../contract/constants';
 import { accountOf } from '../contract/account';
-import { accountFlag } from './accounts';
+import { accountFlag } from '../contract/account';
 import { progressQuery } from '../contract/progress';
 import type { StartOutcome } from '../client/start-cancellation';
 import { print } from './common';

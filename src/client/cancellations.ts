@@ -165,9 +165,13 @@ export async function listCancellations(
     const parsed = parseCancelWorkflowId(wf.workflowId);
     const batchId = wf.typedSearchAttributes.get(OPENAI_BATCH_ID) ?? parsed?.batchId;
     if (!batchId) continue;
+    const account = wf.typedSearchAttributes.get(OPENAI_BATCH_ACCOUNT) ?? parsed?.account ?? DEFAULT_ACCOUNT;
+    // A run another starter began without the attribute, which failed before upserting it, has
+    // none: its workflow id still says whose it is.
+    if (opts.account !== undefined && account !== opts.account) continue;
     out.push({
       batchId,
-      account: wf.typedSearchAttributes.get(OPENAI_BATCH_ACCOUNT) ?? parsed?.account ?? DEFAULT_ACCOUNT,
+      account,
       workflowId: wf.workflowId,
       runId: wf.runId,
       workflowStatus: wf.status.name,

@@ -146,6 +146,11 @@ export async function checkNamespace(
   operator: SearchAttributeOperator,
   target: CommandTarget,
   warn: (line: string) => void,
+  /**
+   * Attributes this worker never sets (the account attribute on a worker of the default account
+   * alone): missing, they are a warning, so a setup from before they existed keeps starting.
+   */
+  optional: readonly string[] = [],
 ): Promise<'checked' | 'unchecked'> {
   let states: SearchAttributeState[];
   try {
@@ -158,6 +163,13 @@ export async function checkNamespace(
     );
     return 'unchecked';
   }
-  if (states.some((s) => s.state !== 'present')) throw new NamespaceNotReadyError(states, target);
+  const unused = states.filter((s) => s.state === 'missing' && optional.includes(s.name));
+  const required = states.filter((s) => !unused.includes(s));
+  if (required.some((s) => s.state !== 'present')) throw new NamespaceNotReadyError(required, target);
+  if (unused.length)
+    warn(
+      `namespace ${target.namespace} lacks ${unused.map((s) => `${s.name} (${s.type})`).join(', ')}, which this worker does not use; ` +
+        'register it before serving other accounts (`openai-batch-cancel setup`)',
+    );
   return 'checked';
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BatchProvider } from '../providers/types';
 import { openResultsStore } from '../results/open-store';
-import { accountOf } from '../contract/account';
+import { accountFlag, accountOf, isDefaultAccount } from '../contract/account';
 import { splitRemaining, type SplitOptions } from '../results/split-remaining';
 import { BatchCancelError } from '../contract/errors';
 
@@ -48,6 +48,8 @@ export interface ResubmittedPart {
 /** What {@link resubmitRemaining} found, created or (in a dry run) would create. */
 export interface ResubmitReport {
   batchId: string;
+  /** The account of the old batch and the new ones; absent for the default. */
+  account?: string;
   remainingPath: string;
   endpoint: string;
   completionWindow: string;
@@ -91,7 +93,7 @@ export async function resubmitRemaining(
   if ((await store.stat(opts.batchId, 'remaining')) === undefined) {
     throw new NothingToResubmitError(
       `no remaining.jsonl for ${opts.batchId} in ${store.batchDir(opts.batchId)}: collect the results first ` +
-        `(openai-batch-cancel cancel ${opts.batchId}), or pass --results-dir where the worker wrote them`,
+        `(openai-batch-cancel cancel ${opts.batchId}${accountFlag(opts.account)}), or pass --results-dir where the worker wrote them`,
     );
   }
   const old = await api.describe(opts.batchId);
@@ -146,6 +148,7 @@ export async function resubmitRemaining(
     }
     return {
       batchId: opts.batchId,
+      ...(isDefaultAccount(opts.account) ? {} : { account: accountOf(opts) }),
       remainingPath,
       endpoint: old.endpoint,
       completionWindow: old.completionWindow,

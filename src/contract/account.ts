@@ -10,9 +10,10 @@ export const DEFAULT_ACCOUNT = 'default';
 
 /**
  * An account name: it becomes a workflow id segment, a results directory and a webhook path, so
- * it stays one short segment of letters, digits, `_` and `-`.
+ * it stays one short segment of letters, digits, `_` and `-`; never in a batch id's form
+ * (`batch_…`, `msgbatch_…`), whose results directory sits beside it at the store's root.
  */
-export const ACCOUNT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const ACCOUNT_NAME_PATTERN = /^(?!(?:msg)?batch_)[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** The account of something that may name none (input, summary, listing row). */
 export function accountOf(value: { account?: string | null | undefined } | undefined): string {
@@ -31,4 +32,9 @@ export function unknownAccountMessage(account: string, configured: readonly stri
     `(configured: ${configured.length ? configured.join(', ') : 'none'}); ` +
     'add it to the accounts file (ACCOUNTS_FILE) of every worker on the task queue, or start with one of those'
   );
+}
+
+/** ` --account <name>` for another account, '' for the default: for the commands a message suggests. */
+export function accountFlag(account: string | null | undefined): string {
+  return isDefaultAccount(account) ? '' : ` --account ${account}`;
 }

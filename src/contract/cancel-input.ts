@@ -23,7 +23,7 @@ export const AccountNameSchema = z
   .string()
   .regex(
     ACCOUNT_NAME_PATTERN,
-    'must be an account name: letters, digits, "_" or "-" (at most 64), not "-"-led',
+    'must be an account name: letters, digits, "_" or "-" (at most 64), not "-"-led, not "batch_"-led',
   );
 
 /** A duration as milliseconds or an `ms`-style string ('30s', '10 minutes'), normalized to ms. */

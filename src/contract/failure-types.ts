@@ -42,6 +42,8 @@ export const FailureType = {
   /**
    * The cancellation names an account the worker does not have: the message names it and the
    * configured ones. Add it to the worker's accounts file (ACCOUNTS_FILE), or start with one of those.
+   * Final at the cancellation's first step; later (the cancel was already sent, a rolling rollout
+   * of the file) retried by the step's own policy, so another worker that has it can go on.
    */
   UnknownAccount: 'UnknownAccount',
 } as const;
@@ -57,7 +59,6 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly string[] = [
   FailureType.BadRequest,
   FailureType.QuotaExceeded,
   FailureType.MaxWaitExceeded,
-  FailureType.UnknownAccount,
 ];
 
 /** A workflow input that failed validation: `invalid <subject>: <what is wrong, by field>`. */

@@ -122,10 +122,38 @@ projcet = "proj_1"
         /^f\.toml: accounts\.other\.provider: unknown provider "bedrock" \(one of openai, azure-openai/,
       ),
       expect.stringMatching(/^f\.toml: accounts\.bad name: the name must be/),
-      expect.stringMatching(/^f\.toml: accounts\.typo\..*projcet/),
+      "f.toml: accounts.typo.projcet: unknown field (see the README's Accounts section)",
     ]);
     // The key itself is never repeated.
     expect(problems.join('\n')).not.toContain('sk-live-123');
+  });
+
+  it('refuses a key pasted where a variable name or a file path belongs, without printing it', () => {
+    const problems = problemsOf(() =>
+      parseAccounts(
+        `
+[accounts.a]
+provider = "openai"
+api_key_env = "sk-proj-abc123"
+
+[accounts.b]
+provider = "azure-openai"
+endpoint = "https://r.openai.azure.com"
+api_version = "2024-10-21"
+api_key_env = "0123456789abcdef0123456789abcdef"
+
+[accounts.c]
+provider = "openai"
+api_key_file = "sk-proj-def456"
+`,
+        'k.toml',
+      ),
+    );
+    expect(problems).toEqual([
+      'k.toml: accounts.a.api_key_env: must be the name of an environment variable in upper case, e.g. OPENAI_API_KEY_RESEARCH',
+      'k.toml: accounts.b.api_key_env: must be the name of an environment variable in upper case, e.g. OPENAI_API_KEY_RESEARCH',
+      'k.toml: accounts.c.api_key_file: must be a path to the file holding the key (absolute, or ./relative)',
+    ]);
   });
 
   it('names the line of a TOML syntax error', () => {
@@ -184,6 +212,8 @@ describe('an account per cancellation', () => {
   it('defaults to the default account and refuses a name that could not be a path segment', () => {
     expect(CancelBatchInputSchema.parse({ batchId: 'batch_1' }).account).toBe('default');
     expect(CancelBatchInputSchema.safeParse({ batchId: 'batch_1', account: '../x' }).success).toBe(false);
+    // A name in a batch id's form would share the store's root with that batch's directory.
+    expect(CancelBatchInputSchema.safeParse({ batchId: 'batch_1', account: 'batch_2' }).success).toBe(false);
   });
 
   it('keeps results of another account under <root>/<account>/', () => {
@@ -196,7 +226,7 @@ describe('an account per cancellation', () => {
     const provider = parseAccounts(GOOD, 'a.toml')[0]!.connect({ OPENAI_API_KEY_RESEARCH: 'k' });
     let failure: unknown;
     try {
-      providerOf({ provider, accounts: { research: provider } }, 'nope');
+      providerOf({ provider, accounts: { research: provider } }, 'nope', true);
     } catch (err) {
       failure = err;
     }

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { DEFAULT_ACCOUNT } from '../../contract/account';
 import { OPENAI_API_URL } from '../../providers/openai/account';
+import { AZURE_OPENAI } from '../../providers/azure-openai/provider';
 import type { AccountSpec } from '../../providers/accounts/spec';
 import type { BatchProvider } from '../../providers/types';
 import { accountsFromConfig, providerFromConfig } from '../../worker/provider-config';
@@ -34,14 +35,19 @@ function rows(config: Config): AccountRow[] {
     credential: s.credential,
     connect: () => s.connect(process.env),
   });
+  // The default as BATCH_PROVIDER's own variables give it (Azure's are the SDK's).
+  const azure = config.BATCH_PROVIDER === AZURE_OPENAI;
+  const keyVariable = azure ? 'AZURE_OPENAI_API_KEY' : 'OPENAI_API_KEY';
   const fromEnv: AccountRow[] = set.definesDefault
     ? []
     : [
         {
           account: DEFAULT_ACCOUNT,
           provider: config.BATCH_PROVIDER,
-          endpoint: config.OPENAI_BASE_URL ?? OPENAI_API_URL,
-          credential: `$OPENAI_API_KEY${config.OPENAI_API_KEY ? '' : ' (not set here)'}`,
+          endpoint: azure
+            ? `${process.env.AZURE_OPENAI_ENDPOINT ?? '(AZURE_OPENAI_ENDPOINT not set)'}/openai`
+            : (config.OPENAI_BASE_URL ?? OPENAI_API_URL),
+          credential: `$${keyVariable}${process.env[keyVariable] ? '' : ' (not set here)'}`,
           connect: () => providerFromConfig(config),
         },
       ];

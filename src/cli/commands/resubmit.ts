@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../worker/config';
 import { OpenAICallError } from '../../providers/openai/batch-submit';
 import { accountsFromConfig, providerFromConfig } from '../../worker/provider-config';
-import { isDefaultAccount } from '../../contract/account';
+import { accountFlag, isDefaultAccount } from '../../contract/account';
 import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
 import { NothingToResubmitError, resubmitRemaining, type ResubmitReport } from '../../client/resubmit';
 import { resultsUrlOf } from '../../results/open-store';
@@ -33,7 +33,7 @@ export function resubmitText(r: ResubmitReport): string {
   const head = `${r.batchId}: resubmitting ${r.remainingPath} to ${r.endpoint} (${r.completionWindow}${model})`;
   const next = r.dryRun
     ? 'dry run: nothing uploaded or created; run again without --dry-run'
-    : `follow them with the OpenAI dashboard; cancel one with \`openai-batch-cancel cancel <id>\``;
+    : `follow them with the batch API's dashboard; cancel one with \`openai-batch-cancel cancel <id>${accountFlag(r.account)}\``;
   return [head, ...lines, next].join('\n');
 }
 
@@ -59,10 +59,13 @@ export function resubmitCommand(): Command {
           `--account ${account}: resubmitting needs the account's key: set ACCOUNTS_FILE to the workers' accounts file`,
           ExitCode.Usage,
         );
-      // Only the account's own key is read: the others' variables need not be set here.
-      const provider = isDefaultAccount(account)
-        ? providerFromConfig(config)
-        : accountsFromConfig(config).connectOne(account, process.env);
+      // Only the account's own key is read: the others' variables need not be set here. The
+      // default is the file's when it defines one, as on the worker.
+      const accounts = accountsFromConfig(config);
+      const provider =
+        isDefaultAccount(account) && !accounts.definesDefault
+          ? providerFromConfig(config)
+          : accounts.connectOne(account, process.env);
       const where = opts.resultsDir
         ? { root: opts.resultsDir }
         : await locateResults({ batchId, account }, resultsUrlOf(config));

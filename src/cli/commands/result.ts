@@ -8,7 +8,8 @@ import { cancellationFailed, CliError, ExitCode } from '../errors';
 import { resultText, withCost } from '../format';
 import { loadPriceTable } from '../prices';
 import { downloadResults } from '../../results/download';
-import { accountFlag, resolveAccount, withAccountOption, type AccountOption } from '../accounts';
+import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
+import { accountFlag } from '../../contract/account';
 
 interface ResultOptions extends CommonOptions, AccountOption {
   wait: boolean;

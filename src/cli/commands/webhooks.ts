@@ -39,8 +39,14 @@ export function webhookEndpoints(defaultSecret: string | undefined, env: NodeJS.
     if (problem || !secret) problems.push(`${variable}: ${problem}`);
     else endpoints.push({ account, secret });
   };
-  if (defaultSecret) add(DEFAULT_ACCOUNT, 'OPENAI_WEBHOOK_SECRET', defaultSecret);
-  for (const spec of cliAccounts()?.specs ?? [])
+  const specs = cliAccounts()?.specs ?? [];
+  const fileDefault = specs.find((s) => isDefaultAccount(s.name) && s.webhookSecretEnv);
+  if (defaultSecret && fileDefault)
+    problems.push(
+      `OPENAI_WEBHOOK_SECRET: set, and the accounts file gives the default account webhook_secret_env = ${fileDefault.webhookSecretEnv}: keep one`,
+    );
+  else if (defaultSecret) add(DEFAULT_ACCOUNT, 'OPENAI_WEBHOOK_SECRET', defaultSecret);
+  for (const spec of specs)
     if (spec.webhookSecretEnv) add(spec.name, spec.webhookSecretEnv, env[spec.webhookSecretEnv]);
   if (problems.length) throw new ConfigError(problems);
   if (endpoints.length === 0)

@@ -47,7 +47,9 @@ export function parseAccounts(text: string, source: string): AccountSpec[] {
   for (const [name, table] of Object.entries(tables)) {
     const at = `${source}: accounts.${name}`;
     if (!ACCOUNT_NAME_PATTERN.test(name)) {
-      problems.push(`${at}: the name must be letters, digits, "_" or "-" (at most 64), not "-"-led`);
+      problems.push(
+        `${at}: the name must be letters, digits, "_" or "-" (at most 64), not "-"-led, not in a batch id's form (batch_…)`,
+      );
       continue;
     }
     if (!isTable(table)) {

@@ -9,17 +9,26 @@ import { z } from 'zod';
 import { ConfigError } from '../../contract/errors';
 import type { Env } from './spec';
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Upper case only: a key pasted where a variable's name belongs (Azure's keys are letters and
+ * digits) is refused here, and the messages, which never quote a refused value, do not print it.
+ */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
 const envName = z
   .string()
-  .regex(ENV_NAME, 'must be the name of an environment variable, e.g. OPENAI_API_KEY_RESEARCH');
+  .regex(ENV_NAME, 'must be the name of an environment variable in upper case, e.g. OPENAI_API_KEY_RESEARCH');
+/** A path, never a bare word: a key pasted here would otherwise be printed as "cannot read <key>". */
+const KEY_FILE = /^(\/|\.{1,2}\/)/;
 
 /** zod shapes of the key fields: at most one of api_key_env and api_key_file (the provider says if one is needed). */
 export const KEY_FIELDS = {
   /** The variable holding the key. */
   api_key_env: envName.optional(),
   /** A file holding the key (a mounted secret); surrounding whitespace is dropped. */
-  api_key_file: z.string().min(1).optional(),
+  api_key_file: z
+    .string()
+    .regex(KEY_FILE, 'must be a path to the file holding the key (absolute, or ./relative)')
+    .optional(),
   /** The variable holding this account's webhook signing secret (the `webhooks` receiver). */
   webhook_secret_env: envName.optional(),
 };
@@ -86,10 +95,14 @@ export function parseTable<S extends z.ZodType>(schema: S, table: unknown): z.ou
   const result = schema.safeParse(table);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((i) => {
-      const field = i.path.map(String).join('.');
-      // zod names unknown keys in the message, not the path.
-      return field ? `${field}: ${i.message}` : i.message;
+    result.error.issues.flatMap((i) => {
+      const at = i.path.map(String);
+      // zod reports unknown fields on their table: name each as a field of its own.
+      if (i.code === 'unrecognized_keys')
+        return i.keys.map(
+          (k) => `${[...at, k].join('.')}: unknown field (see the README's Accounts section)`,
+        );
+      return [at.length ? `${at.join('.')}: ${i.message}` : i.message];
     }),
   );
 }

@@ -34,6 +34,9 @@ export function createAzureOpenAIClient(opts: AzureOpenAIClientOptions): OpenAI 
   const common = {
     organization: null,
     project: null,
+    // At OPENAI_LOG=debug the SDK logs request headers, masking only `authorization`: the
+    // classic surface's `api-key` header would be printed whole.
+    logLevel: 'warn' as const,
     maxRetries: 0,
     timeout: opts.timeoutMs ?? 60_000,
   };
