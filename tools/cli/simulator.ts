@@ -4,7 +4,13 @@
  * `npm run simulator -- …` (tools/simulator/main.ts runs this same command).
  */
 import { Command } from 'commander';
-import { DEFAULT_API_KEY, DEFAULT_TIMING, LOCAL_CANCEL_DELAY_MS, startSimulator } from '../simulator';
+import {
+  ANTHROPIC_VERSIONS,
+  DEFAULT_API_KEY,
+  DEFAULT_TIMING,
+  LOCAL_CANCEL_DELAY_MS,
+  startSimulator,
+} from '../simulator';
 import { WEBHOOK_FLAGS, webhookOptionsFromFlags, type WebhookFlagName } from '../simulator/webhook-flags';
 import { nonNegativeInt, print } from '../../src/cli/common';
 import { durationOption } from '../../src/cli/duration';
@@ -21,6 +27,7 @@ interface SimulatorCommandOptions {
   seed?: number;
   apiKey: string;
   azure?: boolean;
+  anthropic?: boolean;
   [flag: `webhook${string}`]: string | undefined;
 }
 
@@ -55,6 +62,10 @@ export function simulatorCommand(): Command {
     .option(
       '--azure',
       'speak Azure OpenAI: /openai/…?api-version= and /openai/v1/…, api-key or Entra ID bearer auth',
+    )
+    .option(
+      '--anthropic',
+      "speak Anthropic's Message Batches API: /v1/messages/batches, x-api-key and anthropic-version",
     );
   for (const [flag, help] of Object.entries(WEBHOOK_FLAGS)) {
     command.option(`--webhook-${flag} ${flag.endsWith('-ms') ? '<duration>' : '<value>'}`, help);
@@ -68,16 +79,27 @@ export function simulatorCommand(): Command {
     );
     if (opts.azure && webhooks)
       throw new CliError('--webhook-* flags do not mix with --azure', ExitCode.Usage);
+    if (opts.anthropic && opts.azure)
+      throw new CliError('--anthropic and --azure do not mix: run two simulators', ExitCode.Usage);
+    if (opts.anthropic && webhooks)
+      throw new CliError('--webhook-* flags do not mix with --anthropic', ExitCode.Usage);
     const sim = await startSimulator({
       ...(webhooks ? { webhooks } : {}),
       ...(opts.azure ? { azure: true } : {}),
+      ...(opts.anthropic ? { anthropic: true } : {}),
       host: opts.host,
       port: opts.port,
       apiKey: opts.apiKey,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       timing: { cancelDelayMs: opts.cancelDelayMs, perRequestMs: opts.msPerRequest },
     });
-    if (opts.azure) {
+    if (opts.anthropic) {
+      // The names @anthropic-ai/sdk reads; its baseURL is the origin (it appends /v1/messages/…).
+      print(`Anthropic Message Batches API simulator listening on ${sim.url} (Ctrl-C to stop)`);
+      print(`ANTHROPIC_BASE_URL=${sim.url}`);
+      print(`ANTHROPIC_API_KEY=${sim.apiKey}`);
+      print(`send anthropic-version: ${ANTHROPIC_VERSIONS[0]} (the SDK does)`);
+    } else if (opts.azure) {
       // The names the openai SDK's AzureOpenAI reads; any dated api-version is accepted.
       print(`Azure OpenAI Batch API simulator listening on ${sim.endpoint} (Ctrl-C to stop)`);
       print(`AZURE_OPENAI_ENDPOINT=${sim.endpoint}`);
@@ -89,9 +111,11 @@ export function simulatorCommand(): Command {
       print(`OPENAI_BASE_URL=${sim.url}`);
       print(`OPENAI_API_KEY=${sim.apiKey}`);
     }
-    print(
-      `cancelling takes ${formatDuration(opts.cancelDelayMs)}; make a batch to cancel: npm run simulator -- create-batch${opts.azure ? ` --url ${sim.url}` : ''}`,
-    );
+    if (opts.anthropic) print(`canceling takes ${formatDuration(opts.cancelDelayMs)}`);
+    else
+      print(
+        `cancelling takes ${formatDuration(opts.cancelDelayMs)}; make a batch to cancel: npm run simulator -- create-batch${opts.azure ? ` --url ${sim.url}` : ''}`,
+      );
     if (webhooks) print(`webhooks: batch events → ${webhooks.url}`);
     const signal = await waitForStopSignal();
     print(`${signal}: stopping the simulator`);

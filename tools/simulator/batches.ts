@@ -3,7 +3,7 @@
  * cancelling. Result files are registered the first time a terminal batch is looked at, with ids
  * derived from the batch, so the order of look-ups never changes what anyone sees.
  */
-import { type Batch, type BatchListPage } from '../../src/providers/openai/schemas';
+import { type Batch, type BatchListPage, type BatchStatus } from '../../src/providers/openai/schemas';
 import { batchObject, seconds } from './batch-object';
 import { batchUsage } from './file-content';
 import { batchNotFound, cannotCancel } from './errors';
@@ -76,7 +76,7 @@ export class BatchRegistry {
     return this.register(createdRecord(identity, timing, this.clock(), spec.errors));
   }
 
-  seedBatch(spec: SeedBatchSpec): Batch {
+  seedBatch(spec: SeedBatchSpec & { status: BatchStatus }): Batch {
     if (spec.id !== undefined && this.records.has(spec.id)) {
       throw new Error(`seedBatch: a batch with id '${spec.id}' already exists`);
     }

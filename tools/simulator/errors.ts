@@ -13,11 +13,21 @@ export interface ApiErrorBody {
 export type AzureErrorBody =
   { error: { code: string; message: string } } | { statusCode: number; message: string };
 
-/** Thrown by a handler to answer with an error body (OpenAI's shape, or Azure's gateway's). */
+/**
+ * Anthropic's error shape (anthropic.ts). `request_id` is filled in by the server from the
+ * response's `request-id` header as it renders the body.
+ */
+export interface AnthropicErrorBody {
+  type: 'error';
+  error: { type: string; message: string };
+  request_id?: string | null;
+}
+
+/** Thrown by a handler to answer with an error body (OpenAI's shape, Azure's gateway's, or Anthropic's). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: ApiErrorBody | AzureErrorBody,
+    readonly body: ApiErrorBody | AzureErrorBody | AnthropicErrorBody,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super('error' in body ? body.error.message : body.message);

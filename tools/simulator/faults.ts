@@ -15,6 +15,7 @@ import {
   type RouteName,
   type ScriptedFault,
   type SimulatorStats,
+  STREAMING_ROUTES,
 } from './types';
 
 /** What to do to one call: wait `latencyMs`, then answer normally or apply `fault`. */
@@ -28,6 +29,7 @@ export interface FaultDecision {
     | { kind: 'cut_body'; afterBytes: number | undefined; fraction: number }
     | { kind: 'quota_exceeded' }
     | { kind: 'malformed_body'; shape: MalformedBodyShape }
+    | { kind: 'overloaded' }
     | null;
   /** `files.content`: compress the body with this encoding. */
   encoding?: ContentEncoding;
@@ -38,7 +40,7 @@ export class InvalidFaultError extends Error {
   override name = 'InvalidFaultError';
 }
 
-const SALT = { reset: 1, server: 2, rate: 3, cut: 4, cutAt: 5 } as const;
+const SALT = { reset: 1, server: 2, rate: 3, cut: 4, cutAt: 5, overloaded: 6 } as const;
 
 export class FaultEngine {
   private plan: FaultPlan;
@@ -49,6 +51,8 @@ export class FaultEngine {
   constructor(
     private readonly seed: number,
     plan: FaultPlan = {},
+    /** Anthropic mode: the only one with the 529 `overloaded` fault. */
+    private readonly anthropic = false,
   ) {
     this.plan = plan;
   }
@@ -62,11 +66,19 @@ export class FaultEngine {
   }
 
   inject(route: RouteName, fault: ScriptedFault, times = 1): void {
-    if ((fault.kind === 'cut_body' || fault.kind === 'content_encoding') && route !== 'files.content') {
-      throw new InvalidFaultError(`${fault.kind} only applies to files.content, not ${route}`);
+    const streaming = STREAMING_ROUTES.includes(route);
+    if ((fault.kind === 'cut_body' || fault.kind === 'content_encoding') && !streaming) {
+      throw new InvalidFaultError(
+        `${fault.kind} only applies to ${STREAMING_ROUTES.join(' and ')}, not ${route}`,
+      );
     }
-    if (fault.kind === 'malformed_body' && route === 'files.content') {
-      throw new InvalidFaultError('malformed_body applies to JSON routes, not files.content');
+    if (fault.kind === 'malformed_body' && streaming) {
+      throw new InvalidFaultError(`malformed_body applies to JSON routes, not ${route}`);
+    }
+    if (fault.kind === 'overloaded' && !this.anthropic) {
+      throw new InvalidFaultError(
+        'overloaded (529) is an Anthropic fault: start the simulator with anthropic',
+      );
     }
     const queue = this.scripted.get(route) ?? [];
     for (let i = 0; i < times; i++) queue.push(fault);
@@ -93,7 +105,9 @@ export class FaultEngine {
     if (draw(SALT.rate) < (rates.rateLimitRate ?? 0)) {
       return { latencyMs, fault: { kind: 'rate_limit', retryAfterSeconds: rates.retryAfterSeconds ?? 1 } };
     }
-    if (route === 'files.content' && draw(SALT.cut) < (rates.cutBodyRate ?? 0)) {
+    if (this.anthropic && draw(SALT.overloaded) < (rates.overloadedRate ?? 0))
+      return { latencyMs, fault: { kind: 'overloaded' } };
+    if (STREAMING_ROUTES.includes(route) && draw(SALT.cut) < (rates.cutBodyRate ?? 0)) {
       return { latencyMs, fault: { kind: 'cut_body', afterBytes: undefined, fraction: draw(SALT.cutAt) } };
     }
     return { latencyMs, fault: null };

@@ -19,9 +19,18 @@ export interface HandlerContext {
 }
 
 export type Reply =
-  { kind: 'json'; status: number; body: unknown } | { kind: 'file'; entry: FileEntry; plan: FilePlan };
+  | { kind: 'json'; status: number; body: unknown }
+  | { kind: 'file'; entry: FileEntry; plan: FilePlan }
+  /** A streamed body that is no registered file (Anthropic's batch results). */
+  | { kind: 'stream'; key: number; bytes: number; plan: FilePlan; contentType: string };
 
 export type Handler = (ctx: HandlerContext) => Promise<Reply>;
+
+/** The routes of OpenAI's (and Azure's) Batch + Files API. */
+export type OpenAIRouteName = Exclude<RouteName, `messages_batches.${string}`>;
+
+/** What the server dispatches to: one mode's routes. */
+export type HandlerTable = Partial<Record<RouteName, Handler>>;
 
 const ENDPOINTS = [
   '/v1/responses',
@@ -64,7 +73,10 @@ function requestsOf(entry: FileEntry, endpoint: string): Pick<NewBatch, 'request
   return validation.ok ? { requests: validation.requests, errors: null } : fail(...validation.errors);
 }
 
-export function createHandlers(files: FileRegistry, batches: BatchRegistry): Record<RouteName, Handler> {
+export function createHandlers(
+  files: FileRegistry,
+  batches: BatchRegistry,
+): Record<OpenAIRouteName, Handler> {
   return {
     'files.create': async (ctx) => {
       const parts = parseMultipart(await ctx.body(), boundaryOf(ctx.contentType));

@@ -21,6 +21,24 @@ const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', pattern: new RegExp(`^/v1/batches/${ID}/cancel$`), name: 'batches.cancel' },
 ];
 
+/** Anthropic mode's table (`anthropic: true`): Message Batches only. */
+export const ANTHROPIC_ROUTES: readonly RouteSpec[] = [
+  { method: 'POST', pattern: /^\/v1\/messages\/batches$/, name: 'messages_batches.create' },
+  { method: 'GET', pattern: /^\/v1\/messages\/batches$/, name: 'messages_batches.list' },
+  { method: 'GET', pattern: new RegExp(`^/v1/messages/batches/${ID}$`), name: 'messages_batches.retrieve' },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/v1/messages/batches/${ID}/cancel$`),
+    name: 'messages_batches.cancel',
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/v1/messages/batches/${ID}/results$`),
+    name: 'messages_batches.results',
+  },
+  { method: 'DELETE', pattern: new RegExp(`^/v1/messages/batches/${ID}$`), name: 'messages_batches.delete' },
+];
+
 export interface RouteMatch {
   name: RouteName;
   params: string[];
@@ -34,8 +52,12 @@ function decode(segment: string): string {
   }
 }
 
-export function matchRoute(method: string, pathname: string): RouteMatch | undefined {
-  for (const route of ROUTES) {
+export function matchRoute(
+  method: string,
+  pathname: string,
+  table: readonly RouteSpec[] = ROUTES,
+): RouteMatch | undefined {
+  for (const route of table) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(pathname);
     if (match) return { name: route.name, params: match.slice(1).map(decode) };

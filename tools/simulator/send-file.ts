@@ -39,13 +39,16 @@ async function cutOff(res: ServerResponse, last: Buffer): Promise<void> {
 }
 
 export interface SendFileOptions {
-  entry: FileEntry;
+  /** Only its `key`, which seeds the malformed-line decisions. */
+  entry: Pick<FileEntry, 'key'>;
   plan: FilePlan;
   bytes: number;
   seed: number;
   faults: FaultEngine;
   decision: FaultDecision;
   headers: Record<string, string>;
+  /** @default 'application/octet-stream' */
+  contentType?: string;
 }
 
 const gzip = promisify<Buffer, Buffer>(zlib.gzip);
@@ -89,7 +92,7 @@ export async function sendFile(res: ServerResponse, opts: SendFileOptions): Prom
   res.writeHead(200, {
     ...opts.headers,
     ...encoding,
-    'content-type': 'application/octet-stream',
+    'content-type': opts.contentType ?? 'application/octet-stream',
     'content-length': bytes,
   });
   let sent = 0;

@@ -1,5 +1,6 @@
 /** `startSimulator`: wires the registries, the fault engine and the HTTP server into a BatchSimulator. */
 import { type Batch } from '../../src/providers/openai/schemas';
+import { createAnthropicHandlers, MessageBatchRegistry } from './anthropic';
 import { type AzureMode } from './azure';
 import { BatchRegistry } from './batches';
 import { FaultEngine } from './faults';
@@ -9,6 +10,7 @@ import { createHandlers } from './handlers';
 import { startServer } from './server';
 import { WebhookSender } from './webhooks';
 import {
+  type AnthropicMessageBatch,
   type BatchSimulator,
   type ExpectedFile,
   type FaultPlan,
@@ -51,8 +53,27 @@ function azureMode(opts: SimulatorOptions): AzureMode | null {
   return { apiVersions: apiVersions ? [...apiVersions] : null };
 }
 
-/** Starts an OpenAI-compatible (or Azure OpenAI) Batch + Files API on a local port. Close it when done. */
+function anthropicMode(opts: SimulatorOptions): boolean {
+  if (!opts.anthropic) return false;
+  if (opts.azure) {
+    throw new Error(
+      'startSimulator: `anthropic` and `azure` do not mix (one simulator speaks one provider: start two)',
+    );
+  }
+  if (opts.webhooks) {
+    throw new Error(
+      'startSimulator: `webhooks` and `anthropic` do not mix (the Message Batches API sends no webhooks)',
+    );
+  }
+  return true;
+}
+
+/**
+ * Starts an OpenAI-compatible (or Azure OpenAI, or Anthropic Message Batches) batch API on a local
+ * port. Close it when done.
+ */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<BatchSimulator> {
+  const anthropic = anthropicMode(opts);
   const azure = azureMode(opts);
   const seed = opts.seed ?? 1;
   const clock = opts.clock ?? Date.now;
@@ -60,12 +81,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
   const timing: SimulatorTiming = { ...DEFAULT_TIMING, ...opts.timing };
   const files = new FileRegistry(seed);
   const batches = new BatchRegistry(seed, clock, timing, files, azure !== null);
-  const faults = new FaultEngine(seed, opts.faults);
+  const faults = new FaultEngine(seed, opts.faults, anthropic);
+  const messageBatches = anthropic ? new MessageBatchRegistry(seed, clock, timing) : null;
   const webhooks = opts.webhooks ? new WebhookSender(opts.webhooks, seed, clock) : null;
   if (webhooks) batches.onRegister = (record) => webhooks.register(record);
   const host = opts.host ?? '127.0.0.1';
   const running = await startServer(
-    { apiKey, seed, clock, faults, files, handlers: createHandlers(files, batches), azure },
+    {
+      apiKey,
+      seed,
+      clock,
+      faults,
+      files,
+      handlers: messageBatches ? createAnthropicHandlers(messageBatches) : createHandlers(files, batches),
+      azure,
+      anthropic,
+    },
     host,
     opts.port ?? 0,
   );
@@ -73,9 +104,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const endpoint = `http://${urlHost}:${port}`;
+  if (messageBatches) messageBatches.origin = endpoint;
+  const needAnthropic = (what: string): MessageBatchRegistry => {
+    if (!messageBatches) throw new Error(`${what}: start the simulator with \`anthropic: true\``);
+    return messageBatches;
+  };
+  const checkSpec = (what: string, spec: SeedBatchSpec): void => {
+    if (!Number.isInteger(spec.requests) || spec.requests < 0) {
+      throw new RangeError(`${what}: requests must be a non-negative integer, got ${spec.requests}`);
+    }
+    if (spec.id !== undefined && (typeof spec.id !== 'string' || spec.id.length === 0)) {
+      throw new RangeError(`${what}: id must be a non-empty string, got ${JSON.stringify(spec.id)}`);
+    }
+  };
 
   return {
-    url: azure ? `${endpoint}/openai/v1` : `${endpoint}/v1`,
+    url: anthropic ? endpoint : azure ? `${endpoint}/openai/v1` : `${endpoint}/v1`,
     endpoint,
     port,
     apiKey,
@@ -84,15 +128,24 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Batch
       await running.close();
     },
     seedBatch: (spec: SeedBatchSpec): Batch => {
-      if (!Number.isInteger(spec.requests) || spec.requests < 0) {
-        throw new RangeError(`seedBatch: requests must be a non-negative integer, got ${spec.requests}`);
+      if (messageBatches) throw new Error('seedBatch: in Anthropic mode, use seedMessageBatch');
+      checkSpec('seedBatch', spec);
+      const { status } = spec;
+      if (status === 'canceling' || status === 'ended') {
+        throw new RangeError(`seedBatch: '${status}' is an Anthropic status; use seedMessageBatch`);
       }
-      if (spec.id !== undefined && (typeof spec.id !== 'string' || spec.id.length === 0)) {
-        throw new RangeError(`seedBatch: id must be a non-empty string, got ${JSON.stringify(spec.id)}`);
-      }
-      return batches.seedBatch(spec);
+      return batches.seedBatch({ ...spec, status });
     },
     getBatch: (id: string): Batch | undefined => batches.find(id),
+    seedMessageBatch: (spec: SeedBatchSpec): AnthropicMessageBatch => {
+      const registry = needAnthropic('seedMessageBatch');
+      checkSpec('seedMessageBatch', spec);
+      if (spec.requests === 0)
+        throw new RangeError('seedMessageBatch: a Message Batch has at least 1 request');
+      return registry.seedBatch(spec);
+    },
+    getMessageBatch: (id: string): AnthropicMessageBatch | undefined =>
+      needAnthropic('getMessageBatch').find(id),
     setFaults: (plan: FaultPlan): void => faults.setPlan(plan),
     injectFault: (route: RouteName, fault: ScriptedFault, times?: number): void =>
       faults.inject(route, fault, times),

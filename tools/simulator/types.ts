@@ -19,6 +19,13 @@ export const ROUTE_NAMES = [
   'batches.cancel',
   // Appended, not sorted: a route's index seeds its random faults.
   'files.list',
+  // Anthropic mode's Message Batches routes (`anthropic: true`).
+  'messages_batches.create',
+  'messages_batches.list',
+  'messages_batches.retrieve',
+  'messages_batches.cancel',
+  'messages_batches.results',
+  'messages_batches.delete',
 ] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
@@ -32,6 +39,7 @@ export const FAULT_KINDS = [
   'quota_exceeded',
   'malformed_body',
   'content_encoding',
+  'overloaded',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -55,7 +63,12 @@ export type ScriptedFault =
    * `files.content` only: serve the body compressed (`Content-Encoding: gzip` or `br`, with the
    * compressed Content-Length), as a proxy or CDN may. `afterBytes` also cuts the compressed body.
    */
-  | { kind: 'content_encoding'; encoding: ContentEncoding; afterBytes?: number };
+  | { kind: 'content_encoding'; encoding: ContentEncoding; afterBytes?: number }
+  /** Anthropic mode only: a 529 `overloaded_error`, Anthropic's "the API is temporarily overloaded". */
+  | { kind: 'overloaded' };
+
+/** The routes that stream a body (and so take `cut_body` and `content_encoding`). */
+export const STREAMING_ROUTES: readonly RouteName[] = ['files.content', 'messages_batches.results'];
 
 export const MALFORMED_BODY_SHAPES = ['html', 'json-string'] as const;
 export type MalformedBodyShape = (typeof MALFORMED_BODY_SHAPES)[number];
@@ -71,8 +84,10 @@ export interface RouteFaults {
   /** Added to every response of the route. */
   latencyMs?: number;
   resetRate?: number;
-  /** `files.content` only. */
+  /** `files.content` and `messages_batches.results` only. */
   cutBodyRate?: number;
+  /** Anthropic mode only: 529 `overloaded_error`. */
+  overloadedRate?: number;
 }
 
 export interface FaultPlan {
@@ -128,6 +143,13 @@ export interface SimulatorOptions {
    * failures. `/v1/…` at the root is then 404, as on an Azure resource. @default false
    */
   azure?: boolean | AzureOptions;
+  /**
+   * Speak Anthropic's Message Batches API instead of OpenAI's Batch API: `/v1/messages/batches…`
+   * with `x-api-key` and `anthropic-version` headers, Anthropic's error shape and `request-id`
+   * header, RFC 3339 timestamps and a JSONL results stream. The OpenAI routes are then 404. Not with
+   * `azure` or `webhooks`. @default false
+   */
+  anthropic?: boolean;
 }
 
 export interface AzureOptions {
@@ -144,8 +166,11 @@ export interface SeedBatchSpec {
    * @default derived from the seed
    */
   id?: string;
-  /** Any status; timestamps are set consistently for it, ending at the current clock. */
-  status: BatchStatus;
+  /**
+   * Any status; timestamps are set consistently for it, ending at the current clock. Anthropic mode
+   * (`seedMessageBatch`) also takes its own `in_progress`, `canceling` and `ended` (see there).
+   */
+  status: BatchStatus | AnthropicProcessingStatus;
   /** Number of requests in the generated input file. */
   requests: number;
   /** Fraction already processed (in_progress, cancelling, cancelled, expired). @default 0.5 */
@@ -171,6 +196,32 @@ export interface SeedBatchSpec {
 }
 
 /** Optional content of a seeded batch's files and object. */
+/** A Message Batch's `processing_status` (Anthropic mode). */
+export type AnthropicProcessingStatus = 'in_progress' | 'canceling' | 'ended';
+
+/** Anthropic's Message Batch object, as Anthropic mode serves it. */
+export interface AnthropicMessageBatch {
+  id: string;
+  type: 'message_batch';
+  processing_status: AnthropicProcessingStatus;
+  request_counts: {
+    processing: number;
+    succeeded: number;
+    errored: number;
+    canceled: number;
+    expired: number;
+  };
+  /** RFC 3339; null until processing ends. */
+  ended_at: string | null;
+  created_at: string;
+  expires_at: string;
+  cancel_initiated_at: string | null;
+  /** Reached 29 days after creation, when the results stop being served. */
+  archived_at: string | null;
+  /** Absolute URL of `GET /v1/messages/batches/{id}/results` on this simulator, once ended. */
+  results_url: string | null;
+}
+
 export interface SeedContent {
   /** Request `i` names model `models[i % length]` (input body and answer). @default the endpoint's model */
   models?: string[];
@@ -201,7 +252,8 @@ export interface ExpectedFile {
 export interface BatchSimulator {
   /**
    * Base URL for the SDK's `baseURL`: `http://127.0.0.1:12345/v1`; in Azure mode the v1 surface,
-   * `http://127.0.0.1:12345/openai/v1` (the key then goes as a bearer token or `api-key`).
+   * `http://127.0.0.1:12345/openai/v1` (the key then goes as a bearer token or `api-key`); in
+   * Anthropic mode the origin, `http://127.0.0.1:12345`, as `@anthropic-ai/sdk` appends `/v1/…`.
    */
   readonly url: string;
   /**
@@ -213,8 +265,21 @@ export interface BatchSimulator {
   readonly apiKey: string;
   /** Closes the server and every open socket. */
   close(): Promise<void>;
-  /** Creates a batch directly in any state and returns it as the API would. */
+  /** Creates a batch directly in any state and returns it as the API would (not in Anthropic mode). */
   seedBatch(spec: SeedBatchSpec): Batch;
+  /**
+   * Anthropic mode: creates a Message Batch in any state. `in_progress` and `canceling` are as
+   * named; `ended` is a batch cancelled after `completedFraction` of its requests (succeeded or
+   * errored per `failedFraction`, the rest canceled), or wholly processed at `completedFraction: 1`.
+   * OpenAI statuses map onto Anthropic's: `validating`/`finalizing` → in_progress, `cancelling` →
+   * canceling, `completed`/`cancelled`/`expired` → ended with those counts; `failed` is refused.
+   * Of the spec, `endpoint`, `lineBytes`, `metadata` and `content` beyond `models` and
+   * `duplicateIds` do not apply (a Message Batch has none of them). The default model is
+   * `claude-sonnet-4-5`.
+   */
+  seedMessageBatch(spec: SeedBatchSpec): AnthropicMessageBatch;
+  /** Anthropic mode: the Message Batch as the API would return it now, or undefined. */
+  getMessageBatch(id: string): AnthropicMessageBatch | undefined;
   /** The batch as the API would return it now, or undefined for an unknown id. */
   getBatch(id: string): Batch | undefined;
   /** Replaces the fault plan. */
