@@ -24,7 +24,6 @@ provider = "azure-openai"
 endpoint = "https://my-resource.openai.azure.com"
 api_version = "2024-10-21"
 api_key_env = "AZURE_OPENAI_API_KEY"
-webhook_secret_env = "AZURE_EAST_WEBHOOK_SECRET"
 
 [accounts.azure-v1]
 provider = "azure-openai"
@@ -67,7 +66,7 @@ describe('accounts file', () => {
         provider: 'azure-openai',
         endpoint: 'https://my-resource.openai.azure.com/openai (api-version 2024-10-21)',
         credential: '$AZURE_OPENAI_API_KEY',
-        webhookSecretEnv: 'AZURE_EAST_WEBHOOK_SECRET',
+        webhookSecretEnv: undefined,
       },
       {
         name: 'azure-v1',
@@ -91,6 +90,7 @@ api_key = "sk-live-123"
 provider = "azure-openai"
 endpoint = "not a url"
 api_key_env = "AZURE_KEY"
+webhook_secret_env = "AZURE_SECRET"
 
 [accounts.nokey]
 provider = "openai"
@@ -117,6 +117,7 @@ projcet = "proj_1"
       ),
       expect.stringMatching(/^f\.toml: accounts\.azure\.endpoint: must be the resource endpoint/),
       expect.stringMatching(/^f\.toml: accounts\.azure\.api_version: required on the classic surface/),
+      'f.toml: accounts.azure.webhook_secret_env: Azure OpenAI sends no batch webhooks: remove it (the wait polls)',
       expect.stringMatching(/^f\.toml: accounts\.nokey\.api_key_env: required/),
       expect.stringMatching(
         /^f\.toml: accounts\.other\.provider: unknown provider "bedrock" \(one of openai, azure-openai/,

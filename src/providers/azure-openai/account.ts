@@ -41,6 +41,13 @@ const AzureAccountSchema = z
         path: ['api_key_env'],
         message: 'required (or api_key_file, or auth = "entra-id"): where the key of this resource is',
       });
+    // Azure OpenAI sends no webhooks: a secret here would verify nothing.
+    if (t.webhook_secret_env)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhook_secret_env'],
+        message: 'Azure OpenAI sends no batch webhooks: remove it (the wait polls)',
+      });
     if (t.auth === 'entra-id' && keySourceOf(t))
       ctx.addIssue({
         code: 'custom',
