@@ -119,6 +119,20 @@ describe('openai-batch-cancel --account, accounts list|check', () => {
     expect(list.code).toBe(0);
     expect(list.stdout.split('\n')[0]).toMatch(/^ACCOUNT\s+BATCH/);
     expect(list.stdout).toContain(`research  ${batch.id}`);
+    // What remains goes back to the same account's API, from the account's results directory.
+    const creates = () => [sims.default, sims.research].map((sim) => sim.stats().requests['batches.create']);
+    const before = creates();
+    const resubmit = await runCli(['resubmit', batch.id, '--account', 'research', '--json'], cliEnv);
+    expect(resubmit.code).toBe(0);
+    const report = JSON.parse(resubmit.stdout) as {
+      account: string;
+      remainingPath: string;
+      parts: unknown[];
+    };
+    expect(report.account).toBe('research');
+    expect(report.remainingPath).toBe(path.join(dir, 'results', 'research', batch.id, 'remaining.jsonl'));
+    expect(report.parts).toHaveLength(1);
+    expect(creates()).toEqual([before[0], before[1]! + 1]);
   });
 
   it('refuses an account the accounts file does not have, before starting anything', async () => {
