@@ -27,7 +27,7 @@ import {
   type ResultKind,
 } from './collect-file';
 import { DEFAULT_MAX_CONCURRENT_DOWNLOADS, providerOf, type ActivityDeps } from './deps';
-import { accountOf, isDefaultAccount } from '../contract/account';
+import { accountField, accountOf } from '../contract/account';
 import { DownloadSlots } from './download-slots';
 import { withHeartbeat } from './heartbeat';
 import { StorageLiveness } from './storage-liveness';
@@ -235,7 +235,7 @@ export function makeCollectResults(deps: ActivityDeps) {
           );
           const summary: ResultsSummary = {
             batchId,
-            ...(isDefaultAccount(input.account) ? {} : { account: accountOf(input) }),
+            ...accountField(input.account),
             directory,
             output,
             errors,

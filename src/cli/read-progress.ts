@@ -9,7 +9,7 @@ import {
   getCancellationHandle,
   type BatchRef,
 } from '../client/cancellations';
-import { isDefaultAccount } from '../contract/account';
+import { accountField } from '../contract/account';
 import { progressWithLiveWait } from '../client/live-progress';
 import type { CancelProgress, FailingWorkflowTask } from '../contract/progress';
 import type { CancelBatchResult } from '../contract/results';
@@ -55,7 +55,7 @@ export async function readProgress(client: Client, ref: BatchRef): Promise<Progr
   const description = await handle.describe();
   const base = {
     batchId,
-    ...(isDefaultAccount(account) ? {} : { account }),
+    ...accountField(account),
     workflowId: handle.workflowId,
     workflowStatus: description.status.name,
   };

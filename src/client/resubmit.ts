@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BatchProvider } from '../providers/types';
 import { openResultsStore } from '../results/open-store';
-import { accountFlag, accountOf, isDefaultAccount } from '../contract/account';
+import { accountField, accountFlag, accountOf } from '../contract/account';
 import { splitRemaining, type SplitOptions } from '../results/split-remaining';
 import { BatchCancelError } from '../contract/errors';
 
@@ -148,7 +148,7 @@ export async function resubmitRemaining(
     }
     return {
       batchId: opts.batchId,
-      ...(isDefaultAccount(opts.account) ? {} : { account: accountOf(opts) }),
+      ...accountField(opts.account),
       remainingPath,
       endpoint: old.endpoint,
       completionWindow: old.completionWindow,

@@ -21,8 +21,18 @@ export function accountOf(value: { account?: string | null | undefined } | undef
 }
 
 /** True for the default account (which names no workflow id segment, directory or webhook path). */
-export function isDefaultAccount(account: string | null | undefined): boolean {
+export function isDefaultAccount(
+  account: string | null | undefined,
+): account is typeof DEFAULT_ACCOUNT | null | undefined {
   return account === undefined || account === null || account === DEFAULT_ACCOUNT;
+}
+
+/**
+ * `{ account }` for another account, nothing for the default: inputs, results and summaries of
+ * the default account stay as they were before accounts.
+ */
+export function accountField(account: string | null | undefined): { account?: string } {
+  return isDefaultAccount(account) ? {} : { account };
 }
 
 /** What a cancellation naming an account the worker lacks is told: the account, the ones there are, what to do. */

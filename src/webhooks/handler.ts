@@ -9,7 +9,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import { batchEventSignal, type BatchEvent } from '../contract/batch-event';
 import { cancelWorkflowId } from '../contract/constants';
-import { DEFAULT_ACCOUNT, isDefaultAccount } from '../contract/account';
+import { accountField, DEFAULT_ACCOUNT } from '../contract/account';
 import { restartFailedCancellation, startBatchCancellation } from '../client/start-cancellation';
 import { providerDefinition } from '../providers/registry';
 import type { ProviderEvent } from '../providers/types';
@@ -108,7 +108,7 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
   const timeoutMs = opts.temporalTimeoutMs ?? 5_000;
   const { client } = opts;
   const account = opts.account ?? DEFAULT_ACCOUNT;
-  const accountField = isDefaultAccount(account) ? {} : { account };
+  const ofAccount = accountField(account);
 
   const done = (outcome: WebhookOutcome, response: WebhookResponse): WebhookResponse => {
     stats.count(outcome);
@@ -137,7 +137,7 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
           client,
           {
             batchId,
-            ...accountField,
+            ...ofAccount,
             collectResults: 'always',
             reason: `${type} event ${event.eventId} after a failed run`,
           },
@@ -151,7 +151,7 @@ export function createWebhookHandler(opts: WebhookHandlerOptions): WebhookHandle
     const started = await within(() =>
       startBatchCancellation(
         client,
-        { batchId, ...accountField, collectResults: 'always', reason: `${type} event ${event.eventId}` },
+        { batchId, ...ofAccount, collectResults: 'always', reason: `${type} event ${event.eventId}` },
         startOpts,
       ),
     );

@@ -18,7 +18,7 @@ import type { CancelBatchInput } from '../contract/cancel-input';
 import { METRIC } from '../contract/metric-names';
 import type { CancelBatchResult } from '../contract/results';
 import { accountOfInput, batchIdOf, begin, resumed } from './begin';
-import { accountOf, isDefaultAccount } from '../contract/account';
+import { accountField, accountOf } from '../contract/account';
 import { CancelRun } from './cancel-run';
 import { waitForTerminal, type WaitStart } from './wait-for-terminal';
 
@@ -72,7 +72,7 @@ export async function cancelBatchWorkflow(
   const finishedAt = Date.now();
   return {
     batchId: run.batchId,
-    ...(isDefaultAccount(run.account) ? {} : { account: run.account }),
+    ...accountField(run.account),
     finalStatus: batch.status,
     outcome: terminalOutcome(batch),
     cancelOutcome: start.cancelOutcome,
@@ -102,7 +102,7 @@ async function collect(run: CancelRun, options: WaitStart['options'], batch: Bat
     [
       {
         batchId: run.batchId,
-        ...(isDefaultAccount(run.account) ? {} : { account: run.account }),
+        ...accountField(run.account),
         resultRefs: batch.resultRefs,
         writeRemaining: options.writeRemaining,
         batchErrors: batch.errors,

@@ -12,7 +12,7 @@ import { isTerminal } from '../contract/batch-snapshot';
 import type { CancelBatchCarry } from '../contract/cancel-carry';
 import type { CancelBatchOptions } from '../contract/cancel-input';
 import { METRIC } from '../contract/metric-names';
-import { isDefaultAccount } from '../contract/account';
+import { accountField } from '../contract/account';
 import { progressQuery, refreshUpdate, type BatchSnapshot, type CancelProgress } from '../contract/progress';
 import { renderDetails } from './details';
 import { makeAttributeReporter } from './report-attributes';
@@ -48,7 +48,7 @@ export class CancelRun {
     this.pendingEvent = carry?.pendingEvent ?? null;
     this.state = carry?.state ?? {
       batchId,
-      ...(isDefaultAccount(account) ? {} : { account }),
+      ...accountField(account),
       phase: 'requesting-cancel',
       batch: null,
       polls: 0,

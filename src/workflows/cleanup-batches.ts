@@ -13,7 +13,8 @@
 import { continueAsNew, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CleanupKind } from './cleanup-child';
-import { accountField, cleanupTally, startCleanupChild } from './cleanup-start';
+import { cleanupTally, startCleanupChild } from './cleanup-start';
+import { accountField } from '../contract/account';
 import type { CleanupPolicy, CleanupPolicyInput } from '../contract/cleanup-policy';
 import {
   emptyCleanupSummary,

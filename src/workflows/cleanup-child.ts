@@ -67,9 +67,7 @@ export function cancelChildOptions(
     typedSearchAttributes: [
       { key: OPENAI_BATCH_ID, value: batch.id },
       { key: OPENAI_BATCH_STATUS, value: batch.status },
-      ...(account === undefined || isDefaultAccount(account)
-        ? []
-        : [{ key: OPENAI_BATCH_ACCOUNT, value: account }]),
+      ...(isDefaultAccount(account) ? [] : [{ key: OPENAI_BATCH_ACCOUNT, value: account }]),
     ],
     staticSummary: `Cleanup: ${kind} OpenAI batch \`${batch.id}\` (${why})`,
   };

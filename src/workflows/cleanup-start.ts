@@ -4,7 +4,7 @@
  */
 import { startChild, workflowInfo } from '@temporalio/workflow';
 import type { CancelBatchInput } from '../contract/cancel-input';
-import { isDefaultAccount } from '../contract/account';
+import { accountField } from '../contract/account';
 import type { CleanupPolicy } from '../contract/cleanup-policy';
 import {
   MAX_REPORTED_ERRORS,
@@ -32,14 +32,6 @@ export function cleanupTally(totals: CleanupSummary): CleanupTally {
         totals.errors.push({ batchId, message: errorMessage(err) });
     },
   };
-}
-
-/**
- * `{ account }` for another account, nothing for the default: a default cleanup's children and
- * activities keep the inputs they had before accounts.
- */
-export function accountField(account: string | undefined): { account?: string } {
-  return isDefaultAccount(account) ? {} : { account };
 }
 
 /** A started child: `finish` awaits it and counts what it did. */

@@ -37,7 +37,7 @@ import { cancellationFailed, CliError, describeError, ExitCode } from '../errors
 import { resultText, startText } from '../format';
 import { mapBounded } from '../pool';
 import { cliAccounts, resolveAccount, withAccountOption, type AccountOption } from '../accounts';
-import { isDefaultAccount } from '../../contract/account';
+import { accountField } from '../../contract/account';
 
 interface CancelOptions extends CommonOptions, AccountOption {
   fromFile?: string;
@@ -103,8 +103,7 @@ function duration(name: string, value: string): number {
 }
 
 export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInput {
-  const input: CancelBatchInput = { batchId };
-  if (opts.account && !isDefaultAccount(opts.account)) input.account = opts.account;
+  const input: CancelBatchInput = { batchId, ...accountField(opts.account) };
   if (opts.maxWait) input.maxWait = duration('--max-wait', opts.maxWait);
   if (opts.stuckAfter) input.stuckAfter = duration('--stuck-after', opts.stuckAfter);
   if (opts.collect) input.collectResults = opts.collect;
@@ -183,7 +182,7 @@ export function cancelCommand(): Command {
           const batchId = input.batchId;
           const base: CancelOutcome = {
             batchId,
-            ...(isDefaultAccount(account) ? {} : { account }),
+            ...accountField(account),
             workflowId: cancelWorkflowId(batchId, account),
             ok: true,
           };

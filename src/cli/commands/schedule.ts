@@ -18,7 +18,7 @@ import { positiveInt, print, printJson, withCommonOptions, type CommonOptions } 
 import { withTemporal } from '../connect';
 import { CliError, ExitCode } from '../errors';
 import { resolveAccount, withAccountOption, type AccountOption } from '../accounts';
-import { isDefaultAccount } from '../../contract/account';
+import { accountField } from '../../contract/account';
 
 interface IdOptions extends CommonOptions, AccountOption {
   id?: string;
@@ -96,7 +96,7 @@ function createCommand(): Command {
             ...(o.every ? { interval: o.every } : {}),
             ...(o.cron ? { cron: o.cron } : {}),
             policy: {
-              ...(isDefaultAccount(account) ? {} : { account }),
+              ...accountField(account),
               ...(o.maxAge ? { maxAge: o.maxAge } : {}),
               ...(o.deadlineKey ? { deadlineMetadataKey: o.deadlineKey } : {}),
               collectStatuses: o.collect as ('expired' | 'cancelled' | 'failed')[],
