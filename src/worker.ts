@@ -8,6 +8,7 @@ import { createActivities } from './activities';
 import { ACTIVITY_WORKER_OPTIONS } from './worker/options';
 import { loadConfig, type Config } from './worker/config';
 import { connectAccounts } from './worker/provider-config';
+import type { ConnectedAccounts } from './providers/accounts/set';
 import { checkResultsStore, openResultsStore, resultsUrlOf } from './results/open-store';
 import { installRuntime } from './worker/metrics';
 import { checkNamespace } from './client/namespace-check';
@@ -25,6 +26,8 @@ export interface CreateWorkerOptions {
   namespace?: string;
   /** Prebuilt bundle (production); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
+  /** Every account's provider, already connected. @default connectAccounts(config) */
+  accounts?: ConnectedAccounts;
 }
 
 export async function createWorker({
@@ -32,9 +35,10 @@ export async function createWorker({
   connection,
   namespace,
   workflowBundlePath,
+  accounts,
 }: CreateWorkerOptions): Promise<Worker> {
   // Every account's key is read before anything else: a missing one refuses the start.
-  const connected = connectAccounts(config);
+  const connected = accounts ?? connectAccounts(config);
   const results = openResultsStore(resultsUrlOf(config));
   // Before any task is polled: a worker that cannot write its results must not take collections.
   await checkResultsStore(results);
@@ -76,9 +80,13 @@ export interface RunWorkerOptions {
   skipNamespaceCheck?: boolean;
   /** Where the one warning line goes when the namespace may not be listed. @default stderr */
   warn?: (line: string) => void;
+  /** Every account's provider, already connected (the CLI checks them first). @default connectAccounts(config) */
+  accounts?: ConnectedAccounts;
 }
 
 export async function runWorker(config: Config = loadConfig(), opts: RunWorkerOptions = {}): Promise<void> {
+  // Before connecting to Temporal: a bad accounts file or a missing key refuses the start.
+  const accounts = opts.accounts ?? connectAccounts(config);
   const target = targetForConfig(config, opts.flags);
   opts.onTarget?.(describeTarget(target));
   installRuntime({ ...(config.METRICS_PORT ? { metricsPort: config.METRICS_PORT } : {}) });
@@ -87,7 +95,7 @@ export async function runWorker(config: Config = loadConfig(), opts: RunWorkerOp
     // Before polling: a namespace without the search attributes fails every workflow task.
     if (!(opts.skipNamespaceCheck ?? config.WORKER_SKIP_NAMESPACE_CHECK)) {
       // A worker of the default account alone never sets the account attribute.
-      const onlyDefault = Object.keys(connectAccounts(config).accounts).length === 0;
+      const onlyDefault = Object.keys(accounts.accounts).length === 0;
       await checkNamespace(
         connection.operatorService,
         { namespace: target.namespace, address: target.address },
@@ -99,6 +107,7 @@ export async function runWorker(config: Config = loadConfig(), opts: RunWorkerOp
       config,
       connection,
       namespace: target.namespace,
+      accounts,
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: config.WORKFLOW_BUNDLE_PATH } : {}),
     });
     // Fleet-wide "waiting" gauges are exported wherever metrics are (every worker, same values).

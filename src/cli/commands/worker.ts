@@ -27,11 +27,13 @@ export function workerCommand(): Command {
       const read = readConfig();
       const config = flags.accounts ? { ...read, ACCOUNTS_FILE: flags.accounts } : read;
       // Before connecting: a bad accounts file or a missing key refuses the start, naming each.
-      const served = accountNames(connectAccounts(config));
+      const accounts = connectAccounts(config);
+      const served = accountNames(accounts);
       const target = readTarget();
       try {
         await runWorker(config, {
           flags,
+          accounts,
           ...(flags.skipNamespaceCheck ? { skipNamespaceCheck: true } : {}),
           onTarget: (where) =>
             process.stderr.write(
