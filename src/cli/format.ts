@@ -219,8 +219,13 @@ export function listingTable(rows: (CancellationListing & { failure?: string })[
     r.closeTime?.toISOString() ?? '-',
     ...(reasons ? [r.failure ?? ''] : []),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  return [header, ...body]
+  return columns([header, ...body]);
+}
+
+/** Rows as aligned columns, two spaces apart (the first row is the header). */
+export function columns(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
     .map((cols) =>
       cols
         .map((c, i) => c.padEnd(widths[i] ?? 0))

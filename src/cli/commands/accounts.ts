@@ -12,6 +12,7 @@ import type { BatchProvider } from '../../providers/types';
 import { accountsFromConfig, providerFromConfig } from '../../worker/provider-config';
 import type { Config } from '../../worker/config';
 import { print, printJson } from '../common';
+import { columns } from '../format';
 import { readConfig } from '../connect';
 import { ExitCode } from '../errors';
 
@@ -54,18 +55,6 @@ function rows(config: Config): AccountRow[] {
   return [...fromEnv, ...set.specs.map(ofSpec)];
 }
 
-function table(lines: string[][]): string {
-  const widths = lines[0]?.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length))) ?? [];
-  return lines
-    .map((l) =>
-      l
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 function listCommand(): Command {
   return new Command('list')
     .description('list the accounts: name, provider, endpoint and where its key is (never a key)')
@@ -75,7 +64,7 @@ function listCommand(): Command {
       if (opts.json) printJson(all.map(({ connect: _connect, ...r }) => r));
       else
         print(
-          table([
+          columns([
             ['ACCOUNT', 'PROVIDER', 'ENDPOINT', 'KEY'],
             ...all.map((r) => [r.account, r.provider, r.endpoint, r.credential]),
           ]),
