@@ -65,7 +65,8 @@ export function azureOpenAIAccount(table: unknown, name: string): AccountSpec {
     provider: AZURE_OPENAI,
     endpoint: `${t.endpoint.replace(/\/+$/, '')}${surface}`,
     credential: source ? describeKeySource(source) : 'Entra ID (DefaultAzureCredential)',
-    webhookSecretEnv: t.webhook_secret_env,
+    // Refused by the schema: Azure OpenAI sends no batch webhooks.
+    webhookSecretEnv: undefined,
     connect: (env) => {
       const credential: AzureCredential = source
         ? { apiKey: readKey(source, env) }
