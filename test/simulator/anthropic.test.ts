@@ -3,7 +3,7 @@
  * results (the SDK's JSONL decoder), delete; Anthropic's error shape and statuses; seeded batches;
  * fault injection on the Message Batches routes; and the `--anthropic` command-line flag.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import Anthropic, {
   APIConnectionError,
@@ -22,8 +22,8 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../tools/simulator';
-import { cleanEnv, ROOT, runTsx, stderrLines } from '../cli/run-cli';
-import { T0 } from './helpers';
+import { cleanEnv, runTsx, stderrLines } from '../cli/run-cli';
+import { spawnSimulatorCommand, T0 } from './helpers';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -517,25 +517,12 @@ describe('simulator command with --anthropic', () => {
   });
 
   it('prints ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY, and serves them to the SDK', async () => {
-    const proc = spawn(
-      `${ROOT}/node_modules/.bin/tsx`,
-      ['tools/simulator/main.ts', '--anthropic', '--port', '0'],
-      {
-        cwd: ROOT,
-        env: cleanEnv(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const { proc, output } = await spawnSimulatorCommand(
+      ['--anthropic', '--port', '0'],
+      /canceling takes/,
+      cleanEnv(),
     );
     child = proc;
-    let output = '';
-    proc.stdout?.setEncoding('utf8');
-    proc.stdout?.on('data', (text: string) => (output += text));
-    const deadline = Date.now() + 30_000;
-    while (!/canceling takes/.test(output)) {
-      if (Date.now() > deadline || proc.exitCode !== null)
-        throw new Error(`simulator did not start: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
     const baseURL = /ANTHROPIC_BASE_URL=(\S+)/.exec(output)?.[1] ?? '';
     const apiKey = /ANTHROPIC_API_KEY=(\S+)/.exec(output)?.[1] ?? '';
     expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

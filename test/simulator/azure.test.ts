@@ -3,7 +3,7 @@
  * (`/openai/…?api-version=`) and by the plain OpenAI client on the v1 surface (`/openai/v1/…`),
  * plus what Azure's gateway answers by itself: no api-version, a wrong key, OpenAI's own paths.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import OpenAI, { AzureOpenAI, toFile } from 'openai';
 import {
@@ -13,8 +13,8 @@ import {
   FileObjectSchema,
 } from '../../src/providers/openai/schemas';
 import { type BatchSimulator, startSimulator } from '../../tools/simulator';
-import { cleanEnv, ROOT, runTsx, stderrLines } from '../cli/run-cli';
-import { chatLine, contentText, jsonlLines, T0 } from './helpers';
+import { cleanEnv, runTsx, stderrLines } from '../cli/run-cli';
+import { chatLine, contentText, jsonlLines, spawnSimulatorCommand, T0 } from './helpers';
 
 const API_VERSION = '2024-10-21';
 const NOT_FOUND = { error: { code: '404', message: 'Resource not found' } };
@@ -403,22 +403,12 @@ describe('simulator command with --azure', () => {
   });
 
   it('prints the endpoint, key and api-version that AzureOpenAI needs, and serves them', async () => {
-    const tsx = `${ROOT}/node_modules/.bin/tsx`;
-    const proc = spawn(tsx, ['tools/simulator/main.ts', '--azure', '--port', '0'], {
-      cwd: ROOT,
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { proc, output } = await spawnSimulatorCommand(
+      ['--azure', '--port', '0'],
+      /v1 surface/,
+      cleanEnv(),
+    );
     child = proc;
-    let output = '';
-    proc.stdout?.setEncoding('utf8');
-    proc.stdout?.on('data', (text: string) => (output += text));
-    const deadline = Date.now() + 30_000;
-    while (!/v1 surface/.test(output)) {
-      if (Date.now() > deadline || proc.exitCode !== null)
-        throw new Error(`simulator did not start: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
     const endpoint = /AZURE_OPENAI_ENDPOINT=(\S+)/.exec(output)?.[1] ?? '';
     const apiKey = /AZURE_OPENAI_API_KEY=(\S+)/.exec(output)?.[1] ?? '';
     const apiVersion = /OPENAI_API_VERSION=(\S+)/.exec(output)?.[1] ?? '';

@@ -1,7 +1,10 @@
 /** Shared helpers of the simulator tests: an SDK client, uploads, and stream measurement. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { type BatchSimulator, type SimulatorOptions, startSimulator } from '../../tools/simulator';
+import { ROOT } from '../cli/run-cli';
 
 export const T0 = Date.UTC(2025, 0, 1);
 
@@ -109,3 +112,31 @@ export function rawFetch(
 }
 
 export { startSimulator };
+
+/**
+ * Runs the simulator command (`tools/simulator/main.ts`) as a user does and waits until its
+ * output matches `ready`; a child that exits or stays silent 30 s is killed and the call throws.
+ */
+export async function spawnSimulatorCommand(
+  args: string[],
+  ready: RegExp,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ proc: ChildProcess; output: string }> {
+  const proc = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['tools/simulator/main.ts', ...args], {
+    cwd: ROOT,
+    ...(env ? { env } : {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.setEncoding('utf8');
+  proc.stdout?.on('data', (text: string) => (output += text));
+  const deadline = Date.now() + 30_000;
+  while (!ready.test(output)) {
+    if (Date.now() > deadline || proc.exitCode !== null) {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      throw new Error(`simulator did not start: ${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { proc, output };
+}

@@ -1,10 +1,8 @@
 /** The `npm run simulator` command: starts on the given port, prints URL and key, stops on SIGTERM. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import OpenAI from 'openai';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { spawnSimulatorCommand } from './helpers';
 
 describe('simulator command', () => {
   let child: ChildProcess | undefined;
@@ -13,25 +11,11 @@ describe('simulator command', () => {
   });
 
   it('serves the API with the printed URL and key, honours --cancel-delay-ms, and exits 0 on SIGTERM', async () => {
-    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-    const proc = spawn(
-      tsx,
-      ['tools/simulator/main.ts', '--port', '0', '--seed', '3', '--cancel-delay-ms', '0'],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const { proc, output } = await spawnSimulatorCommand(
+      ['--port', '0', '--seed', '3', '--cancel-delay-ms', '0'],
+      /OPENAI_API_KEY=\S+/,
     );
     child = proc;
-    let output = '';
-    proc.stdout?.setEncoding('utf8');
-    proc.stdout?.on('data', (text: string) => (output += text));
-    const deadline = Date.now() + 30_000;
-    while (!/OPENAI_API_KEY=\S+/.test(output)) {
-      if (Date.now() > deadline || proc.exitCode !== null)
-        throw new Error(`simulator did not start: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
     const baseURL = /OPENAI_BASE_URL=(\S+)/.exec(output)?.[1] ?? '';
     const apiKey = /OPENAI_API_KEY=(\S+)/.exec(output)?.[1] ?? '';
     expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
