@@ -3,27 +3,18 @@
  * server, and a worker serving the default account and a second OpenAI project (two simulators,
  * two keys) from an accounts file the CLI reads too.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
-import { AccountSet } from '../../src/providers/accounts/set';
-import { createOpenAIClient } from '../../src/providers/openai/client';
-import { openaiProvider } from '../../src/providers/openai/provider';
-import { LocalResultsStore } from '../../src/results/local-store';
-import { ACTIVITY_WORKER_OPTIONS } from '../../src/worker/options';
 import { startSimulator, type BatchSimulator } from '../../tools/simulator';
 import { createDevServerEnv } from '../helpers/temporal-env';
+import { startAccountsWorker, type AccountsWorker } from '../helpers/accounts-worker';
 import { cleanEnv, runCli } from './run-cli';
 
 const KEYS = { default: 'sk-cli-default-91ab', research: 'sk-cli-research-27cd' };
 
 describe('openai-batch-cancel --account, accounts list|check', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let accountsWorker: AccountsWorker;
   let dir: string;
   let cliEnv: NodeJS.ProcessEnv;
   let sims: { default: BatchSimulator; research: BatchSimulator };
@@ -35,40 +26,27 @@ describe('openai-batch-cancel --account, accounts list|check', () => {
       default: await startSimulator({ apiKey: KEYS.default, timing: { cancelDelayMs: 500 } }),
       research: await startSimulator({ apiKey: KEYS.research, timing: { cancelDelayMs: 500 }, seed: 7 }),
     };
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-cli-accounts-'));
-    const file = path.join(dir, 'accounts.toml');
-    fs.writeFileSync(
-      file,
-      `[accounts.research]\nprovider = "openai"\nbase_url = "${sims.research.url}"\napi_key_env = "RESEARCH_KEY"\n`,
-    );
-    const results = path.join(dir, 'results');
-    const connected = AccountSet.load(file).connect({ RESEARCH_KEY: KEYS.research }, () =>
-      openaiProvider(createOpenAIClient({ apiKey: KEYS.default, baseURL: sims.default.url })),
-    );
-    worker = await Worker.create({
-      connection: env.nativeConnection,
+    accountsWorker = await startAccountsWorker(env, {
       taskQueue,
-      workflowsPath: require.resolve('../../src/workflows'),
-      activities: createActivities({ ...connected, results: new LocalResultsStore(results) }),
-      ...ACTIVITY_WORKER_OPTIONS,
+      keyEnv: { RESEARCH_KEY: KEYS.research },
+      defaultSim: sims.default,
+      accountsToml: `[accounts.research]\nprovider = "openai"\nbase_url = "${sims.research.url}"\napi_key_env = "RESEARCH_KEY"\n`,
     });
-    running = worker.run();
+    dir = accountsWorker.dir;
     cliEnv = cleanEnv({
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
-      ACCOUNTS_FILE: file,
+      ACCOUNTS_FILE: accountsWorker.accountsFile,
       RESEARCH_KEY: KEYS.research,
       OPENAI_API_KEY: KEYS.default,
       OPENAI_BASE_URL: sims.default.url,
-      RESULTS_DIR: results,
+      RESULTS_DIR: accountsWorker.resultsDir,
     });
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await accountsWorker?.stop();
     await Promise.all(Object.values(sims ?? {}).map((s) => s.close()));
     await env?.teardown();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('lists the accounts with where each key is, never a key, and checks each with one call', async () => {

@@ -6,14 +6,11 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
 import {
   getCancellationHandle,
   getCancellationProgress,
@@ -26,16 +23,13 @@ import { ConfigError } from '../../src/contract/errors';
 import { FailureType } from '../../src/contract/failure-types';
 import { OPENAI_BATCH_ACCOUNT } from '../../src/contract/search-attributes';
 import { AccountSet } from '../../src/providers/accounts/set';
-import { createOpenAIClient } from '../../src/providers/openai/client';
-import { openaiProvider } from '../../src/providers/openai/provider';
-import { LocalResultsStore } from '../../src/results/local-store';
 import { createWebhookHandler, type WebhookHandler } from '../../src/webhooks/handler';
 import { startWebhookServer, type WebhookServer } from '../../src/webhooks/server';
-import { ACTIVITY_WORKER_OPTIONS } from '../../src/worker/options';
 import { newWebhookSecret, startSimulator, webhookHeaders, type BatchSimulator } from '../../tools/simulator';
 import { resolveTemporalCli } from '../../tools/devtools/temporal-tools';
 import { recordHistory } from '../helpers/record-history';
 import { createDevServerEnv } from '../helpers/temporal-env';
+import { startAccountsWorker, type AccountsWorker } from '../helpers/accounts-worker';
 
 const run = promisify(execFile);
 
@@ -68,8 +62,7 @@ function allFiles(dir: string): { file: string; text: string }[] {
 
 describe('accounts: one worker, three accounts', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let accountsWorker: AccountsWorker;
   let dir: string;
   let accountsFile: string;
   let sims: { default: BatchSimulator; research: BatchSimulator; azure: BatchSimulator };
@@ -84,11 +77,11 @@ describe('accounts: one worker, three accounts', () => {
       research: await startSimulator({ apiKey: KEYS.research }),
       azure: await startSimulator({ apiKey: KEYS.azure, azure: true }),
     };
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'obc-accounts-'));
-    accountsFile = path.join(dir, 'accounts.toml');
-    fs.writeFileSync(
-      accountsFile,
-      [
+    accountsWorker = await startAccountsWorker(env, {
+      taskQueue,
+      keyEnv,
+      defaultSim: sims.default,
+      accountsToml: [
         '[accounts.research]',
         'provider = "openai"',
         `base_url = "${sims.research.url}"`,
@@ -102,28 +95,13 @@ describe('accounts: one worker, three accounts', () => {
         'api_key_env = "KEY_AZURE"',
         '',
       ].join('\n'),
-    );
-    const connected = AccountSet.load(accountsFile).connect(keyEnv, () =>
-      openaiProvider(createOpenAIClient({ apiKey: KEYS.default, baseURL: sims.default.url })),
-    );
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: require.resolve('../../src/workflows'),
-      activities: createActivities({
-        ...connected,
-        results: new LocalResultsStore(path.join(dir, 'results')),
-      }),
-      ...ACTIVITY_WORKER_OPTIONS,
     });
-    running = worker.run();
+    ({ dir, accountsFile } = accountsWorker);
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await accountsWorker?.stop();
     await Promise.all(Object.values(sims ?? {}).map((s) => s.close()));
     await env?.teardown();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('cancels the same batch id in three accounts at once, each on its own server, results apart, no key anywhere', async () => {
