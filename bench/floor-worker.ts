@@ -5,13 +5,14 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import OpenAI from 'openai';
 import { loadConfig, requireApiKey } from '../src/worker/config';
-import { plainCancel } from './plain-cancel';
+import { plainCancel, type BenchPoll } from './plain-cancel';
 
 const config = loadConfig();
 const openai = new OpenAI({ apiKey: requireApiKey(config), baseURL: config.OPENAI_BASE_URL, maxRetries: 0 });
 
 const activities = {
-  plainCancelActivity: (batchId: string) => plainCancel(openai, batchId, config.RESULTS_DIR),
+  plainCancelActivity: (batchId: string, poll?: BenchPoll) =>
+    plainCancel(openai, batchId, config.RESULTS_DIR, poll),
 };
 export type FloorActivities = typeof activities;
 

@@ -6,9 +6,10 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { FloorActivities } from './floor-worker';
+import type { BenchPoll } from './plain-cancel';
 
 const { plainCancelActivity } = proxyActivities<FloorActivities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '15 minutes',
   retry: { maximumAttempts: 1 },
 });
 
@@ -16,6 +17,6 @@ export async function floorEmptyWorkflow(batchId: string): Promise<string> {
   return batchId;
 }
 
-export async function floorOneActivityWorkflow(batchId: string): Promise<number> {
-  return plainCancelActivity(batchId);
+export async function floorOneActivityWorkflow(batchId: string, poll?: BenchPoll): Promise<number> {
+  return plainCancelActivity(batchId, poll);
 }

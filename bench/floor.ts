@@ -10,7 +10,10 @@
  * - `plain`: the plain script in this process (as bench/overhead.ts).
  * Starts go 100 in flight, by workflow id, as the project's client does.
  *
- *   tsx bench/floor.ts [--sizes 200,1000] [--cancel-delay-ms 3000]
+ *   tsx bench/floor.ts [--sizes 200,1000] [--cancel-delay-ms 3000] [--poll fast|default]
+ *
+ * `--poll fast` (the default here) polls every design on BENCH_POLL (0.5 s ×1.5, at most 2 s);
+ * `--poll default` on the product's own default schedule (5 s ×1.5, at most 60 s).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,10 +32,20 @@ import {
   startDurableStack,
   type WorkerProcess,
 } from './lib';
-import { BENCH_POLL, plainCancel } from './plain-cancel';
+import { BENCH_POLL, plainCancel, type BenchPoll } from './plain-cancel';
+import { POLL_DEFAULTS } from '../src/contract/poll-schedule';
 
 const sizes = arg('sizes', '200,1000').split(',').map(Number);
 const cancelDelayMs = Number(arg('cancel-delay-ms', '3000'));
+const pollName = arg('poll', 'fast');
+const poll: BenchPoll =
+  pollName === 'default'
+    ? {
+        initialInterval: POLL_DEFAULTS.initialInterval,
+        backoffCoefficient: POLL_DEFAULTS.backoffCoefficient,
+        maxInterval: POLL_DEFAULTS.maxInterval,
+      }
+    : BENCH_POLL;
 
 type Stack = Awaited<ReturnType<typeof startDurableStack>>;
 
@@ -53,7 +66,7 @@ async function runWorkflows(client: Client, workflow: string, queue: string, ids
     client.workflow.start(workflow, {
       taskQueue: queue,
       workflowId: `floor-${workflow}-${batchId}`,
-      args: [batchId],
+      args: [batchId, poll],
     }),
   );
   await Promise.all(handles.map((h) => h.result()));
@@ -76,7 +89,7 @@ async function main() {
       const project = await measure(
         n,
         async () => {
-          const handles = await stack.start(stack.seed(n), BENCH_POLL, 100);
+          const handles = await stack.start(stack.seed(n), poll, 100);
           await Promise.all(handles.map((h) => h.result()));
         },
         durableCpu(stack.worker),
@@ -98,7 +111,9 @@ async function main() {
       );
       await sleep(1000);
       const ids = stack.seed(n);
-      const plain = await measure(n, () => Promise.all(ids.map((id) => plainCancel(openai, id, plainDir))));
+      const plain = await measure(n, () =>
+        Promise.all(ids.map((id) => plainCancel(openai, id, plainDir, poll))),
+      );
       const ratio = (wallMs: number) => round(wallMs / plain.wallMs, 3);
       runs.push({
         n,
@@ -117,7 +132,7 @@ async function main() {
   return {
     benchmark: 'floor',
     machine: machine(),
-    params: { requestsPerBatch: REQUESTS_PER_BATCH, cancelDelayMs, poll: BENCH_POLL, startConcurrency: 100 },
+    params: { requestsPerBatch: REQUESTS_PER_BATCH, cancelDelayMs, poll, pollName, startConcurrency: 100 },
     note: "ratio: wall time over the plain script's in the same run. empty does none of the work, so its ratio is a lower bound for any workflow that starts per cancellation and is awaited; machineCpuMsPerCancellation: CPU of every process on the machine during the phase",
     runs,
   };

@@ -14,18 +14,30 @@ import { sleep } from './lib';
 /** The poll schedule of every overhead run, durable and plain. */
 export const BENCH_POLL = { initialInterval: 500, backoffCoefficient: 1.5, maxInterval: 2000 };
 
+/** A poll schedule in ms (BENCH_POLL, or the product's defaults). */
+export interface BenchPoll {
+  initialInterval: number;
+  backoffCoefficient: number;
+  maxInterval: number;
+}
+
 /**
  * cancel → read with the same backoff until terminal → download output and error files. Returns
  * the batch API calls made (the cancel and the reads).
  */
-export async function plainCancel(openai: OpenAI, batchId: string, dir: string): Promise<number> {
+export async function plainCancel(
+  openai: OpenAI,
+  batchId: string,
+  dir: string,
+  poll: BenchPoll = BENCH_POLL,
+): Promise<number> {
   await openai.batches.cancel(batchId);
-  let interval = BENCH_POLL.initialInterval;
+  let interval = poll.initialInterval;
   let batch = await openai.batches.retrieve(batchId);
   let calls = 2;
   while (!isTerminalStatus(batch.status)) {
     await sleep(interval);
-    interval = Math.min(BENCH_POLL.maxInterval, interval * BENCH_POLL.backoffCoefficient);
+    interval = Math.min(poll.maxInterval, interval * poll.backoffCoefficient);
     batch = await openai.batches.retrieve(batchId);
     calls++;
   }

@@ -1,8 +1,13 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
+import { Context, type Info } from '@temporalio/activity';
 import { classifyApiError } from './classify';
 import { FailureType } from '../contract/failure-types';
-import { attemptPlan, IN_ATTEMPT_READS, type PollPolicy } from '../contract/poll-schedule';
+import {
+  attemptPlan,
+  IN_ATTEMPT_READS,
+  type InAttemptReads,
+  type PollPolicy,
+} from '../contract/poll-schedule';
 import type { BatchSnapshot, WaitHeartbeat } from '../contract/progress';
 import { describeCounts, isTerminal } from '../contract/batch-snapshot';
 import type { BatchProvider } from '../providers/types';
@@ -43,6 +48,24 @@ export interface AwaitTerminalResult {
   readAt: number;
 }
 
+/**
+ * Time the attempt gives the activity to finish its last read after the held span: the span ends
+ * this long before the start-to-close timeout.
+ */
+const HELD_SPAN_MARGIN_MS = 60_000;
+
+/**
+ * The in-attempt reads of this wait, with the span bounded by the check-in (counted from when the
+ * wait was first scheduled, so every attempt plans the same way) and by the start-to-close.
+ */
+function heldReads(reads: InAttemptReads, info: Info, checkInBy: number): InAttemptReads {
+  const window = Math.min(
+    checkInBy - info.scheduledTimestampMs,
+    info.startToCloseTimeoutMs - HELD_SPAN_MARGIN_MS,
+  );
+  return { maxGapMs: reads.maxGapMs, maxSpanMs: Math.max(0, Math.min(reads.maxSpanMs, window)) };
+}
+
 /** Reads the batch; a malformed answer is read again a bounded number of times (see readWellFormed). */
 function retrieveBatch(
   provider: BatchProvider,
@@ -53,12 +76,13 @@ function retrieveBatch(
 }
 
 /**
- * Reads the batch until it is terminal or the check-in is due. Reads due within seconds of each
- * other happen in this attempt (sleeping and heartbeating between them); after the attempt's last
- * read the attempt fails with `BatchNotTerminalYet` carrying the schedule's next interval as its
- * retry delay, so the server, not a held worker slot, waits out the longer intervals. Retries are
- * not written to history, so the history of a cancellation does not grow with how long the batch
- * stays `cancelling`.
+ * Reads the batch until it is terminal or the check-in is due. Reads up to two minutes apart (the
+ * whole default schedule) happen in this attempt, sleeping between them and heartbeating only to
+ * stay alive or to show a change; a longer interval (the fallback with webhooks) ends the attempt
+ * with `BatchNotTerminalYet` carrying that interval as its retry delay, so the server, not a held
+ * worker slot, waits it out. A held wait is a promise and a timer on the worker, not a thread.
+ * Retries are not written to history, so the history of a cancellation does not grow with how long
+ * the batch stays `cancelling`.
  *
  * Reads are heartbeated (status, counts, reads so far, time of the read), so `status`, `watch` and
  * the UI's pending activity show each change although the workflow only hears back at a check-in;
@@ -76,13 +100,8 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
     const attemptStart = Date.now();
     const serverNow = () => scheduledAt + (Date.now() - attemptStart);
     const { schedule, continued } = input;
-    const plan = attemptPlan(
-      schedule.poll,
-      schedule.interval,
-      attempt,
-      continued,
-      deps.inAttemptReads ?? IN_ATTEMPT_READS,
-    );
+    const inAttempt = heldReads(deps.inAttemptReads ?? IN_ATTEMPT_READS, ctx.info, input.checkInBy);
+    const plan = attemptPlan(schedule.poll, schedule.interval, attempt, continued, inAttempt);
     const nextRetryDelay = plan.nextDelay;
     if (plan.reads === 0) {
       throw ApplicationFailure.create({
@@ -95,6 +114,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
     }
     const provider = providerOf(deps, input.account);
     const heartbeats = readHeartbeats(ctx, ctx.info.heartbeatDetails, input.known ?? undefined);
+    if (plan.leadIn > 0) await heartbeats.sleep(plan.leadIn);
     let polls = plan.readsBefore;
     for (let i = 0; ; i++) {
       let batch: BatchSnapshot;
@@ -103,7 +123,7 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
         batch = await withHeartbeat(
           () => heartbeats.latest() ?? { batchId: input.batchId, attempt },
           () => retrieveBatch(provider, input.batchId, ctx.cancellationSignal),
-          { immediately: false },
+          { immediately: false, everyMs: heartbeats.keepAliveMs },
         );
       } catch (err) {
         // Attempts here are polls: an error retrying will not fix is bounded by maxWait instead.
@@ -112,8 +132,14 @@ export function makeAwaitTerminal(deps: ActivityDeps) {
       polls++;
       const readAt = Date.now();
       const record: WaitHeartbeat = { batch, polls, readAt };
-      if (isTerminal(batch) || serverNow() >= input.checkInBy) return { batch, polls, readAt };
       const sleep = plan.sleeps[i];
+      // Check in at the last read before the check-in time rather than one read after it, when
+      // that read would have been held here: a retry just to read once more would cost two writes.
+      const next = sleep ?? nextRetryDelay;
+      const checkInNow =
+        serverNow() >= input.checkInBy ||
+        (next <= inAttempt.maxGapMs && serverNow() + next > input.checkInBy);
+      if (isTerminal(batch) || checkInNow) return { batch, polls, readAt };
       if (sleep === undefined) {
         throw ApplicationFailure.create({
           message: `batch ${input.batchId} is ${batch.status} (${describeCounts(batch)}); reading again on the poll schedule`,

@@ -37,16 +37,25 @@ export const readBatchOptions: ActivityOptions = readOnce;
 export const confirmEventReadOptions: LocalActivityOptions = readOnce;
 
 /**
+ * How long a waiting attempt may go without a heartbeat before the server takes its worker for
+ * dead and retries it elsewhere. A held wait heartbeats at half of it to stay alive, so this is
+ * the trade between a keep-alive write a minute and a dead worker's wait resuming within two
+ * minutes (a cancellation takes ~10).
+ */
+export const WAIT_HEARTBEAT_TIMEOUT_MS = 2 * 60_000;
+
+/**
  * The wait's options: its retry policy is the poll schedule from `interval` on (see
- * shared/poll-schedule.ts). The schedule-to-close bound lets a long API outage end one check-in (the workflow
- * then checks in and keeps waiting) instead of retrying silently forever. Malformed answers are
- * bounded inside each attempt instead (src/activities/malformed-response.ts): this policy's
- * attempts are unbounded polls.
+ * contract/poll-schedule.ts). An attempt holds its reads until the check-in, so its start-to-close
+ * is the check-in interval plus room for the last read. The schedule-to-close bound lets a long API
+ * outage end one check-in (the workflow then checks in and keeps waiting) instead of retrying
+ * silently forever. Malformed answers are bounded inside each attempt instead
+ * (src/activities/malformed-response.ts): this policy's attempts are unbounded polls.
  */
 export function awaitTerminalOptions(poll: PollPolicy, interval: number, checkInMs: number): ActivityOptions {
   return {
-    startToCloseTimeout: '90s',
-    heartbeatTimeout: '20s',
+    startToCloseTimeout: checkInMs + 3 * 60_000,
+    heartbeatTimeout: WAIT_HEARTBEAT_TIMEOUT_MS,
     scheduleToCloseTimeout: checkInMs + poll.maxInterval + 5 * 60_000,
     retry: { ...pollRetryPolicy(poll, interval), nonRetryableErrorTypes },
   };

@@ -57,9 +57,9 @@ export { POLL_DEFAULTS, type PollPolicy } from './poll-schedule';
  */
 export const PollPolicySchema = z
   .object({
-    /** First wait between two reads of the batch. @default 5s, or 15 min with `webhooks: true` */
+    /** First wait between two reads of the batch. @default 5s, or 30 min with `webhooks: true` */
     initialInterval: DurationSchema.optional().describe(
-      'First wait between two reads of the batch (default 5s; 15 min with webhooks: true)',
+      'First wait between two reads of the batch (default 5s; 30 min with webhooks: true)',
     ),
     /** Each wait is the previous one times this. @default 1.5 */
     backoffCoefficient: z
@@ -70,10 +70,10 @@ export const PollPolicySchema = z
       .describe('Each wait is the previous one times this'),
     /**
      * Longest wait between two reads: a status change is seen within this.
-     * @default 60s, or 15 min with `webhooks: true`
+     * @default 60s, or 30 min with `webhooks: true`
      */
     maxInterval: DurationSchema.optional().describe(
-      'Longest wait between two reads (default 60s; 15 min with webhooks: true)',
+      'Longest wait between two reads (default 60s; 30 min with webhooks: true)',
     ),
   })
   .refine((p) => p.maxInterval === undefined || p.maxInterval >= (p.initialInterval ?? 0), {
@@ -96,7 +96,7 @@ export const CancelBatchFieldsSchema = z.object({
   poll: PollPolicySchema.prefault({}),
   /**
    * OpenAI webhooks signal this cancellation (the `webhooks` receiver runs): the wait ends on the
-   * event, and polling, the fallback, defaults to one read every 15 min. Events are acted on
+   * event, and polling, the fallback, defaults to one read every 30 min. Events are acted on
    * either way; this only sets the fallback's pace. @default false
    */
   webhooks: z

@@ -4,6 +4,13 @@
  */
 import { z } from 'zod';
 import { DEFAULT_MAX_CONCURRENT_DOWNLOADS } from '../activities/deps';
+
+/**
+ * Activity slots: every waiting cancellation holds one for the whole of its wait (a promise and a
+ * timer, not a thread: bench/README.md section 4 measures the memory), so the slots are the
+ * cancellations one worker can wait on at once. Downloads have their own, much smaller limit.
+ */
+const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 25_000;
 import { DEFAULT_TASK_QUEUE } from '../contract/constants';
 import { parseEnv } from '../contract/env';
 import { OPENAI_ENV, optionalString, positiveInt } from '../providers/openai/env';
@@ -43,7 +50,7 @@ export const ConfigSchema = z.object({
    * Activity slots. Many: a wait reading frequent polls holds one while it sleeps (free), and
    * downloads have their own bound (WORKER_MAX_CONCURRENT_DOWNLOADS).
    */
-  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(1000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(DEFAULT_MAX_CONCURRENT_ACTIVITIES),
   WORKER_MAX_CONCURRENT_DOWNLOADS: positiveInt(DEFAULT_MAX_CONCURRENT_DOWNLOADS),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(200),

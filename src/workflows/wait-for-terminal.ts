@@ -9,6 +9,7 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
 } from '@temporalio/workflow';
 import type { Activities, AwaitTerminalResult } from '../activities';
@@ -19,9 +20,15 @@ import type { CancelBatchCarry } from '../contract/cancel-carry';
 import type { CancelBatchOptions } from '../contract/cancel-input';
 import { carriedInterval, EVENT_FOLLOW_UP_MS, followUpPoll } from '../contract/poll-schedule';
 import type { CancelRun } from './cancel-run';
-import { confirmEvent, endedWaitWindow, maxWaitExceeded, shouldContinueAsNew } from './wait-steps';
+import { confirmEvent, endedWaitWindow, maxWaitExceeded, readNow, shouldContinueAsNew } from './wait-steps';
 
 export { MAX_EVENTS_PER_RUN } from './wait-steps';
+
+/**
+ * Since 2026-12-04 a wait with webhooks sleeps on a timer between fallback reads instead of in a
+ * wait activity; histories recorded before replay the activity.
+ */
+export const WAIT_ON_TIMERS_WITH_WEBHOOKS = 'wait-on-timers-with-webhooks';
 
 // Options depend on the input's poll policy: set per call with executeWithOptions.
 const { awaitTerminal } = proxyActivities<Activities>({ startToCloseTimeout: '90s' });
@@ -106,6 +113,32 @@ export async function waitForTerminal(run: CancelRun, start: WaitStart): Promise
           pollInterval = followUpPoll(options.poll).initialInterval;
         }
       }
+      continue;
+    }
+    if (options.webhooks && followUpUntil === null && patched(WAIT_ON_TIMERS_WITH_WEBHOOKS)) {
+      // With webhooks the wait is a timer, not an activity: an event costs the server its signal
+      // and one workflow task, and no wait attempt has to be retried or cancelled around it. Only
+      // the fallback read (a local activity, when the timer fires), the stuck marker, the deadline
+      // and continue-as-new wake the run in between.
+      const readDue = continued ? now + pollInterval : now;
+      const wakeAt = Math.min(readDue, deadline, stuckCheckIn);
+      state.nextCheckInBy = wakeAt;
+      run.report();
+      if (wakeAt > now) {
+        const woken = await condition(
+          () => run.pendingEvent !== null || (state.batch !== null && isTerminal(state.batch)),
+          wakeAt - now,
+        );
+        if (woken) {
+          batch = state.batch;
+          continue;
+        }
+      }
+      if (Date.now() < readDue) continue;
+      const read = await readNow(run, `read ${batchId} (the fallback of webhooks)`, 'poll');
+      if (read) batch = read;
+      if (continued) pollInterval = carriedInterval(poll, pollInterval, 1, true);
+      continued = true;
       continue;
     }
     try {

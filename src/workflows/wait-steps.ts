@@ -10,7 +10,7 @@ import {
 import { RetryState } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { confirmEventReadOptions } from '../contract/activity-options';
-import type { BatchEvent } from '../contract/batch-event';
+import type { BatchEvent, DetectedBy } from '../contract/batch-event';
 import type { BatchSnapshot } from '../contract/batch-snapshot';
 import type { CancelBatchOptions } from '../contract/cancel-input';
 import { FailureType } from '../contract/failure-types';
@@ -26,15 +26,26 @@ const { readBatchAt: readBatchAtNow } = proxyLocalActivities<Activities>(confirm
 export const MAX_EVENTS_PER_RUN = 2_000;
 
 /** Reads the batch an event named (a local activity); undefined when the read failed for good. */
-export async function confirmEvent(run: CancelRun, event: BatchEvent): Promise<BatchSnapshot | undefined> {
-  const summary = `read ${run.batchId} after its ${event.type} event`;
+export function confirmEvent(run: CancelRun, event: BatchEvent): Promise<BatchSnapshot | undefined> {
+  return readNow(run, `read ${run.batchId} after its ${event.type} event`, 'webhook');
+}
+
+/**
+ * Reads the batch in this workflow task (a local activity: no activity task, so no server round
+ * trip and no write of its own); undefined when the read failed for good, and the wait goes on.
+ */
+export async function readNow(
+  run: CancelRun,
+  summary: string,
+  by: DetectedBy,
+): Promise<BatchSnapshot | undefined> {
   try {
     const read = await readBatchAtNow.executeWithOptions({ ...confirmEventReadOptions, summary }, [
       run.batchId,
       run.account,
     ]);
     run.state.polls++;
-    return run.observe(read.batch, read.readAt, 'webhook');
+    return run.observe(read.batch, read.readAt, by);
   } catch (err) {
     // The run was cancelled: that ends it, whatever the read did.
     if (isCancellation(err)) throw err;

@@ -111,7 +111,7 @@ describe('Temporal Web UI shows a running cancellation', () => {
     await handle.terminate('test done');
   }, 120_000);
 
-  it("shows the wait's latest read in the pending activity and the stuck marker (threshold scaled to 3 s)", async () => {
+  it('shows the held wait in the pending activity, its read and the stuck marker in the current details (threshold scaled to 3 s)', async () => {
     const batch = h.sim.seedBatch({ status: 'in_progress', requests: 80, completedFraction: 0.5 });
     const handle = await startBatchCancellation(
       env.client,
@@ -154,15 +154,15 @@ describe('Temporal Web UI shows a running cancellation', () => {
       return text;
     };
 
-    // Pending activities: the wait attempt's heartbeat carries the latest read and its counts.
+    // Pending activities: the wait, its polls held in its first attempt. Its reads changed nothing
+    // the workflow did not already show, so none was heartbeated (each would be a server write):
+    // the current details below carry the status and counts.
     await page.goto(`${base}/pending-activities`, { waitUntil: 'domcontentloaded' });
-    const pending = await waitForText((t) => t.includes('awaitTerminal') && t.includes('"polls"'));
+    const pending = await waitForText((t) => t.includes('awaitTerminal') && t.includes('Attempt'));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-pending-activity.png'), fullPage: true });
     expect(pending).toContain('awaitTerminal');
-    expect(pending).toMatch(/"status":\s*"cancelling"/);
-    expect(pending).toMatch(new RegExp(`"succeeded":\\s*${counts.succeeded}`));
-    expect(pending).toMatch(/"readAt":\s*\d+/);
+    expect(pending).toMatch(/Attempt\W*1\W/);
 
     // Current details carry the stuck line; the search attribute is set for saved views.
     await page.goto(`${base}/history`, { waitUntil: 'domcontentloaded' });
@@ -171,6 +171,7 @@ describe('Temporal Web UI shows a running cancellation', () => {
     await tab.click();
     const details = await waitForText((t) => t.includes('Stuck'));
     expect(details).toMatch(/Stuck\s*still cancelling after/);
+    expect(details).toContain(`${counts.succeeded} succeeded`);
     expect(details).toContain('awaitTerminal');
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-stuck-details.png'), fullPage: true });
     const attrs = page.getByText('Search Attributes', { exact: true }).first();

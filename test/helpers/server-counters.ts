@@ -12,7 +12,7 @@ export const COUNTER_FLUSH_MS = 2_500;
 /** Counter values keyed `frontend:StartWorkflowExecution`, `persistence:UpdateWorkflowExecution`, … */
 export type ServerCounters = Map<string, number>;
 
-const SAMPLE = /^(service_requests|persistence_requests)\{([^}]*)\} ([0-9.e+]+)$/;
+const SAMPLE = /^(service_requests|persistence_requests|action(?:_total)?)\{([^}]*)\} ([0-9.e+]+)$/;
 
 function label(labels: string, name: string): string {
   return new RegExp(`(?:^|,)${name}="([^"]*)"`).exec(labels)?.[1] ?? '?';
@@ -29,7 +29,9 @@ export async function scrapeServerCounters(metricsUrl: string): Promise<ServerCo
     const key =
       metric === 'service_requests'
         ? `${label(labels, 'service_name')}:${label(labels, 'operation')}`
-        : `persistence:${label(labels, 'operation')}`;
+        : metric === 'persistence_requests'
+          ? `persistence:${label(labels, 'operation')}`
+          : `action:${label(labels, 'action_type')}`;
     counters.set(key, (counters.get(key) ?? 0) + Number(value));
   }
   return counters;
@@ -43,14 +45,23 @@ export async function scrapeServerCounters(metricsUrl: string): Promise<ServerCo
  */
 export function perCancellation(before: ServerCounters, after: ServerCounters, n: number) {
   const totals = { frontend: 0, history: 0, matching: 0, persistence: 0 };
-  const byOperation: Record<'frontend' | 'persistence', Record<string, number>> = {
+  const byOperation: Record<'frontend' | 'persistence' | 'action', Record<string, number>> = {
     frontend: {},
     persistence: {},
+    action: {},
   };
+  let actions = 0;
   for (const [key, value] of after) {
     const delta = value - (before.get(key) ?? 0);
     if (delta <= 0) continue;
     const [kind = '', operation = ''] = key.split(':');
+    if (kind === 'action') {
+      byOperation.action[operation] = delta;
+      // Markers are counted one by one and again once per workflow task (command_BatchMarkers):
+      // Temporal Cloud bills the latter (all local activities of one task are one action).
+      if (!operation.startsWith('command_RecordMarker')) actions += delta;
+      continue;
+    }
     if (!(kind in totals)) continue;
     totals[kind as keyof typeof totals] += delta;
     if (kind === 'frontend' || kind === 'persistence') byOperation[kind][operation] = delta;
@@ -68,6 +79,13 @@ export function perCancellation(before: ServerCounters, after: ServerCounters, n
     historyRequests: per(totals.history),
     matchingRequests: per(totals.matching),
     persistenceRequests: per(totals.persistence),
+    /**
+     * Temporal Cloud actions, as the server's own `action` counter estimates them (Temporal's
+     * migration guide): activity attempts, heartbeats that reached the server, timers, signals,
+     * upserts, workflow starts, one per workflow task with markers.
+     */
+    actions: per(actions),
+    actionsByType: sorted(byOperation.action),
     frontendByOperation: sorted(byOperation.frontend),
     persistenceByOperation: sorted(byOperation.persistence),
   };

@@ -42,19 +42,19 @@ describe('cancel input', () => {
     });
   });
 
-  it('with webhooks, the fallback poll reads every 15 minutes unless told otherwise', () => {
+  it('with webhooks, the fallback poll reads every 30 minutes unless told otherwise', () => {
     const parse = (input: object) => CancelBatchInputSchema.parse({ batchId: 'batch_abc', ...input }).poll;
     expect(parse({}).maxInterval).toBe(POLL_DEFAULTS.maxInterval);
     expect(parse({ webhooks: true })).toEqual({
-      initialInterval: 15 * 60_000,
+      initialInterval: 30 * 60_000,
       backoffCoefficient: POLL_DEFAULTS.backoffCoefficient,
-      maxInterval: 15 * 60_000,
+      maxInterval: 30 * 60_000,
     });
     expect(parse({ webhooks: true, poll: { maxInterval: '20m' } }).maxInterval).toBe(20 * 60_000);
-    // A given first interval is kept; the cap then defaults to the fallback's 15 minutes.
+    // A given first interval is kept; the cap then defaults to the fallback's 30 minutes.
     expect(parse({ webhooks: true, poll: { initialInterval: '5s' } })).toMatchObject({
       initialInterval: 5_000,
-      maxInterval: 15 * 60_000,
+      maxInterval: 30 * 60_000,
     });
     // A cap given alone bounds the first interval too.
     expect(parse({ webhooks: true, poll: { maxInterval: '2m' } })).toMatchObject({
@@ -70,7 +70,7 @@ describe('cancel input', () => {
     const flags = { concurrency: 8, json: false, connectTimeout: 5_000 };
     expect(
       CancelBatchInputSchema.parse(buildInput('batch_a', { ...flags, webhooks: true })).poll.maxInterval,
-    ).toBe(15 * 60_000);
+    ).toBe(30 * 60_000);
   });
 
   it('reads the webhook secret from OPENAI_WEBHOOK_SECRET', () => {

@@ -1,6 +1,7 @@
 import {
   POLL_DEFAULTS,
   NO_IN_ATTEMPT_READS,
+  IN_ATTEMPT_READS,
   carriedInterval,
   attemptPlan,
   pollRetryPolicy,
@@ -21,12 +22,14 @@ describe('the poll schedule', () => {
     const off = NO_IN_ATTEMPT_READS;
     expect(attemptPlan(poll, 1_000, 1, true, off)).toEqual({
       readsBefore: 0,
+      leadIn: 0,
       sleeps: [],
       reads: 0,
       nextDelay: 1_000,
     });
     expect(attemptPlan(poll, 1_000, 1, false, off)).toEqual({
       readsBefore: 0,
+      leadIn: 0,
       sleeps: [],
       reads: 1,
       nextDelay: 1_000,
@@ -48,12 +51,14 @@ describe('the poll schedule', () => {
     // 1 s, 2 s, 4 s apart in attempt 1; the next interval (8 s) is a retry's delay.
     expect(attemptPlan(poll, 1_000, 1, false, inAttempt)).toEqual({
       readsBefore: 0,
+      leadIn: 0,
       sleeps: [1_000, 2_000, 4_000],
       reads: 4,
       nextDelay: 8_000,
     });
     expect(attemptPlan(poll, 1_000, 2, false, inAttempt)).toEqual({
       readsBefore: 4,
+      leadIn: 0,
       sleeps: [],
       reads: 1,
       nextDelay: 10_000,
@@ -63,13 +68,24 @@ describe('the poll schedule', () => {
     const first = attemptPlan(fast, 500, 1, false, { maxGapMs: 10_000, maxSpanMs: 5_000 });
     expect(first.sleeps).toEqual([500, 750, 1_125, 1_687.5]);
     expect(first.nextDelay).toBe(2_000);
-    // The default schedule: 5 s and 7.5 s in one attempt after the hand-over, then retries.
+  });
+
+  it('holds the default schedule in one attempt up to the check-in, its first interval included', () => {
     const defaults = { initialInterval: 5_000, backoffCoefficient: 1.5, maxInterval: 60_000 };
-    expect(attemptPlan(defaults, 5_000, 2, true)).toMatchObject({
-      sleeps: [7_500],
-      reads: 2,
-      nextDelay: 11_250,
-    });
+    const toCheckIn = { ...IN_ATTEMPT_READS, maxSpanMs: 10 * 60_000 };
+    // A continued wait sleeps its first interval in the attempt instead of handing over to a retry.
+    const plan = attemptPlan(defaults, 5_000, 1, true, toCheckIn);
+    expect(plan.leadIn).toBe(5_000);
+    expect(plan.sleeps.slice(0, 3)).toEqual([7_500, 11_250, 16_875]);
+    expect(plan.sleeps.every((s) => s <= 60_000)).toBe(true);
+    const span = plan.leadIn + plan.sleeps.reduce((a, b) => a + b, 0);
+    expect(span).toBeLessThanOrEqual(10 * 60_000);
+    expect(span + plan.nextDelay).toBeGreaterThan(10 * 60_000);
+    // The fallback of webhooks (30 min) is too long to hold: a hand-over to the server's retry.
+    const fallback = { initialInterval: 30 * 60_000, backoffCoefficient: 1.5, maxInterval: 30 * 60_000 };
+    expect(attemptPlan(fallback, 30 * 60_000, 1, true, toCheckIn)).toMatchObject({ reads: 0, leadIn: 0 });
+    // An unbounded span over a schedule whose every gap may be held is refused, not looped on.
+    expect(() => attemptPlan(defaults, 5_000, 1, true, IN_ATTEMPT_READS)).toThrow(RangeError);
   });
 
   it('reads with the schedule: the reads of all attempts follow the same intervals', () => {

@@ -12,6 +12,7 @@ import { FailureType } from '../../src/contract/failure-types';
 import type { CancelBatchInput } from '../../src/contract/cancel-input';
 import type { SeedBatchSpec } from '../../tools/simulator';
 import { applicationFailureOf } from '../helpers/failures';
+import { recordHistory } from '../helpers/record-history';
 import {
   createTimeSkippingHarness,
   digestFile,
@@ -148,16 +149,16 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
     expect(count('EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')).toBe(2);
   });
 
-  it('with webhooks, a 30-minute cancellation costs 3 API calls: cancel, one fallback read, the event read', async () => {
+  it('with webhooks, a 30-minute cancellation waits on a timer: 2 API calls, one signal, no wait activity', async () => {
     const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: 29 * MIN });
     const before = h.sim.stats().requests;
     const worker = await h.newWorker({ interceptors: [clock.interceptor, recorder] });
+    const handle = await env.client.workflow.start(cancelBatchWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: cancelWorkflowId(batch.id),
+      args: [{ batchId: batch.id, webhooks: true }],
+    });
     const result = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(cancelBatchWorkflow, {
-        taskQueue: h.taskQueue,
-        workflowId: cancelWorkflowId(batch.id),
-        args: [{ batchId: batch.id, webhooks: true }],
-      });
       // OpenAI's batch.cancelled event, 30 s after the batch became cancelled.
       await env.sleep(29.5 * MIN);
       clock.advanceTo(await env.currentTimeMs());
@@ -171,8 +172,22 @@ describe('cancelBatchWorkflow (time-skipping server)', () => {
       before['batches.cancel'] +
       after['batches.retrieve'] -
       before['batches.retrieve'];
-    expect(calls).toBe(3);
+    // The cancel's answer and the event's confirming read: the 30-minute fallback never fired.
+    expect(calls).toBe(2);
     expect(result.timings.waitedMs).toBeGreaterThanOrEqual(29.5 * MIN);
+    const history = await handle.fetchHistory();
+    const events = history.events ?? [];
+    const count = (t: string) => events.filter((e) => EventType[e.eventType ?? 0] === t).length;
+    const scheduled = events
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((name): name is string => !!name);
+    // What the server does for it: a timer started with the wait, the signal, three workflow tasks.
+    expect(scheduled).toEqual(['collectResults']);
+    expect(count('EVENT_TYPE_TIMER_STARTED')).toBe(1);
+    expect(count('EVENT_TYPE_TIMER_FIRED')).toBe(0);
+    expect(count('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toBe(1);
+    expect(count('EVENT_TYPE_WORKFLOW_TASK_COMPLETED')).toBe(3);
+    await recordHistory(env, handle.workflowId, 'webhook-timer-wait');
   });
 
   it('fails with MaxWaitExceeded carrying the last status when the batch stays cancelling', async () => {

@@ -61,7 +61,7 @@ describe('long and early waits (time-skipping server)', () => {
     return runs;
   }
 
-  it('reads again within seconds after an event that ran ahead of the API, not after the 15-minute fallback', async () => {
+  it('reads again within seconds after an event that ran ahead of the API, not after the 30-minute fallback', async () => {
     const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: 10 * MIN });
     const handle = await env.client.workflow.start(cancelBatchWorkflow, {
       taskQueue: h.taskQueue,
@@ -78,6 +78,26 @@ describe('long and early waits (time-skipping server)', () => {
     expect(result.timings.waitedMs).toBeGreaterThanOrEqual(10 * MIN);
     expect(result.timings.waitedMs).toBeLessThan(11 * MIN);
     await recordHistory(env, cancelWorkflowId(batch.id), 'early-event-follow-up');
+  });
+
+  it('with webhooks and the event lost, the fallback read on a timer ends the wait after 30 minutes', async () => {
+    const batch = await seed({ status: 'in_progress', requests: 10, cancelDelayMs: 12 * MIN });
+    const reads = h.sim.stats().requests['batches.retrieve'];
+    const handle = await env.client.workflow.start(cancelBatchWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: cancelWorkflowId(batch.id),
+      args: [{ batchId: batch.id, webhooks: true, collectResults: 'never' }],
+    });
+    const result = await handle.result();
+    expect(result.finalStatus).toBe('cancelled');
+    expect(result.timings.waitedMs).toBeGreaterThanOrEqual(30 * MIN);
+    expect(result.timings.waitedMs).toBeLessThan(31 * MIN);
+    // One read: the fallback's, in the workflow task the timer woke (a local activity).
+    expect(h.sim.stats().requests['batches.retrieve'] - reads).toBe(1);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const types = events.map((e) => EventType[e.eventType ?? 0]);
+    expect(types.filter((t) => t === 'EVENT_TYPE_TIMER_FIRED')).toHaveLength(1);
+    expect(types).not.toContain('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
   });
 
   it('checks in when a 10-minute API outage ends a wait window, then keeps waiting', async () => {

@@ -135,7 +135,7 @@ export function cancelCommand(): Command {
       .addOption(new Option('--collect <mode>', 'when to download the result files').choices(COLLECT_MODES))
       .option(
         '--poll-interval <duration>',
-        'first wait between two reads of the batch (default 5s; 15 min with --webhooks)',
+        'first wait between two reads of the batch (default 5s; 30 min with --webhooks)',
       )
       .option(
         '--stuck-after <duration>',
@@ -144,7 +144,7 @@ export function cancelCommand(): Command {
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
       .option(
         '--webhooks',
-        'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, a read every 15 min is the fallback',
+        'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, a read every 30 min is the fallback',
       )
       .option(
         '--no-wait-for-request',
