@@ -7,6 +7,7 @@
 import { ConfigError } from '../contract/errors';
 import { openaiDefinition } from './openai/definition';
 import { azureOpenAIDefinition } from './azure-openai/definition';
+import { anthropicDefinition } from './anthropic/definition';
 import type { ProviderDefinition } from './types';
 
 export type { ProviderDefinition } from './types';
@@ -14,7 +15,7 @@ export type { ProviderDefinition } from './types';
 /** The provider a worker, the client and the CLI use unless told otherwise. */
 export const DEFAULT_PROVIDER = 'openai';
 
-const BUILT_IN: readonly ProviderDefinition[] = [openaiDefinition, azureOpenAIDefinition];
+const BUILT_IN: readonly ProviderDefinition[] = [openaiDefinition, azureOpenAIDefinition, anthropicDefinition];
 
 const registered = new Map<string, ProviderDefinition>(BUILT_IN.map((d) => [d.name, d]));
 

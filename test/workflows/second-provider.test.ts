@@ -53,7 +53,7 @@ describe('a second provider, registered the way a real one is', () => {
   });
 
   it('is listed beside the built-in one', () => {
-    expect(providerNames()).toEqual(['openai', 'azure-openai', 'fake']);
+    expect(providerNames()).toEqual(['openai', 'azure-openai', 'anthropic', 'fake']);
   });
 
   it('stops a job, waits for STOPPED, collects and reconciles its results', async () => {

@@ -51,7 +51,7 @@ function unexpectedStatusHint(status: number | undefined): string {
  * A failure retried until `attempt` reaches {@link BOUNDED_ATTEMPTS}, then final; `what` says
  * what happened, `hint` what to check.
  */
-function bounded(ctx: ErrorContext, type: string, what: string, hint: string): ApplicationFailure {
+export function bounded(ctx: ErrorContext, type: string, what: string, hint: string): ApplicationFailure {
   const attempt = ctx.attempt ?? undefined;
   if (attempt === undefined || attempt < BOUNDED_ATTEMPTS) {
     const of = attempt !== undefined ? ` (attempt ${attempt} of ${BOUNDED_ATTEMPTS})` : '';
