@@ -3,7 +3,7 @@
  * its quarantined lines beside it; or, when an earlier attempt already committed it, re-read from
  * disk after checking its sha256, so a retry downloads only what is missing.
  */
-import type { BatchProvider } from '../providers/types';
+import type { BatchProvider, ClassifiedResult } from '../providers/types';
 import { sha256OfStream } from '../results/atomic-file';
 import type { Line } from '../results/line-splitter';
 import type { ResultFileName } from '../results/local-store';
@@ -45,6 +45,19 @@ export interface FileJob {
   signal: AbortSignal;
   /** Keeps the attempt alive through slow storage calls (commits, re-hashes). */
   storage: StorageLiveness;
+  /**
+   * Set when the API serves every outcome in one file (the output and errors refs are the same):
+   * this file keeps only its own lines, successes in output, the rest in errors, and only the
+   * output pass quarantines, so a damaged line is counted once.
+   */
+  splitFrom?: 'shared';
+}
+
+/** Whether a line belongs in `kind`'s file when one source holds both (see `FileJob.splitFrom`). */
+function belongs(job: FileJob, result: ClassifiedResult | null): boolean {
+  if (job.splitFrom === undefined) return true;
+  if (result === null) return job.kind === 'output';
+  return (result.disposition === 'succeeded') === (job.kind === 'output');
 }
 
 export function quarantinePartOf(kind: ResultKind): ResultFileName {
@@ -70,6 +83,7 @@ export async function collectFile(job: FileJob): Promise<ResultFileSummary> {
           progress.lines++;
           progress.bytes += line.length;
           const verdict = validateLine(line, job.provider.resultLine);
+          if (!belongs(job, verdict.ok ? verdict.value : null)) continue;
           if (verdict.ok) {
             tally.add(verdict.value);
             valid.push(line.raw);

@@ -31,7 +31,7 @@ import { accountField, accountOf } from '../contract/account';
 import { DownloadSlots } from './download-slots';
 import { withHeartbeat } from './heartbeat';
 import { StorageLiveness } from './storage-liveness';
-import { InputFileGoneError, writeRemaining } from './write-remaining';
+import { InputFileGoneError, openRequestsFile, writeRemaining, writeRemainingIds } from './write-remaining';
 
 export interface CollectResultsInput {
   batchId: string;
@@ -41,6 +41,8 @@ export interface CollectResultsInput {
   resultRefs: ResultRefs;
   /** Write `remaining.jsonl` (input lines without a successful result). */
   writeRemaining: boolean;
+  /** For an API that keeps no input: the submitted requests file (cancel input `requests`). */
+  requests?: string;
   /** For a failed batch: why it failed, kept in summary.json. */
   batchErrors?: BatchFailureReason | null;
   /** The batch object's own usage, compared with the sum over the result lines. */
@@ -150,6 +152,8 @@ export function makeCollectResults(deps: ActivityDeps) {
       return await withHeartbeat(
         details,
         async () => {
+          const { output: outputRef, errors: errorsRef } = input.resultRefs;
+          const shared = outputRef !== null && outputRef === errorsRef;
           const job = (kind: ResultKind, ref: string): FileJob => ({
             provider,
             store,
@@ -161,6 +165,7 @@ export function makeCollectResults(deps: ActivityDeps) {
             maxLineBytes,
             signal: ctx.cancellationSignal,
             storage,
+            ...(shared ? { splitFrom: 'shared' as const } : {}),
           });
           const one = async (kind: ResultKind, ref: string | null): Promise<ResultFileSummary | null> => {
             checkpoint.file = kind;
@@ -193,9 +198,19 @@ export function makeCollectResults(deps: ActivityDeps) {
           let reconciliation: Reconciliation | null = null;
           // The input is read even without remaining.jsonl: every collection is reconciled.
           const reconciler = new Reconciler(tally);
-          const inputRef = input.resultRefs.input;
+          const inputRef = input.resultRefs.input ?? input.requests ?? null;
           if (inputRef === null) {
-            if (input.writeRemaining)
+            // An API that keeps no input, and no requests file named: the results name every request.
+            if (input.writeRemaining && outputRef !== null && shared)
+              remaining = await writeRemainingIds({
+                store,
+                batchId,
+                tally,
+                signal: ctx.cancellationSignal,
+                storage,
+                resultsRef: outputRef,
+              });
+            else if (input.writeRemaining)
               remainingUnavailable = {
                 inputRef,
                 reason: `the ${provider.name} batch API keeps no input to take remaining requests from`,
@@ -214,14 +229,16 @@ export function makeCollectResults(deps: ActivityDeps) {
                 reconciler,
                 write: input.writeRemaining,
                 storage,
+                ...(input.resultRefs.input === null ? { open: () => openRequestsFile(inputRef) } : {}),
               });
               reconciliation = reconciler.result();
             } catch (err) {
               if (!(err instanceof InputFileGoneError)) throw err;
               // The downloaded results stand on their own: say why remaining.jsonl is missing.
               if (input.writeRemaining) remainingUnavailable = { inputRef, reason: err.message };
-              ctx.log.warn('input file gone: results kept, remaining.jsonl not written, not reconciled', {
+              ctx.log.warn('input gone: results kept, remaining.jsonl not written, not reconciled', {
                 batchId,
+                reason: err.message,
               });
             }
           }

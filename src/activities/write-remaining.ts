@@ -3,7 +3,9 @@
  * copied whole (an oversized one streamed through in pieces) into the file that says what to do
  * with it, and never into remaining.jsonl when its request succeeded.
  */
-import type { BatchProvider } from '../providers/types';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BatchProvider, FileContent } from '../providers/types';
 import type { Line } from '../results/line-splitter';
 import type { ResultsStore, ResultWriter } from '../results/store';
 import type { InputOutcome, Reconciler } from '../results/reconcile';
@@ -30,12 +32,17 @@ export interface RemainingJob {
   write?: boolean;
   /** Keeps the attempt alive through slow commits. */
   storage?: StorageLiveness;
+  /** Opens the input when it is not the provider's file (a requests file the cancellation named). */
+  open?: () => Promise<FileContent>;
 }
 
 /** Thrown when the input file is gone: the other results stand, remaining.jsonl cannot be written. */
 export class InputFileGoneError extends BatchCancelError {
-  constructor(readonly inputRef: string) {
-    super(`input file ${inputRef} no longer exists (404): remaining.jsonl cannot be written`);
+  constructor(
+    readonly inputRef: string,
+    why = `input file ${inputRef} no longer exists (404)`,
+  ) {
+    super(`${why}: remaining.jsonl cannot be written`);
     this.name = 'InputFileGoneError';
   }
 }
@@ -81,7 +88,7 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
   try {
     let served;
     try {
-      served = await job.provider.openFile(job.inputRef, job.signal);
+      served = job.open ? await job.open() : await job.provider.openFile(job.inputRef, job.signal);
     } catch (err) {
       if (job.provider.isNotFound(err)) throw new InputFileGoneError(job.inputRef);
       throw err;
@@ -145,6 +152,72 @@ export async function writeRemaining(job: RemainingJob): Promise<RemainingSummar
       path: remaining.path,
       lines: counts.remaining,
       inputRef: job.inputRef,
+      failedPermanent,
+      succeededSkipped: counts.skipSucceeded,
+      unresolved: counts.skipUnresolved,
+    };
+  } catch (err) {
+    await files.remaining.abort();
+    await files.failedPermanent.abort();
+    throw err;
+  }
+}
+
+/**
+ * The requests file a cancellation named (`requests`), read from the worker's disk. Missing or
+ * unreadable, it costs remaining.jsonl only: the results stand, and the summary says why.
+ */
+export async function openRequestsFile(location: string): Promise<FileContent> {
+  const file = location.startsWith('file://') ? fileURLToPath(location) : location;
+  try {
+    const handle = await fs.promises.open(file, 'r');
+    const { size } = await handle.stat();
+    return { body: handle.createReadStream(), expectedBytes: size, encoding: null };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputFileGoneError(
+      location,
+      `the requests file ${location} cannot be read on this worker (${code})`,
+    );
+  }
+}
+
+/**
+ * remaining.jsonl and failed-permanent.jsonl without an input (an API that keeps none, and no
+ * requests file): one `{"custom_id"}` line per request, from what its result said.
+ */
+export async function writeRemainingIds(
+  job: Pick<RemainingJob, 'store' | 'batchId' | 'tally' | 'signal' | 'storage'> & { resultsRef: string },
+): Promise<RemainingSummary> {
+  const { store, batchId, tally } = job;
+  const files: Record<'remaining' | 'failedPermanent', ResultWriter> = {
+    remaining: store.open(batchId, 'remaining', job.signal),
+    failedPermanent: store.open(batchId, 'failedPermanent', job.signal),
+  };
+  const counts = { remaining: 0, failedPermanent: 0, skipSucceeded: 0, skipUnresolved: 0 };
+  try {
+    for (const { customId } of tally.ids()) {
+      const where = destinationOf(tally, customId);
+      counts[where]++;
+      if (where === 'remaining' || where === 'failedPermanent')
+        await files[where].write(`${JSON.stringify({ custom_id: customId })}\n`);
+    }
+    const commit = (file: ResultWriter, what: string) =>
+      job.storage ? job.storage.run(what, () => file.commit()) : file.commit();
+    const remaining = await commit(files.remaining, 'commit remaining.jsonl');
+    let failedPermanent: RemainingSummary['failedPermanent'] = null;
+    if (counts.failedPermanent > 0) {
+      const written = await commit(files.failedPermanent, 'commit failed-permanent.jsonl');
+      failedPermanent = { path: written.path, lines: counts.failedPermanent };
+    } else {
+      await files.failedPermanent.abort();
+      await store.remove(batchId, 'failedPermanent');
+    }
+    return {
+      path: remaining.path,
+      lines: counts.remaining,
+      inputRef: job.resultsRef,
+      idsOnly: true,
       failedPermanent,
       succeededSkipped: counts.skipSucceeded,
       unresolved: counts.skipUnresolved,

@@ -131,6 +131,23 @@ export const CancelBatchFieldsSchema = z.object({
     .boolean()
     .default(true)
     .describe('Also write remaining.jsonl: input lines with no successful result, ready to resubmit'),
+  /**
+   * For an API that keeps no copy of the requests (Anthropic): the JSONL of `{custom_id, params}`
+   * lines that was submitted, as an absolute path the worker can read. remaining.jsonl then holds
+   * the full requests, ready to resubmit, and every request is reconciled; without it,
+   * remaining.jsonl lists only the custom_ids.
+   */
+  requests: z
+    .string()
+    .max(4096)
+    .refine(
+      (p) => p.startsWith('/') || p.startsWith('file:///'),
+      'must be an absolute path (or file:///…) the worker can read',
+    )
+    .optional()
+    .describe(
+      'Anthropic: the submitted requests JSONL (absolute path on the worker), for a full remaining.jsonl',
+    ),
   /** Free text shown in the UI summary, e.g. who asked for the cancellation. */
   reason: z.string().max(200).optional().describe('Free text shown in the UI summary'),
 });

@@ -127,6 +127,12 @@ export const RemainingSummarySchema = z.object({
   path: z.string(),
   lines: z.number().int().describe('Input lines written to remaining.jsonl'),
   inputRef: z.string().describe("The provider's reference of the input"),
+  idsOnly: z
+    .boolean()
+    .optional()
+    .describe(
+      'True when the API keeps no input and no requests file was named: the lines are custom_ids only',
+    ),
   failedPermanent: z
     .object({ path: z.string(), lines: z.number().int() })
     .nullable()

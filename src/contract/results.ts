@@ -110,6 +110,11 @@ export interface RemainingSummary {
   lines: number;
   /** The provider's reference of the input the lines were taken from. */
   inputRef: string;
+  /**
+   * True when the API keeps no input (Anthropic) and no requests file was named: the lines are
+   * `{"custom_id"}` only, taken from the results.
+   */
+  idsOnly?: boolean;
   /** `failed-permanent.jsonl`: requests that failed with a 4xx that a resubmission would repeat. */
   failedPermanent?: { path: string; lines: number } | null;
   /** Input lines left out because they succeeded. */

@@ -15,7 +15,11 @@ export type { ProviderDefinition } from './types';
 /** The provider a worker, the client and the CLI use unless told otherwise. */
 export const DEFAULT_PROVIDER = 'openai';
 
-const BUILT_IN: readonly ProviderDefinition[] = [openaiDefinition, azureOpenAIDefinition, anthropicDefinition];
+const BUILT_IN: readonly ProviderDefinition[] = [
+  openaiDefinition,
+  azureOpenAIDefinition,
+  anthropicDefinition,
+];
 
 const registered = new Map<string, ProviderDefinition>(BUILT_IN.map((d) => [d.name, d]));
 

@@ -105,6 +105,7 @@ async function collect(run: CancelRun, options: WaitStart['options'], batch: Bat
         ...accountField(run.account),
         resultRefs: batch.resultRefs,
         writeRemaining: options.writeRemaining,
+        ...(options.requests !== undefined ? { requests: options.requests } : {}),
         batchErrors: batch.errors,
         batchUsage: batch.usage,
       },

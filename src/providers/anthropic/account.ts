@@ -1,6 +1,13 @@
 /** An Anthropic organization's key as an account of the accounts file: `provider = "anthropic"`. */
 import { z } from 'zod';
-import { describeKeySource, KEY_FIELDS, keySourceOf, oneKeySource, parseTable, readKey } from '../accounts/table';
+import {
+  describeKeySource,
+  KEY_FIELDS,
+  keySourceOf,
+  oneKeySource,
+  parseTable,
+  readKey,
+} from '../accounts/table';
 import type { AccountSpec } from '../accounts/spec';
 import { createAnthropicClient } from './client';
 import { anthropicProvider } from './provider';

@@ -29,7 +29,9 @@ export const anthropicDefinition: ProviderDefinition = {
   fromEnv: (env, account) => {
     const e = parseEnv(AnthropicEnvSchema, env);
     if (!e.ANTHROPIC_API_KEY)
-      throw new ConfigError(['ANTHROPIC_API_KEY: required with BATCH_PROVIDER=anthropic (or use an accounts file)']);
+      throw new ConfigError([
+        'ANTHROPIC_API_KEY: required with BATCH_PROVIDER=anthropic (or use an accounts file)',
+      ]);
     return anthropicProvider(
       createAnthropicClient({
         apiKey: e.ANTHROPIC_API_KEY,

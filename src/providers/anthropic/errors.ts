@@ -27,7 +27,8 @@ export function isRefusal(err: unknown): boolean {
   return err instanceof Anthropic.APIError && (err.status === 400 || err.status === 409);
 }
 
-const CHECK_ENDPOINT = 'check ANTHROPIC_BASE_URL (or the account\'s base_url) and any proxy between the worker and Anthropic';
+const CHECK_ENDPOINT =
+  "check ANTHROPIC_BASE_URL (or the account's base_url) and any proxy between the worker and Anthropic";
 
 export function toApplicationFailure(err: unknown, ctx: ErrorContext): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
@@ -36,7 +37,10 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
       `${ctx.action}: ${err.message}. Check ANTHROPIC_BASE_URL and any proxy between the worker and Anthropic, then start again.`,
       FailureType.UnexpectedResponse,
     );
-  if (err instanceof Anthropic.APIConnectionError || (!(err instanceof Anthropic.APIError) && isNetworkError(err)))
+  if (
+    err instanceof Anthropic.APIConnectionError ||
+    (!(err instanceof Anthropic.APIError) && isNetworkError(err))
+  )
     return ApplicationFailure.retryable(
       `${ctx.action}: network error (${(err as Error).message}); retrying`,
       FailureType.Transient,
@@ -82,7 +86,10 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
       case 408:
       case 409:
       case 425:
-        return ApplicationFailure.retryable(`${ctx.action}: HTTP ${status} (${detail}); retrying`, FailureType.Transient);
+        return ApplicationFailure.retryable(
+          `${ctx.action}: HTTP ${status} (${detail}); retrying`,
+          FailureType.Transient,
+        );
       default:
         // 529 overloaded_error and 500 api_error among them: Anthropic's own advice is to back off.
         if (status !== undefined && status >= 500)
@@ -90,7 +97,12 @@ export function toApplicationFailure(err: unknown, ctx: ErrorContext): Applicati
             `${ctx.action}: Anthropic ${status === 529 ? 'is overloaded (529)' : `server error (${status})`}; retrying`,
             FailureType.Transient,
           );
-        return bounded(ctx, FailureType.UnexpectedStatus, `unexpected HTTP ${status ?? '(no status)'}: ${detail}`, CHECK_ENDPOINT);
+        return bounded(
+          ctx,
+          FailureType.UnexpectedStatus,
+          `unexpected HTTP ${status ?? '(no status)'}: ${detail}`,
+          CHECK_ENDPOINT,
+        );
     }
   }
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -18,7 +18,10 @@ import { meaningOfBatch } from './status';
 
 const BATCHES = '/v1/messages/batches';
 
-function call<T>(signal: AbortSignal | undefined, request: (o: { signal?: AbortSignal }) => Promise<T>): Promise<T> {
+function call<T>(
+  signal: AbortSignal | undefined,
+  request: (o: { signal?: AbortSignal }) => Promise<T>,
+): Promise<T> {
   if (!signal) return request({});
   return withLinkedSignal(signal, (own) => request({ signal: own }));
 }
@@ -60,7 +63,10 @@ export function anthropicProvider(client: Anthropic, account: string): BatchProv
       const listed = await parsed(
         () =>
           call(signal, (o) =>
-            client.get(BATCHES, { ...o, query: { limit: page.limit, ...(page.after ? { after_id: page.after } : {}) } }),
+            client.get(BATCHES, {
+              ...o,
+              query: { limit: page.limit, ...(page.after ? { after_id: page.after } : {}) },
+            }),
           ),
         (v) => parseResponse(MessageBatchPageSchema, v, 'a page of Message Batches'),
       );
@@ -89,7 +95,10 @@ export function anthropicProvider(client: Anthropic, account: string): BatchProv
         throw err;
       }
       if (!res.body)
-        throw ApplicationFailure.retryable(`the results at ${ref} came back without a body`, FailureType.Transient);
+        throw ApplicationFailure.retryable(
+          `the results at ${ref} came back without a body`,
+          FailureType.Transient,
+        );
       const raw = res.headers.get('content-encoding')?.trim().toLowerCase() ?? '';
       const encoding = raw === '' || raw === 'identity' ? null : raw;
       const length = res.headers.get('content-length');
@@ -107,7 +116,8 @@ export function anthropicProvider(client: Anthropic, account: string): BatchProv
       );
     },
     isNotFound,
-    classifyError: (err, ctx) => toApplicationFailure(err, account === DEFAULT_ACCOUNT ? ctx : { ...ctx, account }),
+    classifyError: (err, ctx) =>
+      toApplicationFailure(err, account === DEFAULT_ACCOUNT ? ctx : { ...ctx, account }),
     resultLine,
     inputLine,
     recoverResult,

@@ -56,7 +56,13 @@ export function classifyResult(line: ResultLine): ClassifiedResult {
     // Never run: safe to send again.
     case 'canceled':
     case 'expired':
-      return { customId: line.custom_id, disposition: 'retriable', failureCode: result.type, model: null, tokens: null };
+      return {
+        customId: line.custom_id,
+        disposition: 'retriable',
+        failureCode: result.type,
+        model: null,
+        tokens: null,
+      };
   }
 }
 

@@ -10,6 +10,7 @@ const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000)
 export function toSnapshot(batch: MessageBatch, account: string): BatchSnapshot {
   const { phase, outcome } = meaningOfBatch(batch);
   const c = batch.request_counts;
+  const results = phase === 'terminal' ? batch.results_url : null;
   return {
     provider: ANTHROPIC,
     account,
@@ -23,11 +24,12 @@ export function toSnapshot(batch: MessageBatch, account: string): BatchSnapshot 
       succeeded: c.succeeded,
       failed: c.errored,
     }),
-    // One results file for every outcome, read from the batch (never built); the API keeps no copy
-    // of the requests, so there is no input file.
+    // One results file for every outcome, read from the batch (never built): named as both output
+    // and errors, the collection reads it twice and keeps the successes in output.jsonl, the rest
+    // in errors.jsonl. The API keeps no copy of the requests, so there is no input file.
     resultRefs: {
-      output: phase === 'terminal' ? batch.results_url : null,
-      errors: null,
+      output: results,
+      errors: results,
       input: null,
     },
     createdAt: epochSeconds(batch.created_at),
