@@ -6,6 +6,7 @@ import type { ResultsSummary } from '../contract/results';
 const KINDS = [
   ['input', 'inputTokens'],
   ['cached_input', 'cachedInputTokens'],
+  ['cache_creation_input', 'cacheCreationInputTokens'],
   ['output', 'outputTokens'],
   ['reasoning', 'reasoningTokens'],
 ] as const;
@@ -17,7 +18,10 @@ export function recordSalvageMetrics(meter: MetricMeter, summary: ResultsSummary
     'tokens consumed by the salvaged (successful) results, by model and kind',
   );
   for (const [model, usage] of Object.entries(summary.usage?.byModel ?? {})) {
-    for (const [kind, field] of KINDS) if (usage[field] > 0) tokens.add(usage[field], { model, kind });
+    for (const [kind, field] of KINDS) {
+      const count = usage[field] ?? 0;
+      if (count > 0) tokens.add(count, { model, kind });
+    }
   }
   const unbalanced = meter.createCounter(
     METRIC.unbalancedCollections,

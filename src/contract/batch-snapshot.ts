@@ -75,6 +75,11 @@ export interface TokenCounts {
   inputTokens: number;
   /** Of `inputTokens`, served from the prompt cache. */
   cachedInputTokens: number;
+  /**
+   * Of `inputTokens`, written to the prompt cache (Anthropic's `cache_creation_input_tokens`,
+   * billed above the input price); absent where the API reports none (OpenAI).
+   */
+  cacheCreationInputTokens?: number;
   outputTokens: number;
   /** Of `outputTokens`, spent on reasoning. */
   reasoningTokens: number;

@@ -52,6 +52,11 @@ export const BatchFailureReasonSchema = z
 const tokenFields = {
   inputTokens: z.number().int(),
   cachedInputTokens: z.number().int().describe('Of inputTokens, served from the prompt cache'),
+  cacheCreationInputTokens: z
+    .number()
+    .int()
+    .optional()
+    .describe('Of inputTokens, written to the prompt cache (Anthropic); absent where the API reports none'),
   outputTokens: z.number().int(),
   reasoningTokens: z.number().int().describe('Of outputTokens, spent on reasoning'),
 };

@@ -23,6 +23,8 @@ export function totalUsage(byModel: Record<string, ModelUsage>): ModelUsage {
     total.cachedInputTokens += m.cachedInputTokens;
     total.outputTokens += m.outputTokens;
     total.reasoningTokens += m.reasoningTokens;
+    if (m.cacheCreationInputTokens !== undefined)
+      total.cacheCreationInputTokens = (total.cacheCreationInputTokens ?? 0) + m.cacheCreationInputTokens;
   }
   return total;
 }
@@ -32,9 +34,13 @@ export function grouped(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** `1,234 in (200 cached), 567 out (12 reasoning)`. */
+/** `1,234 in (200 cached, 30 cache writes), 567 out (12 reasoning)`. */
 export function describeTokens(t: TokenCounts): string {
-  const cached = t.cachedInputTokens ? ` (${grouped(t.cachedInputTokens)} cached)` : '';
+  const inputParts = [
+    t.cachedInputTokens ? `${grouped(t.cachedInputTokens)} cached` : '',
+    t.cacheCreationInputTokens ? `${grouped(t.cacheCreationInputTokens)} cache writes` : '',
+  ].filter(Boolean);
+  const cached = inputParts.length ? ` (${inputParts.join(', ')})` : '';
   const reasoning = t.reasoningTokens ? ` (${grouped(t.reasoningTokens)} reasoning)` : '';
   return `${grouped(t.inputTokens)} in${cached}, ${grouped(t.outputTokens)} out${reasoning}`;
 }

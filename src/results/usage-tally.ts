@@ -30,6 +30,8 @@ export class UsageTally {
     m.cachedInputTokens += t?.cachedInputTokens ?? 0;
     m.outputTokens += t?.outputTokens ?? 0;
     m.reasoningTokens += t?.reasoningTokens ?? 0;
+    if (t?.cacheCreationInputTokens !== undefined)
+      m.cacheCreationInputTokens = (m.cacheCreationInputTokens ?? 0) + t.cacheCreationInputTokens;
     this.models.set(key, m);
   }
 

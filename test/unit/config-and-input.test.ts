@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/worker/config';
 import { buildInput } from '../../src/cli/commands/cancel';
 import { CancelBatchInputSchema, POLL_DEFAULTS } from '../../src/contract/cancel-input';
@@ -99,6 +100,19 @@ describe('cancel input', () => {
     const input = buildInput('batch_a', { ...flags, stuckAfter: '45m' });
     expect(CancelBatchInputSchema.parse(input).stuckAfter).toBe(45 * 60_000);
     expect(CancelBatchInputSchema.parse(buildInput('batch_a', flags)).stuckAfter).toBe(30 * 60_000);
+  });
+
+  it('takes `cancel --requests` as an absolute path, resolving a relative one where the CLI runs', () => {
+    const flags = { concurrency: 8, json: false, connectTimeout: 5_000 };
+    expect(buildInput('msgbatch_a', { ...flags, requests: 'in/requests.jsonl' }).requests).toBe(
+      path.resolve('in/requests.jsonl'),
+    );
+    expect(buildInput('msgbatch_a', { ...flags, requests: 'file:///data/r.jsonl' }).requests).toBe(
+      'file:///data/r.jsonl',
+    );
+    expect(CancelBatchInputSchema.safeParse({ batchId: 'msgbatch_a', requests: 'r.jsonl' }).success).toBe(
+      false,
+    );
   });
 
   it('rejects a poll policy whose max is below its initial interval', () => {

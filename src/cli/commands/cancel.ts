@@ -5,6 +5,7 @@
  * is not requested yet keeps running and billing.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import {
@@ -48,6 +49,7 @@ interface CancelOptions extends CommonOptions, AccountOption {
   pollInterval?: string;
   stuckAfter?: string;
   reason?: string;
+  requests?: string;
   rerun?: boolean;
   webhooks?: boolean;
   /** Commander sets both (defaults true and 30 s). */
@@ -102,12 +104,18 @@ function duration(name: string, value: string): number {
   return parseDuration(value);
 }
 
+/** A relative path means nothing to a worker elsewhere: it is made absolute where the CLI runs. */
+function requestsLocation(value: string): string {
+  return value.startsWith('file://') || path.isAbsolute(value) ? value : path.resolve(value);
+}
+
 export function buildInput(batchId: string, opts: CancelOptions): CancelBatchInput {
   const input: CancelBatchInput = { batchId, ...accountField(opts.account) };
   if (opts.maxWait) input.maxWait = duration('--max-wait', opts.maxWait);
   if (opts.stuckAfter) input.stuckAfter = duration('--stuck-after', opts.stuckAfter);
   if (opts.collect) input.collectResults = opts.collect;
   if (opts.reason) input.reason = opts.reason;
+  if (opts.requests) input.requests = requestsLocation(opts.requests);
   if (opts.webhooks) input.webhooks = true;
   if (opts.pollInterval) {
     const initialInterval = duration('--poll-interval', opts.pollInterval);
@@ -142,6 +150,10 @@ export function cancelCommand(): Command {
         'mark the cancellation stuck if still cancelling after this (default 30m)',
       )
       .option('--reason <text>', 'shown in the Temporal UI, e.g. who asked')
+      .option(
+        '--requests <path>',
+        'Anthropic: the {custom_id, params} JSONL that was submitted (a path the worker can read), so remaining.jsonl holds full requests',
+      )
       .option(
         '--webhooks',
         'OpenAI webhooks reach the `webhooks` receiver: an event ends the wait, a read every 30 min is the fallback',

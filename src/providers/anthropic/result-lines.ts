@@ -2,7 +2,7 @@
  * Anthropic's result lines, classified for the results code. Tokens are counted the way OpenAI
  * counts them, so one sum serves both: `inputTokens` is every prompt token (Anthropic's
  * `input_tokens` excludes cache reads and cache writes, so both are added back) and
- * `cachedInputTokens` the cache reads among them.
+ * `cachedInputTokens` the cache reads among them, `cacheCreationInputTokens` the cache writes.
  */
 import type { z } from 'zod';
 import type { TokenCounts } from '../../contract/batch-snapshot';
@@ -29,6 +29,7 @@ export function tokensOf(usage: Usage | undefined): TokenCounts {
   return {
     inputTokens: usage.input_tokens + read + written,
     cachedInputTokens: read,
+    cacheCreationInputTokens: written,
     outputTokens: usage.output_tokens,
     reasoningTokens: 0,
   };
