@@ -64,7 +64,7 @@ export function parseDemoArgs(argv: string[], env: NodeJS.ProcessEnv, isTTY: boo
     process.exit(0);
   }
   const useSimulator = values.simulator || !env.OPENAI_API_KEY;
-  const batchIds = positionals.map(checkBatchId);
+  const batchIds = positionals.map((id) => checkBatchId(id));
   if (useSimulator && batchIds.length > 0)
     throw new Error(
       'batch ids are for the real API: set OPENAI_API_KEY (without --simulator) to cancel them',

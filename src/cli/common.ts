@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { providerDefinition, type ProviderDefinition } from '../providers/registry';
 import { DEFAULT_CONNECT_TIMEOUT_MS, useConnectionFlags } from './connect';
 import { durationOption } from './duration';
+import { cliAccounts } from './accounts';
 import { CliError, ExitCode } from './errors';
 
 export interface CommonOptions extends ConnectionOptions {
@@ -57,14 +58,18 @@ export function withCommonOptions(cmd: Command): Command {
     );
 }
 
-/** The batch API the CLI's batch ids belong to: BATCH_PROVIDER, as for the worker (default openai). */
-export function cliProvider(): ProviderDefinition {
-  return providerDefinition(process.env.BATCH_PROVIDER || undefined);
+/**
+ * The batch API of `account`'s batches: its table's provider where ACCOUNTS_FILE names the
+ * workers' accounts file here too, else BATCH_PROVIDER, as for the worker's default (default openai).
+ */
+export function cliProvider(account?: string): ProviderDefinition {
+  const spec = account ? cliAccounts()?.get(account) : undefined;
+  return providerDefinition(spec?.provider ?? (process.env.BATCH_PROVIDER || undefined));
 }
 
-/** The batch id, or a CliError quoting the message of the provider's rule (BATCH_PROVIDER). */
-export function checkBatchId(id: string): string {
-  const parsed = cliProvider().batchId.safeParse(id.trim());
+/** The batch id, or a CliError quoting the message of the rule of its account's provider. */
+export function checkBatchId(id: string, account?: string): string {
+  const parsed = cliProvider(account).batchId.safeParse(id.trim());
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? 'invalid';
     throw new CliError(`invalid batch id ${JSON.stringify(id)}: ${message}`, ExitCode.Usage);

@@ -58,9 +58,16 @@ export interface ResubmitReport {
   parts: ResubmittedPart[];
 }
 
-/** Thrown when there is nothing a resubmission could read. */
+/**
+ * Thrown when there is nothing a resubmission could read or submit; `reason` says which:
+ * `no-remaining` (no remaining.jsonl where it looked), `not-submittable` (the old batch lacks what
+ * a new one needs), `provider` (the batch API cannot be submitted to by this product).
+ */
 export class NothingToResubmitError extends BatchCancelError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason: 'no-remaining' | 'not-submittable' | 'provider' = 'no-remaining',
+  ) {
     super(message);
     this.name = 'NothingToResubmitError';
   }
@@ -86,7 +93,10 @@ export async function resubmitRemaining(
 ): Promise<ResubmitReport> {
   const api = provider.submitter;
   if (!api) {
-    throw new NothingToResubmitError(`the ${provider.name} provider cannot submit batches: resubmit by hand`);
+    throw new NothingToResubmitError(
+      `the ${provider.name} provider cannot submit batches: resubmit remaining.jsonl by hand`,
+      'provider',
+    );
   }
   const store = openResultsStore(opts.resultsDir).forAccount(accountOf(opts));
   const remainingPath = store.pathOf(opts.batchId, 'remaining');
@@ -100,6 +110,7 @@ export async function resubmitRemaining(
   if (!old.endpoint || !old.completionWindow) {
     throw new NothingToResubmitError(
       `batch ${opts.batchId} as read from OpenAI has no endpoint or completion_window: cannot resubmit it`,
+      'not-submittable',
     );
   }
   // The parts are cut on this machine, wherever the store is (owner-only, removed at the end).

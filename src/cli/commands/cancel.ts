@@ -20,6 +20,7 @@ import { cancelWorkflowId } from '../../contract/constants';
 import type { CancelBatchResult } from '../../contract/results';
 import {
   checkBatchId,
+  cliProvider,
   positiveInt,
   print,
   printJson,
@@ -77,7 +78,7 @@ interface CancelOutcome {
 const WAIT_CONCURRENCY = 256;
 
 /** Ids from the arguments and from `--from-file` (one per line; blank lines and `#` comments skipped). */
-export function collectBatchIds(args: string[], fromFile?: string): string[] {
+export function collectBatchIds(args: string[], fromFile?: string, account?: string): string[] {
   const ids = [...args];
   if (fromFile) {
     let text: string;
@@ -95,7 +96,7 @@ export function collectBatchIds(args: string[], fromFile?: string): string[] {
   }
   if (ids.length === 0)
     throw new CliError('no batch ids: pass them as arguments or with --from-file', ExitCode.Usage);
-  return [...new Set(ids.map(checkBatchId))];
+  return [...new Set(ids.map((id) => checkBatchId(id, account)))];
 }
 
 function duration(name: string, value: string): number {
@@ -176,7 +177,8 @@ export function cancelCommand(): Command {
   ).action(async (args: string[], opts: CancelOptions) => {
     const account = resolveAccount(opts);
     const accounts = cliAccounts()?.names(true);
-    const batchIds = collectBatchIds(args, opts.fromFile);
+    const batchIds = collectBatchIds(args, opts.fromFile, account);
+    const provider = cliProvider(account).name;
     const inputs = batchIds.map((id) => buildInput(id, opts));
     const outcomes = await withTemporal(
       { connectTimeoutMs: opts.connectTimeout },
@@ -201,6 +203,7 @@ export function cancelCommand(): Command {
           try {
             const { start } = await startBatchCancellation(client, input, {
               taskQueue: config.TEMPORAL_TASK_QUEUE,
+              provider,
               rerunIfFinished: opts.rerun ?? false,
               ...(accounts ? { accounts } : {}),
             });

@@ -51,8 +51,8 @@ export function resubmitCommand(): Command {
     )
     .option('--json', 'print machine-readable JSON on stdout')
     .action(async (rawId: string, opts: ResubmitCliOptions) => {
-      const batchId = checkBatchId(rawId);
       const account = resolveAccount(opts);
+      const batchId = checkBatchId(rawId, account);
       const config = loadConfig();
       if (!isDefaultAccount(account) && !config.ACCOUNTS_FILE)
         throw new CliError(
@@ -79,7 +79,7 @@ export function resubmitCommand(): Command {
           dryRun: opts.dryRun ?? false,
         });
       } catch (err) {
-        if (err instanceof NothingToResubmitError && where.summaryPath)
+        if (err instanceof NothingToResubmitError && err.reason === 'no-remaining' && where.summaryPath)
           throw new CliError(
             `no remaining.jsonl for ${batchId} on this machine: its cancellation wrote the results next to ${where.summaryPath} (on the worker's machine): run resubmit there, or pass --results-dir`,
             ExitCode.Usage,

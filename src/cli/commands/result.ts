@@ -31,8 +31,8 @@ export function resultCommand(): Command {
         "copy the batch's result files into <dir>/<batchId>/, from wherever the worker wrote them (a directory or S3)",
       ),
   ).action(async (rawId: string, opts: ResultOptions) => {
-    const batchId = checkBatchId(rawId);
     const account = resolveAccount(opts);
+    const batchId = checkBatchId(rawId, account);
     const ref = { batchId, account };
     const prices = opts.prices ? loadPriceTable(opts.prices) : undefined;
     const result = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) => {

@@ -14,7 +14,8 @@ export function statusCommand(): Command {
       .description("show a cancellation's progress: phase, batch status, request counts, reads")
       .argument('<batchId>', 'batch id such as batch_abc123'),
   ).action(async (rawId: string, opts: CommonOptions & AccountOption) => {
-    const ref = { batchId: checkBatchId(rawId), account: resolveAccount(opts) };
+    const account = resolveAccount(opts);
+    const ref = { batchId: checkBatchId(rawId, account), account };
     const view = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, ({ client }) =>
       readProgress(client, ref),
     );

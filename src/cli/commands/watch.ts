@@ -31,8 +31,9 @@ export function watchCommand(): Command {
       .addOption(durationOption('--interval <duration>', 'refresh this often (a plain number is ms)', 1_000))
       .option('--prices <file>', 'price table (JSON, per million tokens) to report what the results cost'),
   ).action(async (rawId: string, opts: WatchOptions) => {
-    const batchId = checkBatchId(rawId);
-    const ref = { batchId, account: resolveAccount(opts) };
+    const account = resolveAccount(opts);
+    const batchId = checkBatchId(rawId, account);
+    const ref = { batchId, account };
     const prices = opts.prices ? loadPriceTable(opts.prices) : undefined;
     const tty = Boolean(process.stdout.isTTY) && !opts.json;
     const view = await withTemporal({ connectTimeoutMs: opts.connectTimeout }, async ({ client }) => {
